@@ -1,0 +1,212 @@
+#include "cpng.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  char *message;
+  size_t message_size;
+} cpng_error_sink;
+
+static void cpng_on_error(png_structp png, png_const_charp text) {
+  cpng_error_sink *sink = (cpng_error_sink *)png_get_error_ptr(png);
+  if (sink && sink->message && sink->message_size > 0) {
+    snprintf(sink->message, sink->message_size, "%s", text ? text : "libpng error");
+  }
+  png_longjmp(png, 1);
+}
+
+static void cpng_on_warning(png_structp png, png_const_charp text) {
+  (void)png;
+  (void)text;  // warnings (bad ancillary chunks, ...) do not fail a decode
+}
+
+static void set_message(char *message, size_t size, const char *text) {
+  if (message && size > 0) snprintf(message, size, "%s", text);
+}
+
+static FILE *open_png(const char *path, char *message, size_t size, int *sys_errno,
+                      cpng_status *status) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    if (sys_errno) *sys_errno = errno;
+    set_message(message, size, strerror(errno));
+    *status = CPNG_ERR_OPEN;
+    return NULL;
+  }
+  unsigned char sig[8];
+  size_t n = fread(sig, 1, 8, fp);
+  if (n != 8 || png_sig_cmp(sig, 0, 8) != 0) {
+    fclose(fp);
+    set_message(message, size, n < 8 ? "file shorter than the PNG signature" : "not a PNG signature");
+    *status = CPNG_ERR_SIGNATURE;
+    return NULL;
+  }
+  *status = CPNG_OK;
+  return fp;
+}
+
+static void fill_info(png_structp png, png_infop info, cpng_info *out) {
+  out->width = png_get_image_width(png, info);
+  out->height = png_get_image_height(png, info);
+  out->bit_depth = png_get_bit_depth(png, info);
+  out->color_type = png_get_color_type(png, info);
+  out->interlace = png_get_interlace_type(png, info) != PNG_INTERLACE_NONE;
+  out->has_trns = png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+}
+
+cpng_status cpng_read_info(const char *path, cpng_info *out, char *message,
+                           size_t message_size, int *sys_errno) {
+  cpng_status status;
+  FILE *fp = open_png(path, message, message_size, sys_errno, &status);
+  if (!fp) return status;
+  cpng_error_sink sink = {message, message_size};
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  if (!png || !info) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    set_message(message, message_size, "out of memory");
+    return CPNG_ERR_MEMORY;
+  }
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    return CPNG_ERR_LIBPNG;
+  }
+  png_init_io(png, fp);
+  png_set_sig_bytes(png, 8);
+  png_read_info(png, info);
+  fill_info(png, info, out);
+  png_destroy_read_struct(&png, &info, NULL);
+  fclose(fp);
+  return CPNG_OK;
+}
+
+cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out, char *message,
+                             size_t message_size, int *sys_errno) {
+  memset(out, 0, sizeof(*out));
+  cpng_status status;
+  FILE *fp = open_png(path, message, message_size, sys_errno, &status);
+  if (!fp) return status;
+  cpng_error_sink sink = {message, message_size};
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  if (!png || !info) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    set_message(message, message_size, "out of memory");
+    return CPNG_ERR_MEMORY;
+  }
+  // Locals changed after setjmp and read after a longjmp must be volatile.
+  uint8_t *volatile pixels = NULL;
+  png_bytep *volatile rows = NULL;
+  if (setjmp(png_jmpbuf(png))) {
+    free(pixels);
+    free(rows);
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    return CPNG_ERR_LIBPNG;
+  }
+  png_init_io(png, fp);
+  png_set_sig_bytes(png, 8);
+  // Limits against decompression bombs: 2^24 pixels a side is libpng's own cap;
+  // keep ancillary chunks bounded.
+  png_set_chunk_malloc_max(png, 64u << 20);
+  png_read_info(png, info);
+  fill_info(png, info, &out->info);
+
+  png_set_expand(png);  // palette -> RGB, low-bit gray -> 8 bit, tRNS -> alpha
+  if (out->info.bit_depth == 16) {
+    if (keep16) {
+      png_set_swap(png);  // host (little-endian) byte order
+    } else {
+      png_set_strip_16(png);
+    }
+  }
+  png_set_interlace_handling(png);
+  png_read_update_info(png, info);
+
+  int channels = png_get_channels(png, info);
+  int depth = png_get_bit_depth(png, info);
+  size_t rowbytes = png_get_rowbytes(png, info);
+  size_t height = out->info.height;
+  if (height == 0 || rowbytes == 0 || height > ((size_t)1 << 31) / rowbytes) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    set_message(message, message_size, "image too large");
+    return CPNG_ERR_MEMORY;
+  }
+  pixels = (uint8_t *)malloc(rowbytes * height);
+  rows = (png_bytep *)malloc(sizeof(png_bytep) * height);
+  if (!pixels || !rows) png_error(png, "out of memory for pixel buffer");
+  for (size_t y = 0; y < height; y++) rows[y] = pixels + y * rowbytes;
+  png_read_image(png, rows);
+  png_read_end(png, NULL);
+
+  free(rows);
+  out->pixels = pixels;
+  out->channels = channels;
+  out->bytes_per_sample = depth == 16 ? 2 : 1;
+  png_destroy_read_struct(&png, &info, NULL);
+  fclose(fp);
+  return CPNG_OK;
+}
+
+cpng_status cpng_encode_file(const char *path, const uint8_t *pixels, uint32_t width,
+                             uint32_t height, int channels, char *message, size_t message_size,
+                             int *sys_errno) {
+  static const int types[5] = {-1, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                               PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+  if (channels < 1 || channels > 4 || width == 0 || height == 0) {
+    set_message(message, message_size, "unsupported channel count or empty image");
+    return CPNG_ERR_LIBPNG;
+  }
+  FILE *fp = fopen(path, "wb");
+  if (!fp) {
+    if (sys_errno) *sys_errno = errno;
+    set_message(message, message_size, strerror(errno));
+    return CPNG_ERR_OPEN;
+  }
+  cpng_error_sink sink = {message, message_size};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  if (!png || !info) {
+    png_destroy_write_struct(&png, &info);
+    fclose(fp);
+    set_message(message, message_size, "out of memory");
+    return CPNG_ERR_MEMORY;
+  }
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    fclose(fp);
+    return CPNG_ERR_LIBPNG;
+  }
+  png_init_io(png, fp);
+  png_set_IHDR(png, info, width, height, 8, types[channels], PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  size_t stride = (size_t)width * (size_t)channels;
+  for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + y * stride));
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  if (fclose(fp) != 0) {
+    if (sys_errno) *sys_errno = errno;
+    set_message(message, message_size, strerror(errno));
+    return CPNG_ERR_OPEN;
+  }
+  return CPNG_OK;
+}
+
+void cpng_free(cpng_image *image) {
+  if (image && image->pixels) {
+    free(image->pixels);
+    image->pixels = NULL;
+  }
+}
+
+uint32_t cpng_libpng_version(void) { return (uint32_t)png_access_version_number(); }

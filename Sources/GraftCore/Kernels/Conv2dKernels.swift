@@ -1,0 +1,210 @@
+/// 2-D convolution kernels, NCHW. Glossary: N batch, C input channels,
+/// K output channels, G groups (C/G and K/G per group), H×W input, R×S kernel,
+/// P×Q output.
+///   x      [N, C, H, W]
+///   weight [K, C/G, R, S]
+///   bias   [K]
+///   y      [N, K, P, Q]
+public struct Conv2dShape: Sendable, Equatable {
+  public var batch: Int, groups: Int, outChannels: Int
+  /// Geometry of one group of one image (channels = C/G).
+  public var geometry: ConvGeometry
+
+  public var inChannels: Int { geometry.channels * groups }
+  public var inPlane: Int { geometry.height * geometry.width }
+  public var outPlane: Int { geometry.outHeight * geometry.outWidth }
+  /// Depthwise: one input channel per group, handled by a direct kernel.
+  public var isDepthwise: Bool { geometry.channels == 1 && groups > 1 }
+  /// Multiply–adds per forward pass ×2.
+  public var flops: Double {
+    2 * Double(batch * outChannels * outPlane) * Double(geometry.colRows)
+  }
+}
+
+extension Kernels {
+  /// y = conv(x, weight) + bias (im2col + GEMM per image and group; depthwise direct).
+  /// `workspace` holds at least `colRows·G × P·Q` floats (unused when pointwise or depthwise).
+  public static func conv2dForward(
+    y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?
+  ) {
+    if sh.isDepthwise {
+      depthwiseForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
+      return
+    }
+    let g = sh.geometry
+    let G = sh.groups, Kg = sh.outChannels / G, rowsG = g.colRows, PQ = sh.outPlane
+    let C = sh.inChannels, HW = sh.inPlane
+    for n in 0..<sh.batch {
+      let xn = x + n * C * HW
+      let yn = y + n * sh.outChannels * PQ
+      var full = g
+      full.channels = C
+      let col: UnsafePointer<Float>
+      if g.isPointwise {
+        col = xn
+      } else {
+        im2col(workspace!, xn, full)
+        col = UnsafePointer(workspace!)
+      }
+      for gi in 0..<G {
+        gemm(transA: false, transB: false, m: Kg, n: PQ, k: rowsG,
+             a: weight + gi * Kg * rowsG, lda: rowsG, b: col + gi * rowsG * PQ, ldb: PQ,
+             c: yn + gi * Kg * PQ, ldc: PQ)
+      }
+      if let bias { addChannelBias(yn, bias, channels: sh.outChannels, plane: PQ) }
+    }
+  }
+
+  /// Gradients of `conv2dForward`. dX is written (not accumulated) when given;
+  /// dWeight and dBias are written too. `workspace` as for the forward.
+  public static func conv2dBackward(
+    dX: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
+    dY: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?
+  ) {
+    if let dBias {
+      let PQ = sh.outPlane, K = sh.outChannels
+      parallelRanges(K, grain: 1) { ks in
+        for k in ks {
+          var acc: Float = 0
+          for n in 0..<sh.batch {
+            let row = dY + (n * K + k) * PQ
+            for i in 0..<PQ { acc += row[i] }
+          }
+          dBias[k] = acc
+        }
+      }
+    }
+    if sh.isDepthwise {
+      depthwiseBackward(dX: dX, dWeight: dWeight, dY: dY, x: x, weight: weight, shape: sh)
+      return
+    }
+    let g = sh.geometry
+    let G = sh.groups, Kg = sh.outChannels / G, rowsG = g.colRows, PQ = sh.outPlane
+    let C = sh.inChannels, HW = sh.inPlane
+    var full = g
+    full.channels = C
+    if let dWeight { dWeight.update(repeating: 0, count: sh.outChannels * rowsG) }
+    for n in 0..<sh.batch {
+      let xn = x + n * C * HW
+      let dyn = dY + n * sh.outChannels * PQ
+      if let dWeight {
+        let col: UnsafePointer<Float>
+        if g.isPointwise {
+          col = xn
+        } else {
+          im2col(workspace!, xn, full)
+          col = UnsafePointer(workspace!)
+        }
+        for gi in 0..<G {
+          // dW_g += dY_g [Kg, PQ] · col_gᵀ [PQ, rowsG]
+          gemm(transA: false, transB: true, m: Kg, n: rowsG, k: PQ,
+               a: dyn + gi * Kg * PQ, lda: PQ, b: col + gi * rowsG * PQ, ldb: PQ,
+               beta: 1, c: dWeight + gi * Kg * rowsG, ldc: rowsG)
+        }
+      }
+      if let dX {
+        let dxn = dX + n * C * HW
+        let dcol = g.isPointwise ? dxn : workspace!
+        for gi in 0..<G {
+          // dcol_g [rowsG, PQ] = W_gᵀ [rowsG, Kg] · dY_g [Kg, PQ]
+          gemm(transA: true, transB: false, m: rowsG, n: PQ, k: Kg,
+               a: weight + gi * Kg * rowsG, lda: rowsG, b: dyn + gi * Kg * PQ, ldb: PQ,
+               c: dcol + gi * rowsG * PQ, ldc: PQ)
+        }
+        if !g.isPointwise {
+          dxn.update(repeating: 0, count: C * HW)
+          col2im(dxn, dcol, full)
+        }
+      }
+    }
+  }
+
+  /// y[n, k, :] += bias[k]
+  static func addChannelBias(_ y: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, channels: Int, plane: Int) {
+    parallelRanges(channels, grain: max(1, elementwiseGrain / max(plane, 1))) { ks in
+      for k in ks {
+        let b = bias[k], row = y + k * plane
+        for i in 0..<plane { row[i] += b }
+      }
+    }
+  }
+
+  /// Depthwise convolution: output channel k reads input channel k / M
+  /// (M = K / C, the depth multiplier). Direct loops, parallel over (n, k).
+  static func depthwiseForward(
+    y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    bias: UnsafePointer<Float>?, shape sh: Conv2dShape
+  ) {
+    let g = sh.geometry
+    let C = sh.inChannels, K = sh.outChannels, M = K / C
+    let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
+    parallelRanges(sh.batch * K, grain: 1) { planes in
+      for nk in planes {
+        let n = nk / K, k = nk % K, c = k / M
+        let xp = x + (n * C + c) * H * W
+        let yp = y + nk * P * Q
+        let wk = weight + k * R * S
+        let b = bias?[k] ?? 0
+        for p in 0..<P {
+          for q in 0..<Q {
+            var acc = b
+            for r in 0..<R {
+              let ih = p * g.strideH - g.padH + r * g.dilationH
+              if ih < 0 || ih >= H { continue }
+              let row = xp + ih * W
+              for s in 0..<S {
+                let iw = q * g.strideW - g.padW + s * g.dilationW
+                if iw >= 0 && iw < W { acc += row[iw] * wk[r * S + s] }
+              }
+            }
+            yp[p * Q + q] = acc
+          }
+        }
+      }
+    }
+  }
+
+  /// Gradients of `depthwiseForward`, parallel over input channels
+  /// (each channel owns its dX planes and its M filters).
+  static func depthwiseBackward(
+    dX: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?,
+    dY: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>, shape sh: Conv2dShape
+  ) {
+    let g = sh.geometry
+    let C = sh.inChannels, K = sh.outChannels, M = K / C
+    let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
+    parallelRanges(C, grain: 1) { channels in
+      for c in channels {
+        for n in 0..<sh.batch { dX?.advanced(by: (n * C + c) * H * W).update(repeating: 0, count: H * W) }
+        for k in (c * M)..<((c + 1) * M) {
+          let wk = weight + k * R * S
+          let dwk = dWeight.map { $0 + k * R * S }
+          dwk?.update(repeating: 0, count: R * S)
+          for n in 0..<sh.batch {
+            let xp = x + (n * C + c) * H * W
+            let dxp = dX.map { $0 + (n * C + c) * H * W }
+            let gp = dY + (n * K + k) * P * Q
+            for p in 0..<P {
+              for q in 0..<Q {
+                let gv = gp[p * Q + q]
+                if gv == 0 { continue }
+                for r in 0..<R {
+                  let ih = p * g.strideH - g.padH + r * g.dilationH
+                  if ih < 0 || ih >= H { continue }
+                  for s in 0..<S {
+                    let iw = q * g.strideW - g.padW + s * g.dilationW
+                    if iw < 0 || iw >= W { continue }
+                    dwk?[r * S + s] += gv * xp[ih * W + iw]
+                    dxp?[ih * W + iw] += gv * wk[r * S + s]
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+/// Pooling kernels on [N·C planes, H, W] → [N·C planes, P, Q]. Parallel over planes.
+/// Windows follow PyTorch: `P = floor_or_ceil((H + 2·pad − R) / stride) + 1`,
+/// and with ceil mode a window must start inside the (left-padded) input.
+public struct PoolGeometry: Sendable, Equatable {
+  public var height: Int, width: Int
+  public var kernelH: Int, kernelW: Int
+  public var strideH: Int, strideW: Int
+  public var padH: Int, padW: Int
+  public var ceilMode: Bool
+
+  public init(height: Int, width: Int, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), ceilMode: Bool) {
+    self.height = height; self.width = width
+    kernelH = kernel.0; kernelW = kernel.1
+    strideH = stride.0; strideW = stride.1
+    padH = padding.0; padW = padding.1
+    self.ceilMode = ceilMode
+  }
+
+  static func outSize(_ input: Int, _ k: Int, _ s: Int, _ p: Int, _ ceil: Bool) -> Int {
+    let span = input + 2 * p - k
+    var out = (ceil ? (span + s - 1) / s : span / s) + 1
+    if ceil && (out - 1) * s >= input + p { out -= 1 }
+    return out
+  }
+
+  public var outHeight: Int { PoolGeometry.outSize(height, kernelH, strideH, padH, ceilMode) }
+  public var outWidth: Int { PoolGeometry.outSize(width, kernelW, strideW, padW, ceilMode) }
+}
+
+extension Kernels {
+  /// y = max over each window; `argmax` receives the flat input index (within the plane).
+  public static func maxPoolForward(
+    y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, x: UnsafePointer<Float>,
+    planes: Int, _ g: PoolGeometry
+  ) {
+    let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth
+    parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
+      for plane in range {
+        let xp = x + plane * H * W, yp = y + plane * P * Q, ap = argmax + plane * P * Q
+        for p in 0..<P {
+          let h0 = p * g.strideH - g.padH
+          let hLo = max(h0, 0), hHi = min(h0 + g.kernelH, H)
+          for q in 0..<Q {
+            let w0 = q * g.strideW - g.padW
+            let wLo = max(w0, 0), wHi = min(w0 + g.kernelW, W)
+            var best = -Float.infinity
+            var at = hLo * W + wLo
+            for h in hLo..<hHi {
+              for w in wLo..<wHi {
+                let v = xp[h * W + w]
+                if v > best || v.isNaN { best = v; at = h * W + w }
+              }
+            }
+            yp[p * Q + q] = best
+            ap[p * Q + q] = Int32(at)
+          }
+        }
+      }
+    }
+  }
+
+  /// dx[argmax] += dy (dx zeroed first).
+  public static func maxPoolBackward(
+    dX: UnsafeMutablePointer<Float>, dY: UnsafePointer<Float>, argmax: UnsafePointer<Int32>,
+    planes: Int, _ g: PoolGeometry
+  ) {
+    let HW = g.height * g.width, PQ = g.outHeight * g.outWidth
+    parallelRanges(planes, grain: max(1, elementwiseGrain / max(HW, 1))) { range in
+      for plane in range {
+        let dxp = dX + plane * HW
+        dxp.update(repeating: 0, count: HW)
+        let gp = dY + plane * PQ, ap = argmax + plane * PQ
+        for i in 0..<PQ { dxp[Int(ap[i])] += gp[i] }
+      }
+    }
+  }
+
+  /// Divisor of one average-pool window (PyTorch's rule: the window clipped to
+  /// the padded input when counting padding, else to the input).
+  @inline(__always)
+  static func avgPoolDivisor(_ g: PoolGeometry, _ p: Int, _ q: Int, countIncludePad: Bool) -> Float {
+    let h0 = p * g.strideH - g.padH, w0 = q * g.strideW - g.padW
+    if countIncludePad {
+      let h1 = min(h0 + g.kernelH, g.height + g.padH), w1 = min(w0 + g.kernelW, g.width + g.padW)
+      return Float((h1 - h0) * (w1 - w0))
+    }
+    let h1 = min(h0 + g.kernelH, g.height), w1 = min(w0 + g.kernelW, g.width)
+    return Float((h1 - max(h0, 0)) * (w1 - max(w0, 0)))
+  }
+
+  public static func avgPoolForward(
+    y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, planes: Int, _ g: PoolGeometry, countIncludePad: Bool
+  ) {
+    let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth
+    parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
+      for plane in range {
+        let xp = x + plane * H * W, yp = y + plane * P * Q
+        for p in 0..<P {
+          let h0 = p * g.strideH - g.padH
+          let hLo = max(h0, 0), hHi = min(h0 + g.kernelH, H)
+          for q in 0..<Q {
+            let w0 = q * g.strideW - g.padW
+            let wLo = max(w0, 0), wHi = min(w0 + g.kernelW, W)
+            var acc: Float = 0
+            for h in hLo..<max(hLo, hHi) { for w in wLo..<max(wLo, wHi) { acc += xp[h * W + w] } }
+            yp[p * Q + q] = acc / avgPoolDivisor(g, p, q, countIncludePad: countIncludePad)
+          }
+        }
+      }
+    }
+  }
+
+  public static func avgPoolBackward(
+    dX: UnsafeMutablePointer<Float>, dY: UnsafePointer<Float>, planes: Int, _ g: PoolGeometry, countIncludePad: Bool
+  ) {
+    let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth
+    parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
+      for plane in range {
+        let dxp = dX + plane * H * W, gp = dY + plane * P * Q
+        dxp.update(repeating: 0, count: H * W)
+        for p in 0..<P {
+          let h0 = p * g.strideH - g.padH
+          let hLo = max(h0, 0), hHi = min(h0 + g.kernelH, H)
+          for q in 0..<Q {
+            let w0 = q * g.strideW - g.padW
+            let wLo = max(w0, 0), wHi = min(w0 + g.kernelW, W)
+            let v = gp[p * Q + q] / avgPoolDivisor(g, p, q, countIncludePad: countIncludePad)
+            for h in hLo..<max(hLo, hHi) { for w in wLo..<max(wLo, wHi) { dxp[h * W + w] += v } }
+          }
+        }
+      }
+    }
+  }
+}

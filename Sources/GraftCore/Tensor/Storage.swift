@@ -1,0 +1,34 @@
+/// A 64-byte-aligned, heap-allocated buffer of `Float` that a `Tensor` owns.
+///
+/// Storage is a reference type so that in-place updates (optimizer steps,
+/// gradient accumulation) reach every tensor that shares it.
+public final class Storage: @unchecked Sendable {
+  public let count: Int
+  public let pointer: UnsafeMutablePointer<Float>
+
+  /// Alignment of every allocation, in bytes (one cache line, one AVX-512 vector).
+  public static let alignment = 64
+
+  /// Allocates `count` floats, uninitialised. Callers must write every element.
+  public init(uninitializedCount count: Int) {
+    precondition(count >= 0, "Storage: negative count \(count)")
+    self.count = count
+    let raw = UnsafeMutableRawPointer.allocate(
+      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: Storage.alignment)
+    pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+  }
+
+  /// Allocates `count` floats, all equal to `value`.
+  public convenience init(count: Int, repeating value: Float) {
+    self.init(uninitializedCount: count)
+    pointer.initialize(repeating: value, count: count)
+  }
+
+  deinit {
+    UnsafeMutableRawPointer(pointer).deallocate()
+  }
+
+  public var buffer: UnsafeMutableBufferPointer<Float> {
+    UnsafeMutableBufferPointer(start: pointer, count: count)
+  }
+}
