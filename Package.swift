@@ -40,7 +40,9 @@ let package = Package(
       ]),
 
     // Tests.
-    .target(name: "_GraftTestSupport", dependencies: ["GraftCore"], path: "Tests/_GraftTestSupport"),
+    .target(
+      name: "_GraftTestSupport", dependencies: ["GraftCore"], path: "Tests/_GraftTestSupport",
+      exclude: ["README.md"]),
     .testTarget(
       name: "GraftCoreTests", dependencies: ["GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),

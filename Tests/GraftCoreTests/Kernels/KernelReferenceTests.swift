@@ -1,0 +1,81 @@
+import GraftCore
+import Testing
+import _GraftTestSupport
+
+/// Fast kernels against their naive twins on odd shapes.
+@Suite struct KernelReferenceTests {
+  @Test(arguments: [(1, 1, 1), (3, 5, 7), (17, 9, 33), (64, 65, 63)])
+  func gemmMatchesReference(_ size: (Int, Int, Int)) {
+    let (m, n, k) = size
+    for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+      let a = randomTensor(ta ? [k, m] : [m, k], seed: 1), b = randomTensor(tb ? [n, k] : [k, n], seed: 2)
+      let c1 = randomTensor([m, n], seed: 3), c2 = c1.copy()
+      Kernels.gemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a.data, lda: ta ? m : k,
+                   b: b.data, ldb: tb ? k : n, beta: 2, c: c1.data, ldc: n)
+      Kernels.gemmReference(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a.data, lda: ta ? m : k,
+                            b: b.data, ldb: tb ? k : n, beta: 2, c: c2.data, ldc: n)
+      assertClose(c1, c2, tolerance: 1e-4, "gemm \(size) ta=\(ta) tb=\(tb)")
+    }
+  }
+
+  /// Direct 7-loop convolution, the definition.
+  static func naiveConv(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), padding: (Int, Int),
+                        dilation: (Int, Int), groups: Int) -> Tensor {
+    let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (K, Cg, R, S) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+    let P = (H + 2 * padding.0 - dilation.0 * (R - 1) - 1) / stride.0 + 1
+    let Q = (W + 2 * padding.1 - dilation.1 * (S - 1) - 1) / stride.1 + 1
+    let y = Tensor.zeros([N, K, P, Q])
+    let Kg = K / groups
+    for n in 0..<N { for k in 0..<K { for p in 0..<P { for q in 0..<Q {
+      var acc: Float = b?.data[k] ?? 0
+      let g = k / Kg
+      for cg in 0..<Cg { for r in 0..<R { for s in 0..<S {
+        let ih = p * stride.0 - padding.0 + r * dilation.0, iw = q * stride.1 - padding.1 + s * dilation.1
+        if ih >= 0 && ih < H && iw >= 0 && iw < W {
+          let c = g * Cg + cg
+          acc += x.data[((n * C + c) * H + ih) * W + iw] * w.data[((k * Cg + cg) * R + r) * S + s]
+        }
+      } } }
+      y.data[((n * K + k) * P + p) * Q + q] = acc
+    } } } }
+    return y
+  }
+
+  @Test(arguments: GradientCheckTests.convCases)
+  func conv2dMatchesDefinition(_ c: GradientCheckTests.ConvCase) {
+    let x = randomTensor(c.input, seed: 4), w = randomTensor(c.weight, seed: 5), b = randomTensor([c.weight[0]], seed: 6)
+    let fast = conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+    let slow = Self.naiveConv(x, w, b, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+    assertClose(fast, slow, tolerance: 1e-5)
+  }
+
+  @Test func parallelPathsAgreeWithSingleThread() {
+    // Large enough to split across threads.
+    let a = randomTensor([300, 257], seed: 7), b = randomTensor([257], seed: 8)
+    let x = randomTensor([2, 8, 40, 40], seed: 9)
+    let saved = Threads.count
+    Threads.set(1)
+    let r1 = [(a * b).scalars, a.sum(axis: 0).scalars, maxPool2d(x, kernel: (3, 3), stride: (2, 2), padding: (1, 1)).scalars,
+              x.permuted([0, 2, 3, 1]).scalars]
+    Threads.set(4)
+    let r4 = [(a * b).scalars, a.sum(axis: 0).scalars, maxPool2d(x, kernel: (3, 3), stride: (2, 2), padding: (1, 1)).scalars,
+              x.permuted([0, 2, 3, 1]).scalars]
+    Threads.set(saved)
+    #expect(r1 == r4)
+  }
+
+  @Test func poolingValues() {
+    let x = Tensor.arange(0, 16).reshaped([1, 1, 4, 4])
+    #expect(maxPool2d(x, kernel: (2, 2)).scalars == [5, 7, 13, 15])
+    #expect(avgPool2d(x, kernel: (2, 2)).scalars == [2.5, 4.5, 10.5, 12.5])
+    // Padding counted (PyTorch default) vs not: corner window sees 1 real value of 4.
+    #expect(avgPool2d(x, kernel: (2, 2), stride: (2, 2), padding: (1, 1)).scalars.first == 0)
+    #expect(avgPool2d(x, kernel: (2, 2), stride: (2, 2), padding: (1, 1), countIncludePad: false).scalars.first == 0)
+    #expect(avgPool2d(x + 1, kernel: (2, 2), stride: (2, 2), padding: (1, 1)).scalars.first == 0.25)
+    #expect(avgPool2d(x + 1, kernel: (2, 2), stride: (2, 2), padding: (1, 1), countIncludePad: false).scalars.first == 1)
+    // Ceil mode adds the partial last window.
+    #expect(maxPool2d(Tensor.arange(0, 25).reshaped([1, 1, 5, 5]), kernel: (2, 2), ceilMode: true).shape == [1, 1, 3, 3])
+    #expect(globalAveragePool2d(x).scalars == [7.5])
+  }
+}
