@@ -1,10 +1,50 @@
 import ArgumentParser
 import GraftCore
 
-@main
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The root command. Exit codes: 0 ok, 1 failure, 2 usage.
 struct Graft: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "graft",
-    abstract: "Transfer learning for Swift on Linux.",
-    subcommands: [])
+    abstract: "Transfer learning for Swift on Linux: freeze a pretrained base, graft a new head, train, ship.",
+    discussion: """
+      Examples:
+        graft demo
+        graft bench core --json
+      """,
+    version: GraftVersion.string,
+    subcommands: [Demo.self, Bench.self])
+}
+
+enum GraftVersion {
+  static let string = "0.1.0"
+}
+
+/// swift-argument-parser exits 64 (EX_USAGE) on usage errors; Graft's contract
+/// is 2. This `main` parses, runs, and maps the exit code, printing errors as
+/// one line naming the file and the reason.
+@main
+enum GraftMain {
+  static func main() {
+    do {
+      var command = try Graft.parseAsRoot()
+      try command.run()
+    } catch {
+      let code = Graft.exitCode(for: error)
+      if code == .success {
+        Console.writeOutput(Graft.fullMessage(for: error) + "\n")  // --help, --version
+        exit(0)
+      }
+      if code.rawValue == 64 {  // usage error
+        Console.writeError(Graft.fullMessage(for: error) + "\n")
+        exit(2)
+      }
+      if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
+      Console.writeError("graft: \(String(describing: error))\n")
+      exit(code.rawValue == 0 ? 1 : code.rawValue)
+    }
+  }
 }

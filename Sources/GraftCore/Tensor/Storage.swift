@@ -13,8 +13,9 @@ public final class Storage: @unchecked Sendable {
   public init(uninitializedCount count: Int) {
     precondition(count >= 0, "Storage: negative count \(count)")
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: Storage.alignment)
+    let bytes = Storage.byteCount(count)
+    let raw = StorageCache.take(bytes: bytes)
+      ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: Storage.alignment)
     pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
   }
 
@@ -25,8 +26,13 @@ public final class Storage: @unchecked Sendable {
   }
 
   deinit {
-    UnsafeMutableRawPointer(pointer).deallocate()
+    StorageCache.give(UnsafeMutableRawPointer(pointer), bytes: Storage.byteCount(count))
   }
+
+  static func byteCount(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
+
+  /// Releases buffers kept for reuse (see `StorageCache`).
+  public static func releaseCachedBuffers() { StorageCache.empty() }
 
   public var buffer: UnsafeMutableBufferPointer<Float> {
     UnsafeMutableBufferPointer(start: pointer, count: count)

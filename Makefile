@@ -1,0 +1,52 @@
+# Graft: the two commands a newcomer needs are `make demo` and `make test`.
+# Both install missing system packages first (Debian/Ubuntu, apt-get; sudo when not root).
+
+SWIFT       ?= swift
+PKG_MODULES := openblas fftw3f sndfile libpng16
+APT_PACKAGES := libopenblas-dev libfftw3-dev libsndfile1-dev libpng-dev pkg-config
+IMPORT_CHECK := --explicit-target-dependency-import-check error
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTHON_VENV ?= .venv-tools
+
+.PHONY: all deps build release test demo bench fixtures clean
+
+all: build
+
+## Install the C libraries when pkg-config cannot find them.
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKG_MODULES); then \
+	  echo "deps: $(PKG_MODULES) found"; \
+	else \
+	  echo "deps: installing $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null && \
+	  pkg-config --exists $(PKG_MODULES) || { echo "deps: pkg-config still cannot find $(PKG_MODULES)" >&2; exit 1; }; \
+	fi
+
+build: deps
+	$(SWIFT) build $(IMPORT_CHECK)
+
+release: deps
+	$(SWIFT) build -c release $(IMPORT_CHECK) --product graft
+
+## Build everything with the import check (undeclared imports between targets fail), then run the tests.
+test: deps
+	$(SWIFT) build --build-tests $(IMPORT_CHECK)
+	$(SWIFT) test --skip-build
+
+## The main job on SampleData, release build.
+demo: release
+	.build/release/graft demo
+
+## Core benchmarks as JSON (see docs/BENCHMARKS.md).
+bench: release
+	.build/release/graft bench core --json
+
+## Regenerate the committed test fixtures (needs Python 3 and network access to PyPI).
+fixtures:
+	python3 -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip install -q 'torch==2.11.*' numpy safetensors
+	$(PYTHON_VENV)/bin/python Tools/fixtures/core.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Unbuffered writes to standard output/error (file descriptors, so no shared
+/// `FILE*` state is touched from concurrent code).
+public enum Console {
+  public static func writeError(_ text: String) { write(fd: 2, text) }
+  public static func writeOutput(_ text: String) { write(fd: 1, text) }
+  public static var errorIsTerminal: Bool { isatty(2) != 0 }
+
+  static func write(fd: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n <= 0 { if errno == EINTR { continue }; return }
+        offset += n
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import GraftCore
+
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run benchmarks and print their figures.",
+    discussion: """
+      Build in release first (`make bench` does). Figures and how they compare with
+      PyTorch are recorded in docs/BENCHMARKS.md.
+
+      Examples:
+        graft bench core --json
+        graft bench core --filter sgemm_1024 --filter add_16M --budget 3
+      """,
+    subcommands: [BenchCore.self])
+}
+
+struct BenchCore: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "core",
+    abstract: "Tensor-core throughput: GEMM, 3×3 convolution, elementwise add.")
+
+  @Flag(help: "Print JSON: {\"machine\": {...}, \"benchmarks\": [{\"name\", \"value\", \"unit\", ...}]}.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
+  var filter: [String] = []
+
+  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
+  var budget: Double = 1.0
+
+  func validate() throws {
+    let unknown = filter.filter { !CoreBenchmarks.names.contains($0) }
+    if !unknown.isEmpty {
+      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(CoreBenchmarks.names.joined(separator: ", "))")
+    }
+    if !(budget > 0) { throw ValidationError("--budget must be positive") }
+  }
+
+  func run() throws {
+    let results = CoreBenchmarks.run(budget: budget, filter: { filter.isEmpty || filter.contains($0) }) { name in
+      if !json { Console.writeError("running \(name)…\n") }
+    }
+    try BenchOutput.print(results, json: json)
+  }
+}

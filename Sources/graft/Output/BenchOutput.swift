@@ -1,0 +1,33 @@
+import Foundation
+import GraftCore
+
+/// Prints benchmark results as a table or as the JSON contract of `graft bench`.
+enum BenchOutput {
+  struct Report: Encodable {
+    var machine: MachineInfo
+    var benchmarks: [BenchmarkResult]
+    var peakRSSMegabytes: Double?
+    enum CodingKeys: String, CodingKey {
+      case machine, benchmarks
+      case peakRSSMegabytes = "peak_rss_mb"
+    }
+  }
+
+  static func print(_ results: [BenchmarkResult], json: Bool) throws {
+    let rss = Stopwatch.peakResidentBytes().map { (Double($0) / 1_048_576 * 10).rounded() / 10 }
+    let report = Report(machine: .current, benchmarks: results, peakRSSMegabytes: rss)
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      Console.writeOutput(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+      return
+    }
+    Console.writeOutput("machine: \(report.machine.cpu), \(report.machine.cores) cores, \(report.machine.threads) threads, \(report.machine.blas)\n")
+    let width = max(4, results.map(\.name.count).max() ?? 0)
+    for r in results {
+      let name = r.name.padding(toLength: width, withPad: " ", startingAt: 0)
+      Console.writeOutput("\(name)  \(String(format: "%10.2f", r.value)) \(r.unit)   (median \(String(format: "%.4f", r.seconds)) s over \(r.iterations))\n")
+    }
+    if let rss { Console.writeOutput("peak RSS: \(rss) MB\n") }
+  }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+@Suite struct ExitCodeTests {
+  @Test func helpExitsZero() throws {
+    let r = try GraftBinary.run(["--help"])
+    #expect(r.status == 0)
+    #expect(r.stdout.contains("USAGE: graft"))
+    #expect(r.stdout.contains("bench") && r.stdout.contains("demo"))
+  }
+
+  @Test func unknownSubcommandIsUsageError() throws {
+    let r = try GraftBinary.run(["frobnicate"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("frobnicate"))
+  }
+
+  @Test func badOptionValueIsUsageError() throws {
+    let r = try GraftBinary.run(["bench", "core", "--filter", "nope"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("unknown benchmark nope"))
+    let e = try GraftBinary.run(["demo", "--epochs", "0"])
+    #expect(e.status == 2)
+  }
+}
+
+@Suite struct CommandOutputTests {
+  @Test func benchCorePrintsTheJSONContract() throws {
+    let r = try GraftBinary.run(["bench", "core", "--json", "--filter", "sgemm_512", "--budget", "0.01"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let machine = try #require(object["machine"] as? [String: Any])
+    #expect(machine["cores"] as? Int ?? 0 >= 1)
+    let benchmarks = try #require(object["benchmarks"] as? [[String: Any]])
+    #expect(benchmarks.count == 1)
+    #expect(benchmarks.first?["name"] as? String == "sgemm_512")
+    #expect(benchmarks.first?["unit"] as? String == "GFLOP/s")
+    #expect((benchmarks.first?["value"] as? Double ?? 0) > 0)
+  }
+
+  @Test func demoLearnsTheSpirals() throws {
+    let r = try GraftBinary.run(["demo", "--json", "--epochs", "30"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    // Chance is 1/3; a working tape, kernels and optimizer get well above 0.9.
+    #expect((object["testAccuracy"] as? Double ?? 0) > 0.9)
+    // Same seed, same result.
+    let again = try GraftBinary.run(["demo", "--json", "--epochs", "30"])
+    let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+    #expect(object["finalLoss"] as? Double == second["finalLoss"] as? Double)
+  }
+}
