@@ -1,0 +1,34 @@
+/// A base network for transfer learning: maps a batch of inputs to feature
+/// vectors [N, featureCount] and declares its blocks, bottom to top, so the
+/// top N can be unfrozen for fine-tuning.
+public protocol FeatureExtractor: Module {
+  var featureCount: Int { get }
+  /// Blocks in forward order (the last is closest to the head).
+  var blocks: [Module] { get }
+  func features(_ x: Tensor) -> Tensor
+}
+
+extension FeatureExtractor {
+  /// Unfreezes the top `count` blocks (and keeps the rest frozen).
+  public func unfreezeTop(_ count: Int) {
+    precondition(count >= 0 && count <= blocks.count, "unfreezeTop: \(count) of \(blocks.count) blocks")
+    freeze()
+    for block in blocks.suffix(count) { block.unfreeze() }
+  }
+}
+
+/// A base with a new head: `head(base.features(x))`.
+public final class Classifier: Layer {
+  public let base: any FeatureExtractor
+  public let head: Layer
+
+  public init(base: any FeatureExtractor, head: Layer) {
+    self.base = base
+    self.head = head
+    super.init()
+  }
+
+  public override func namedChildren() -> [(String, Module)] { [("base", base), ("head", head)] }
+
+  public override func forward(_ x: Tensor) -> Tensor { head(base.features(x)) }
+}
