@@ -1,8 +1,8 @@
 /// A parsed JSON value (RFC 8259, https://www.rfc-editor.org/rfc/rfc8259), as small as the
 /// safetensors header needs. Object members keep their file order, duplicates included.
-enum JSONValue: Equatable {
-  case object([(key: String, value: JSONValue)])
-  case array([JSONValue])
+enum ParsedJSON: Equatable {
+  case object([(key: String, value: ParsedJSON)])
+  case array([ParsedJSON])
   case string(String)
   /// A number written without fraction or exponent that fits in `Int`.
   case integer(Int)
@@ -11,7 +11,7 @@ enum JSONValue: Equatable {
   case bool(Bool)
   case null
 
-  static func == (a: JSONValue, b: JSONValue) -> Bool {
+  static func == (a: ParsedJSON, b: ParsedJSON) -> Bool {
     switch (a, b) {
     case let (.object(x), .object(y)):
       x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -42,7 +42,7 @@ struct JSONParser {
   private var index = 0
 
   /// Parses one value; only whitespace may follow it.
-  static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> JSONValue {
+  static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> ParsedJSON {
     var parser = JSONParser(bytes: bytes)
     let value = try parser.value(depth: 0)
     parser.skipWhitespace()
@@ -70,7 +70,7 @@ struct JSONParser {
     }
   }
 
-  private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+  private mutating func value(depth: Int) throws(JSONSyntaxError) -> ParsedJSON {
     skipWhitespace()
     guard let b = peek else { throw error("unexpected end of text") }
     switch b {
@@ -85,10 +85,10 @@ struct JSONParser {
     }
   }
 
-  private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+  private mutating func object(depth: Int) throws(JSONSyntaxError) -> ParsedJSON {
     guard depth <= JSONParser.maximumDepth else { throw error("nesting too deep") }
     index += 1  // {
-    var members: [(key: String, value: JSONValue)] = []
+    var members: [(key: String, value: ParsedJSON)] = []
     skipWhitespace()
     if peek == UInt8(ascii: "}") { index += 1; return .object(members) }
     while true {
@@ -108,10 +108,10 @@ struct JSONParser {
     }
   }
 
-  private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+  private mutating func array(depth: Int) throws(JSONSyntaxError) -> ParsedJSON {
     guard depth <= JSONParser.maximumDepth else { throw error("nesting too deep") }
     index += 1  // [
-    var elements: [JSONValue] = []
+    var elements: [ParsedJSON] = []
     skipWhitespace()
     if peek == UInt8(ascii: "]") { index += 1; return .array(elements) }
     while true {
@@ -191,7 +191,7 @@ struct JSONParser {
     return code
   }
 
-  private mutating func number() throws(JSONSyntaxError) -> JSONValue {
+  private mutating func number() throws(JSONSyntaxError) -> ParsedJSON {
     let start = index
     func digits(_ p: inout JSONParser) -> Int {
       var n = 0

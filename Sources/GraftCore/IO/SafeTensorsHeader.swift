@@ -42,7 +42,7 @@ public struct SafeTensorsHeader: Equatable, Sendable {
     }
     let text = UnsafeRawBufferPointer(rebasing: file[8..<dataStart])
     guard String(validating: text, as: UTF8.self) != nil else { throw fail(.headerNotUTF8) }
-    let json: JSONValue
+    let json: ParsedJSON
     do throws(JSONSyntaxError) {
       json = try JSONParser.parse(text)
     } catch {
@@ -66,7 +66,7 @@ public struct SafeTensorsHeader: Equatable, Sendable {
   }
 
   private static func parseMetadata(
-    _ value: JSONValue, _ fail: (SafeTensorsError.Reason) -> SafeTensorsError
+    _ value: ParsedJSON, _ fail: (SafeTensorsError.Reason) -> SafeTensorsError
   ) throws(SafeTensorsError) -> [String: String] {
     guard case .object(let members) = value else { throw fail(.invalidMetadata) }
     var metadata: [String: String] = [:]
@@ -78,10 +78,10 @@ public struct SafeTensorsHeader: Equatable, Sendable {
   }
 
   private static func parseEntry(
-    name: String, _ value: JSONValue, _ fail: (SafeTensorsError.Reason) -> SafeTensorsError
+    name: String, _ value: ParsedJSON, _ fail: (SafeTensorsError.Reason) -> SafeTensorsError
   ) throws(SafeTensorsError) -> Entry {
     guard case .object(let fields) = value else { throw fail(.entryNotObject(tensor: name)) }
-    func field(_ key: String) throws(SafeTensorsError) -> JSONValue {
+    func field(_ key: String) throws(SafeTensorsError) -> ParsedJSON {
       guard let v = fields.first(where: { $0.key == key })?.value else {
         throw fail(.missingField(tensor: name, field: key))
       }

@@ -4,7 +4,7 @@ import Testing
 extension IOTests {
   /// The header parser behind `SafeTensors` (RFC 8259).
   @Suite struct JSONTests {
-    func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    func parse(_ text: String) throws(JSONSyntaxError) -> ParsedJSON {
       let bytes = Array(text.utf8)
       return try bytes.withUnsafeBytes { raw in
         Result { () throws(JSONSyntaxError) in try JSONParser.parse(raw) }
