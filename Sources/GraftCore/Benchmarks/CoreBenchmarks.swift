@@ -4,6 +4,7 @@ public enum CoreBenchmarks {
   public static let names = [
     "sgemm_512", "sgemm_1024", "sgemm_2048", "sgemm_direct_1024",
     "conv3x3_64_56_b16_fwd", "conv3x3_64_56_b16_fwdbwd", "add_16M",
+    "smallcnn_train_b64", "smallcnn_infer_b64", "head_epoch_cached", "head_epoch_recomputed",
   ]
 
   /// Runs the benchmarks whose names pass `filter`; `budget` is the timing
@@ -23,6 +24,10 @@ public enum CoreBenchmarks {
     add("conv3x3_64_56_b16_fwd") { conv(backward: false, budget: budget) }
     add("conv3x3_64_56_b16_fwdbwd") { conv(backward: true, budget: budget) }
     add("add_16M") { addBandwidth(budget: budget) }
+    add("smallcnn_train_b64") { TrainingBenchmarks.smallCNN(train: true, budget: budget) }
+    add("smallcnn_infer_b64") { TrainingBenchmarks.smallCNN(train: false, budget: budget) }
+    add("head_epoch_cached") { TrainingBenchmarks.headEpoch(cached: true, budget: budget) }
+    add("head_epoch_recomputed") { TrainingBenchmarks.headEpoch(cached: false, budget: budget) }
     return results
   }
 

@@ -1,0 +1,209 @@
+/// The head grafted onto a base.
+public enum HeadSpec: Sendable, Equatable {
+  /// One Linear layer from the features to the classes.
+  case linear
+  /// Linear → ReLU → Dropout → Linear.
+  case mlp(hidden: Int, dropout: Float)
+
+  /// Builds the head for flat features of `featureCount` values.
+  public func make(featureCount: Int, classCount: Int, seed: UInt64) -> Layer {
+    var g = Generator(seed: seed)
+    switch self {
+    case .linear:
+      return Linear(featureCount, classCount, using: &g)
+    case .mlp(let hidden, let p):
+      return Sequential(Linear(featureCount, hidden, using: &g), ReLU(), Dropout(p, seed: seed &+ 1),
+                        Linear(hidden, classCount, using: &g))
+    }
+  }
+}
+
+/// The optional second stage: unfreeze the top blocks of the base and train
+/// them with the head at lower, per-group learning rates.
+public struct FineTune: Sendable, Equatable {
+  public var topBlocks: Int
+  public var epochs: Int
+  /// Learning rate of the unfrozen base blocks.
+  public var baseLearningRate: Float
+  /// Learning rate of the head during fine-tuning.
+  public var headLearningRate: Float
+  /// Let BatchNorm layers of the unfrozen blocks use batch statistics and train
+  /// their affine parameters. Off by default: they stay in inference mode
+  /// (running statistics), which small target sets need.
+  public var trainBatchNorm: Bool
+
+  public init(topBlocks: Int = 1, epochs: Int = 3, baseLearningRate: Float = 1e-4, headLearningRate: Float = 1e-4,
+              trainBatchNorm: Bool = false) {
+    self.topBlocks = topBlocks
+    self.epochs = epochs
+    self.baseLearningRate = baseLearningRate
+    self.headLearningRate = headLearningRate
+    self.trainBatchNorm = trainBatchNorm
+  }
+}
+
+/// The transfer recipe every modality shares: freeze the base, graft a new head
+/// sized to the labels, train the head (on cached features when nothing random
+/// precedes the base), optionally fine-tune the top blocks, evaluate.
+public struct TransferRecipe: Sendable {
+  public var head: HeadSpec
+  public var headEpochs: Int
+  public var headLearningRate: Float
+  public var weightDecay: Float
+  public var batchSize: Int
+  public var fineTune: FineTune?
+  public var earlyStopping: EarlyStopping?
+  public var seed: UInt64
+  /// Train the head on cached base features when the inputs are deterministic.
+  public var cacheFeatures: Bool
+  public var featureCacheMemoryBytes: Int
+  public var classBalanced: Bool
+  public var quiet: Bool
+
+  public init(head: HeadSpec = .linear, headEpochs: Int = 10, headLearningRate: Float = 1e-3, weightDecay: Float = 0,
+              batchSize: Int = 32, fineTune: FineTune? = nil, earlyStopping: EarlyStopping? = nil, seed: UInt64 = 42,
+              cacheFeatures: Bool = true, featureCacheMemoryBytes: Int = 512 << 20, classBalanced: Bool = false,
+              quiet: Bool = false) {
+    self.head = head
+    self.headEpochs = headEpochs
+    self.headLearningRate = headLearningRate
+    self.weightDecay = weightDecay
+    self.batchSize = batchSize
+    self.fineTune = fineTune
+    self.earlyStopping = earlyStopping
+    self.seed = seed
+    self.cacheFeatures = cacheFeatures
+    self.featureCacheMemoryBytes = featureCacheMemoryBytes
+    self.classBalanced = classBalanced
+    self.quiet = quiet
+  }
+}
+
+/// What a transfer run produced.
+public struct TransferResult {
+  public var model: Classifier
+  public var headHistory: TrainingHistory
+  public var fineTuneHistory: TrainingHistory?
+  /// Validation metrics after the head stage and after fine-tuning.
+  public var headEvaluation: Evaluation?
+  public var fineTuneEvaluation: Evaluation?
+  /// Whether the head trained on cached features.
+  public var usedFeatureCache: Bool
+  /// Items that could not be decoded, with the reason (reported, then skipped).
+  public var skipped: [SkippedItem]
+}
+
+extension TransferRecipe {
+  /// Runs the recipe. `train` and `validation` yield preprocessed inputs for
+  /// `base`; `augmented` says whether `train` is random (then features are not
+  /// cached). The base is frozen on return unless fine-tuning unfroze blocks.
+  public func run<T: Dataset, V: Dataset>(
+    base: any FeatureExtractor, classCount: Int, labelNames: [String]? = nil,
+    train: T, validation: V?, augmented: Bool = false,
+    collate: @escaping ([T.Element], [Int]) -> Batch, collateValidation: @escaping ([V.Element], [Int]) -> Batch
+  ) throws -> TransferResult {
+    precondition(classCount >= 2, "TransferRecipe: \(classCount) classes")
+    base.freeze()
+    let head = self.head.make(featureCount: base.featureCount, classCount: classCount, seed: seed)
+    let model = Classifier(base: base, head: head)
+    let labels = (0..<train.count).compactMap { train.label(at: $0) }
+    let order: BatchSampler.Order = classBalanced && labels.count == train.count ? .classBalanced(labels: labels) : .shuffled
+    let trainLoader = DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize, order: order, seed: seed),
+                                 collate: collate)
+    let validationLoader = validation.map {
+      DataLoader($0, sampler: BatchSampler(count: $0.count, batchSize: batchSize, order: .sequential), collate: collateValidation)
+    }
+    var skipped: [SkippedItem] = []
+
+    // Stage 1: the head alone, on cached features when possible.
+    let headOptimizer = Adam(groups: [ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
+                                                     learningRate: headLearningRate, weightDecay: weightDecay)])
+    let useCache = cacheFeatures && !augmented
+    var headHistory: TrainingHistory
+    var headEvaluation: Evaluation? = nil
+    if useCache {
+      base.eval()
+      let trainCache = try FeatureCache.build(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize,
+                                                                                      order: .sequential), collate: collate),
+                                              memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) { base.features($0.inputs) }
+      let cacheOrder: BatchSampler.Order = order == .shuffled ? .shuffled : .classBalanced(labels: trainCache.labels)
+      let cachedLoader = trainCache.loader(sampler: BatchSampler(count: trainCache.count, batchSize: batchSize,
+                                                                 order: cacheOrder, seed: seed))
+      let trainer = Trainer(model: head, optimizer: headOptimizer,
+                            options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
+                                                     label: "head"), forward: { head($0.inputs) })
+      trainer.labelNames = labelNames
+      if let validation {
+        let validationCache = try FeatureCache.build(
+          DataLoader(validation, sampler: BatchSampler(count: validation.count, batchSize: batchSize, order: .sequential),
+                     collate: collateValidation), memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
+        let vLoader = validationCache.loader(sampler: BatchSampler(count: validationCache.count, batchSize: batchSize, order: .sequential))
+        headHistory = try trainer.fit(cachedLoader, validation: vLoader)
+        headEvaluation = trainer.evaluate(vLoader)
+      } else {
+        headHistory = try trainer.fit(cachedLoader)
+      }
+    } else {
+      let trainer = Trainer(model: model, optimizer: headOptimizer,
+                            options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
+                                                     label: "head"), forward: { model($0.inputs) })
+      trainer.labelNames = labelNames
+      if let validationLoader {
+        headHistory = try trainer.fit(trainLoader, validation: validationLoader)
+        headEvaluation = trainer.evaluate(validationLoader)
+      } else {
+        headHistory = try trainer.fit(trainLoader)
+      }
+    }
+    skipped += trainLoader.skipped
+
+    // Stage 2: fine-tune the top blocks with the head, lower per-group learning rates.
+    var fineTuneHistory: TrainingHistory? = nil
+    var fineTuneEvaluation: Evaluation? = nil
+    if let fineTune, fineTune.topBlocks > 0, fineTune.epochs > 0 {
+      base.unfreezeTop(min(fineTune.topBlocks, base.blocks.count))
+      if !fineTune.trainBatchNorm {
+        for (_, m) in base.namedModules() where m is BatchNorm { m.freeze() }
+      }
+      let baseParameters = base.namedTrainableParameters()
+      let optimizer = Adam(groups: [
+        ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
+                       learningRate: fineTune.headLearningRate, weightDecay: weightDecay),
+        ParameterGroup(baseParameters.map(\.1), names: baseParameters.map { "base." + $0.0 },
+                       learningRate: fineTune.baseLearningRate, weightDecay: weightDecay),
+      ])
+      let trainer = Trainer(model: model, optimizer: optimizer,
+                            options: TrainingOptions(epochs: fineTune.epochs, earlyStopping: earlyStopping, quiet: quiet,
+                                                     label: "fine-tune"), forward: { model($0.inputs) })
+      trainer.labelNames = labelNames
+      if let validationLoader {
+        fineTuneHistory = try trainer.fit(trainLoader, validation: validationLoader)
+        fineTuneEvaluation = trainer.evaluate(validationLoader)
+      } else {
+        fineTuneHistory = try trainer.fit(trainLoader)
+      }
+      skipped += trainLoader.skipped
+    }
+    var seen = Set<Int>()
+    skipped = skipped.filter { seen.insert($0.index).inserted }
+    model.eval()
+    return TransferResult(model: model, headHistory: headHistory, fineTuneHistory: fineTuneHistory,
+                          headEvaluation: headEvaluation, fineTuneEvaluation: fineTuneEvaluation,
+                          usedFeatureCache: useCache, skipped: skipped)
+  }
+}
+
+extension TransferRecipe {
+  /// `run` for datasets of `LabeledTensor` (inputs already preprocessed).
+  public func run<T: Dataset, V: Dataset>(
+    base: any FeatureExtractor, classCount: Int, labelNames: [String]? = nil, train: T, validation: V?,
+    augmented: Bool = false
+  ) throws -> TransferResult where T.Element == LabeledTensor, V.Element == LabeledTensor {
+    try run(base: base, classCount: classCount, labelNames: labelNames, train: train, validation: validation,
+            augmented: augmented, collate: TransferRecipe.stack, collateValidation: TransferRecipe.stack)
+  }
+
+  static func stack(_ examples: [LabeledTensor], _ indices: [Int]) -> Batch {
+    Batch(inputs: stackInputs(examples.map(\.input)), labels: examples.map(\.label), indices: indices)
+  }
+}
