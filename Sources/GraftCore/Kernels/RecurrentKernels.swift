@@ -1,0 +1,364 @@
+// Recurrent kernels: one direction of one LSTM or GRU layer over a whole padded
+// batch. The input projection x·W_ihᵀ for all steps is one GEMM done by the
+// caller; each step here is one GEMM h·W_hhᵀ plus fused gate math, and the
+// backward is back-propagation through time with one GEMM per step and one
+// GEMM for ∂W_hh over all steps.
+//
+// Letters: B batch, T steps, H hidden size, G gates (LSTM 4: i, f, g, o;
+// GRU 3: r, z, n). Sequence buffers are batch-major [B, T, ·] like the
+// layers' `batch_first` input. Step t of sequence b is valid when
+// t < lengths[b]; a padded step leaves the state unchanged and outputs zero,
+// so the final state is the state after the last valid step, and the reverse
+// direction starts each sequence at its own last valid step (the semantics
+// of PyTorch's packed sequences).
+//
+// Reference: https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html
+// and https://pytorch.org/docs/stable/generated/torch.nn.GRU.html
+
+/// Sizes, valid lengths and direction of one recurrent pass.
+public struct RecurrentShape: Sendable, Equatable {
+  public let batch: Int
+  public let steps: Int
+  public let hidden: Int
+  /// Valid steps of each sequence, in 0...steps.
+  public let lengths: [Int]
+  /// Whether the pass runs from the last step to the first.
+  public let reverse: Bool
+
+  public init(batch: Int, steps: Int, hidden: Int, lengths: [Int]? = nil, reverse: Bool = false) {
+    let lengths = lengths ?? [Int](repeating: steps, count: batch)
+    precondition(lengths.count == batch, "RecurrentShape: \(lengths.count) lengths for batch \(batch)")
+    precondition(lengths.allSatisfy { $0 >= 0 && $0 <= steps },
+                 "RecurrentShape: lengths \(lengths) outside 0...\(steps)")
+    self.batch = batch
+    self.steps = steps
+    self.hidden = hidden
+    self.lengths = lengths
+    self.reverse = reverse
+  }
+
+  /// Steps in processing order.
+  var order: [Int] { reverse ? Array((0..<steps).reversed()) : Array(0..<steps) }
+
+  /// Batch rows per thread chunk of the gate math (about 32k gate elements
+  /// each: smaller steps cost less than waking a second thread).
+  func rowGrain(gates: Int) -> Int { max(1, (1 << 15) / max(1, gates * hidden)) }
+}
+
+extension Kernels {
+  // MARK: LSTM
+
+  /// Forward pass of one LSTM direction (gate order i, f, g, o):
+  ///   [i f g o]ᵀ = act(xw_t + b_ih + h·W_hhᵀ + b_hh), c' = f⊙c + i⊙g, h' = o⊙tanh(c').
+  /// `hN`/`cN` hold the running state (they start as `h0`/`c0`) and end as the
+  /// final state. The saved buffers are what `lstmBackward` needs.
+  public static func lstmForward(
+    output: UnsafeMutablePointer<Float>,     // [B, T, H], zero at padded steps
+    hN: UnsafeMutablePointer<Float>,         // [B, H]
+    cN: UnsafeMutablePointer<Float>,         // [B, H]
+    gates: UnsafeMutablePointer<Float>,      // [B, T, 4H] saved: i, f, g, o after activation
+    hPrev: UnsafeMutablePointer<Float>,      // [B, T, H] saved: h entering step t
+    cPrev: UnsafeMutablePointer<Float>,      // [B, T, H] saved: c entering step t
+    tanhC: UnsafeMutablePointer<Float>,      // [B, T, H] saved: tanh(c leaving step t)
+    scratch: UnsafeMutablePointer<Float>,    // [B, 4H]
+    xw: UnsafePointer<Float>,                // [B, T, 4H] x·W_ihᵀ
+    weightHH: UnsafePointer<Float>,          // [4H, H]
+    biasIH: UnsafePointer<Float>,            // [4H]
+    biasHH: UnsafePointer<Float>,            // [4H]
+    h0: UnsafePointer<Float>,                // [B, H]
+    c0: UnsafePointer<Float>,                // [B, H]
+    shape: RecurrentShape
+  ) {
+    let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
+    let gh = 4 * h
+    hN.update(from: h0, count: nb * h)
+    cN.update(from: c0, count: nb * h)
+    let bias = UnsafeMutablePointer<Float>.allocate(capacity: gh)
+    defer { bias.deallocate() }
+    for j in 0..<gh { bias[j] = biasIH[j] + biasHH[j] }
+    let lengths = shape.lengths
+    for t in shape.order {
+      gemm(transA: false, transB: true, m: nb, n: gh, k: h, a: hN, lda: h, b: weightHH, ldb: h,
+           c: scratch, ldc: gh)
+      parallelRanges(nb, grain: shape.rowGrain(gates: 4)) { rows in
+        for b in rows {
+          let row = b * nt + t
+          let hs = hN + b * h, cs = cN + b * h
+          let hp = hPrev + row * h, cp = cPrev + row * h, tc = tanhC + row * h
+          let y = output + row * h, gt = gates + row * gh
+          hp.update(from: hs, count: h)
+          cp.update(from: cs, count: h)
+          guard t < lengths[b] else {
+            y.update(repeating: 0, count: h)
+            gt.update(repeating: 0, count: gh)
+            tc.update(repeating: 0, count: h)
+            continue
+          }
+          // Pre-activations, then i, f, o through σ and g through tanh, into the saved gates.
+          let pre = scratch + b * gh, x = xw + row * gh
+          for j in 0..<gh { pre[j] += x[j] + bias[j] }
+          vectorSigmoid(gt, pre, count: 2 * h)
+          vectorTanh(gt + 2 * h, pre + 2 * h, count: h)
+          vectorSigmoid(gt + 3 * h, pre + 3 * h, count: h)
+          for j in 0..<h { cs[j] = gt[h + j] * cs[j] + gt[j] * gt[2 * h + j] }
+          vectorTanh(tc, cs, count: h)
+          for j in 0..<h { hs[j] = gt[3 * h + j] * tc[j] }
+          y.update(from: hs, count: h)
+        }
+      }
+    }
+  }
+
+  /// Backward pass of one LSTM direction (back-propagation through time).
+  /// On entry `dH`/`dC` hold ∂L/∂h_n and ∂L/∂c_n; on return ∂L/∂h0 and ∂L/∂c0.
+  /// `dGates` receives ∂L/∂(pre-activation gates), which is also ∂L/∂xw.
+  /// `dWeightHH` (overwritten) = Σ_t dGates_tᵀ·h_{t−1}; `dBias` (overwritten)
+  /// = Σ_{b,t} dGates, the gradient of both b_ih and b_hh. Either may be nil.
+  public static func lstmBackward(
+    dGates: UnsafeMutablePointer<Float>,     // [B, T, 4H]
+    dH: UnsafeMutablePointer<Float>,         // [B, H]
+    dC: UnsafeMutablePointer<Float>,         // [B, H]
+    dWeightHH: UnsafeMutablePointer<Float>?, // [4H, H]
+    dBias: UnsafeMutablePointer<Float>?,     // [4H]
+    dOutput: UnsafePointer<Float>,           // [B, T, H]
+    gates: UnsafePointer<Float>,             // [B, T, 4H]
+    hPrev: UnsafePointer<Float>,             // [B, T, H]
+    cPrev: UnsafePointer<Float>,             // [B, T, H]
+    tanhC: UnsafePointer<Float>,             // [B, T, H]
+    weightHH: UnsafePointer<Float>,          // [4H, H]
+    shape: RecurrentShape
+  ) {
+    let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
+    let gh = 4 * h
+    let lengths = shape.lengths
+    for t in shape.order.reversed() {
+      parallelRanges(nb, grain: shape.rowGrain(gates: 4)) { rows in
+        for b in rows {
+          let row = b * nt + t
+          let dg = dGates + row * gh
+          guard t < lengths[b] else {
+            dg.update(repeating: 0, count: gh)  // state passes through: dH, dC unchanged
+            continue
+          }
+          let gt = gates + row * gh, cp = cPrev + row * h, tc = tanhC + row * h, dy = dOutput + row * h
+          let dh = dH + b * h, dc = dC + b * h
+          for j in 0..<h {
+            let i = gt[j], f = gt[h + j], g = gt[2 * h + j], o = gt[3 * h + j]
+            let dhv = dy[j] + dh[j]
+            let tcv = tc[j]
+            let dcv = dc[j] + dhv * o * (1 - tcv * tcv)
+            dg[j] = dcv * g * i * (1 - i)
+            dg[h + j] = dcv * cp[j] * f * (1 - f)
+            dg[2 * h + j] = dcv * i * (1 - g * g)
+            dg[3 * h + j] = dhv * tcv * o * (1 - o)
+            dc[j] = dcv * f
+            dh[j] = 0  // filled by the GEMM below
+          }
+        }
+      }
+      // dH[b] += dGates[b, t]·W_hh for every row (padded rows add zero).
+      gemm(transA: false, transB: false, m: nb, n: h, k: gh, a: dGates + t * gh, lda: nt * gh,
+           b: weightHH, ldb: h, beta: 1, c: dH, ldc: h)
+    }
+    if let dWeightHH {
+      gemm(transA: true, transB: false, m: gh, n: h, k: nb * nt, a: dGates, lda: gh, b: hPrev, ldb: h,
+           c: dWeightHH, ldc: h)
+    }
+    if let dBias { sumOverRows(dBias, dGates, rows: nb * nt, columns: gh) }
+  }
+
+  // MARK: GRU
+
+  /// Forward pass of one GRU direction (gate order r, z, n):
+  ///   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+  ///   n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)), h' = (1 − z)⊙n + z⊙h.
+  /// `hN` holds the running state (it starts as `h0`) and ends as the final state.
+  public static func gruForward(
+    output: UnsafeMutablePointer<Float>,     // [B, T, H], zero at padded steps
+    hN: UnsafeMutablePointer<Float>,         // [B, H]
+    gates: UnsafeMutablePointer<Float>,      // [B, T, 3H] saved: r, z, n after activation
+    hiddenN: UnsafeMutablePointer<Float>,    // [B, T, H] saved: W_hn h + b_hn
+    hPrev: UnsafeMutablePointer<Float>,      // [B, T, H] saved: h entering step t
+    scratch: UnsafeMutablePointer<Float>,    // [B, 3H]
+    xw: UnsafePointer<Float>,                // [B, T, 3H] x·W_ihᵀ
+    weightHH: UnsafePointer<Float>,          // [3H, H]
+    biasIH: UnsafePointer<Float>,            // [3H]
+    biasHH: UnsafePointer<Float>,            // [3H]
+    h0: UnsafePointer<Float>,                // [B, H]
+    shape: RecurrentShape
+  ) {
+    let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
+    let gh = 3 * h
+    hN.update(from: h0, count: nb * h)
+    let lengths = shape.lengths
+    for t in shape.order {
+      gemm(transA: false, transB: true, m: nb, n: gh, k: h, a: hN, lda: h, b: weightHH, ldb: h,
+           c: scratch, ldc: gh)
+      parallelRanges(nb, grain: shape.rowGrain(gates: 3)) { rows in
+        for b in rows {
+          let row = b * nt + t
+          let hs = hN + b * h, hp = hPrev + row * h, hl = hiddenN + row * h
+          let y = output + row * h, gt = gates + row * gh
+          hp.update(from: hs, count: h)
+          guard t < lengths[b] else {
+            y.update(repeating: 0, count: h)
+            gt.update(repeating: 0, count: gh)
+            hl.update(repeating: 0, count: h)
+            continue
+          }
+          // r, z = σ(x + b_ih + s + b_hh); n = tanh(x_n + b_in + r ⊙ (s_n + b_hn)).
+          let pre = scratch + b * gh, x = xw + row * gh
+          for j in 0..<(2 * h) { pre[j] += x[j] + biasIH[j] + biasHH[j] }
+          vectorSigmoid(gt, pre, count: 2 * h)
+          for j in 0..<h {
+            hl[j] = pre[2 * h + j] + biasHH[2 * h + j]
+            pre[2 * h + j] = x[2 * h + j] + biasIH[2 * h + j] + gt[j] * hl[j]
+          }
+          vectorTanh(gt + 2 * h, pre + 2 * h, count: h)
+          for j in 0..<h {
+            let z = gt[h + j], n = gt[2 * h + j]
+            hs[j] = n + z * (hs[j] - n)  // (1 − z)⊙n + z⊙h
+          }
+          y.update(from: hs, count: h)
+        }
+      }
+    }
+  }
+
+  /// Backward pass of one GRU direction. On entry `dH` holds ∂L/∂h_n; on return ∂L/∂h0.
+  /// `dInput` receives ∂L/∂xw (= ∂L/∂ of the input-side pre-activations) and
+  /// `dHidden` ∂L/∂(h·W_hhᵀ + b_hh); they differ in the n gate by the factor r.
+  /// `dWeightHH` = Σ_t dHidden_tᵀ·h_{t−1}; `dBiasIH`, `dBiasHH` are their row sums.
+  public static func gruBackward(
+    dInput: UnsafeMutablePointer<Float>,     // [B, T, 3H]
+    dHidden: UnsafeMutablePointer<Float>,    // [B, T, 3H]
+    dH: UnsafeMutablePointer<Float>,         // [B, H]
+    dWeightHH: UnsafeMutablePointer<Float>?, // [3H, H]
+    dBiasIH: UnsafeMutablePointer<Float>?,   // [3H]
+    dBiasHH: UnsafeMutablePointer<Float>?,   // [3H]
+    dOutput: UnsafePointer<Float>,           // [B, T, H]
+    gates: UnsafePointer<Float>,             // [B, T, 3H]
+    hiddenN: UnsafePointer<Float>,           // [B, T, H]
+    hPrev: UnsafePointer<Float>,             // [B, T, H]
+    weightHH: UnsafePointer<Float>,          // [3H, H]
+    shape: RecurrentShape
+  ) {
+    let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
+    let gh = 3 * h
+    let lengths = shape.lengths
+    for t in shape.order.reversed() {
+      parallelRanges(nb, grain: shape.rowGrain(gates: 3)) { rows in
+        for b in rows {
+          let row = b * nt + t
+          let di = dInput + row * gh, dhh = dHidden + row * gh
+          guard t < lengths[b] else {
+            di.update(repeating: 0, count: gh)
+            dhh.update(repeating: 0, count: gh)
+            continue
+          }
+          let gt = gates + row * gh, hp = hPrev + row * h, hl = hiddenN + row * h, dy = dOutput + row * h
+          let dh = dH + b * h
+          for j in 0..<h {
+            let r = gt[j], z = gt[h + j], n = gt[2 * h + j]
+            let dhv = dy[j] + dh[j]
+            let dn = dhv * (1 - z) * (1 - n * n)
+            let dz = dhv * (hp[j] - n) * z * (1 - z)
+            let dr = dn * hl[j] * r * (1 - r)
+            di[j] = dr; di[h + j] = dz; di[2 * h + j] = dn
+            dhh[j] = dr; dhh[h + j] = dz; dhh[2 * h + j] = dn * r
+            dh[j] = dhv * z  // plus dHidden·W_hh below
+          }
+        }
+      }
+      gemm(transA: false, transB: false, m: nb, n: h, k: gh, a: dHidden + t * gh, lda: nt * gh,
+           b: weightHH, ldb: h, beta: 1, c: dH, ldc: h)
+    }
+    if let dWeightHH {
+      gemm(transA: true, transB: false, m: gh, n: h, k: nb * nt, a: dHidden, lda: gh, b: hPrev, ldb: h,
+           c: dWeightHH, ldc: h)
+    }
+    if let dBiasIH { sumOverRows(dBiasIH, dInput, rows: nb * nt, columns: gh) }
+    if let dBiasHH { sumOverRows(dBiasHH, dHidden, rows: nb * nt, columns: gh) }
+  }
+}
+
+// MARK: - Vectorized activations
+
+extension Kernels {
+  /// out[i] = σ(x[i]) = 1 / (1 + e^(−x[i])); `out` may equal `x`. Uses
+  /// `simdExp`; within a few ulp of `1 / (1 + expf(−x))`.
+  public static func vectorSigmoid(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+    simdMap(out, x, count: count) { 1 / (1 + simdExp(-$0)) }
+  }
+
+  /// out[i] = tanh(x[i]); `out` may equal `x`. Cephes' `tanhf`: an odd
+  /// polynomial below |x| = 0.625, 1 − 2/(e^(2|x|) + 1) above; within a few
+  /// ulp of `tanhf`.
+  public static func vectorTanh(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+    simdMap(out, x, count: count) { v in
+      let a = v.replacing(with: -v, where: v .< 0)
+      var big = 1 - 2 / (simdExp(2 * a) + 1)
+      big = big.replacing(with: -big, where: v .< 0)
+      let z = v * v
+      var p = SIMD8<Float>(repeating: -5.70498872745e-3)
+      p = p * z + 2.06390887954e-2
+      p = p * z - 5.37397155531e-2
+      p = p * z + 1.33314422036e-1
+      p = p * z - 3.33332819422e-1
+      let small = p * z * v + v
+      return small.replacing(with: big, where: a .>= 0.625)
+    }
+  }
+
+  /// e^x for eight floats (Cephes' `expf`: x = n·ln2 + r with |r| ≤ ln2/2, a
+  /// degree-6 polynomial in r, then 2^n from the exponent bits). Inputs are clamped to
+  /// [−87.3, 88.3], so the result is finite and positive.
+  @inline(__always)
+  public static func simdExp(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    let low = SIMD8<Float>(repeating: -87.3), high = SIMD8<Float>(repeating: 88.3)
+    var x = v.replacing(with: low, where: v .< low).replacing(with: high, where: v .> high)
+    // n = round(x·log2 e): adding 1.5·2^23 rounds to an integer held in the low mantissa bits.
+    let magic = x * 1.44269504088896341 + 12_582_912
+    let n = magic - 12_582_912
+    x = x - n * 0.693359375 + n * 2.12194440e-4
+    let z = x * x
+    var y = SIMD8<Float>(repeating: 1.9875691500e-4)
+    y = y * x + 1.3981999507e-3
+    y = y * x + 8.3334519073e-3
+    y = y * x + 4.1665795894e-2
+    y = y * x + 1.6666665459e-1
+    y = y * x + 5.0000001201e-1
+    y = y * z + x + 1
+    let shifted = unsafeBitCast(magic, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    return y * unsafeBitCast((shifted &+ 127) &<< 23, to: SIMD8<Float>.self)
+  }
+}
+
+/// out[j] = Σ_i x[i, j] over a row-major [rows, columns] matrix.
+private func sumOverRows(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, columns: Int) {
+  out.update(repeating: 0, count: columns)
+  for i in 0..<rows {
+    let src = x + i * columns
+    for j in 0..<columns { out[j] += src[j] }
+  }
+}
+
+/// out[i] = f(x[i]) eight at a time; the tail goes through a padded vector.
+@inline(__always)
+private func simdMap(
+  _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
+  _ f: (SIMD8<Float>) -> SIMD8<Float>
+) {
+  var i = 0
+  while i + 8 <= count {
+    let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(out + i).storeBytes(of: f(v), as: SIMD8<Float>.self)
+    i += 8
+  }
+  if i < count {
+    var v = SIMD8<Float>(repeating: 0)
+    for k in 0..<(count - i) { v[k] = x[i + k] }
+    let r = f(v)
+    for k in 0..<(count - i) { out[i + k] = r[k] }
+  }
+}
