@@ -11,6 +11,11 @@ public struct CheckpointError: Error, Equatable, CustomStringConvertible {
   public var path: String
   public var reason: Reason
 
+  public init(path: String, reason: Reason) {
+    self.path = path
+    self.reason = reason
+  }
+
   public var description: String {
     switch reason {
     case .unreadable(let why): return "\(path): cannot read checkpoint: \(why)"
