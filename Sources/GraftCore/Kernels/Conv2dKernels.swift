@@ -22,8 +22,15 @@ public struct Conv2dShape: Sendable, Equatable {
 }
 
 extension Kernels {
-  /// y = conv(x, weight) + bias (im2col + GEMM per image and group; depthwise direct).
-  /// `workspace` holds at least `colRows·G × P·Q` floats (unused when pointwise or depthwise).
+  /// Floats of im2col scratch one thread needs (0 when pointwise or depthwise).
+  public static func conv2dWorkspaceCount(_ sh: Conv2dShape) -> Int {
+    sh.isDepthwise || sh.geometry.isPointwise ? 0 : sh.geometry.colRows * sh.groups * sh.outPlane
+  }
+
+  /// y = conv(x, weight) + bias: im2col + one GEMM per image and group, images
+  /// split across threads (each with single-threaded BLAS and its own scratch);
+  /// depthwise convolutions run a direct kernel. `workspace` holds
+  /// `batchChunks(N) × conv2dWorkspaceCount` floats.
   public static func conv2dForward(
     y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?
@@ -35,33 +42,40 @@ extension Kernels {
     let g = sh.geometry
     let G = sh.groups, Kg = sh.outChannels / G, rowsG = g.colRows, PQ = sh.outPlane
     let C = sh.inChannels, HW = sh.inPlane
-    for n in 0..<sh.batch {
-      let xn = x + n * C * HW
-      let yn = y + n * sh.outChannels * PQ
-      var full = g
-      full.channels = C
-      let col: UnsafePointer<Float>
-      if g.isPointwise {
-        col = xn
-      } else {
-        im2col(workspace!, xn, full)
-        col = UnsafePointer(workspace!)
+    var full = g
+    full.channels = C
+    let scratch = conv2dWorkspaceCount(sh)
+    parallelBatches(sh.batch) { chunk, images in
+      let ws = workspace.map { $0 + chunk * scratch }
+      for n in images {
+        let xn = x + n * C * HW
+        let yn = y + n * sh.outChannels * PQ
+        let col: UnsafePointer<Float>
+        if g.isPointwise {
+          col = xn
+        } else {
+          im2col(ws!, xn, full)
+          col = UnsafePointer(ws!)
+        }
+        for gi in 0..<G {
+          gemm(transA: false, transB: false, m: Kg, n: PQ, k: rowsG,
+               a: weight + gi * Kg * rowsG, lda: rowsG, b: col + gi * rowsG * PQ, ldb: PQ,
+               c: yn + gi * Kg * PQ, ldc: PQ)
+        }
+        if let bias { addChannelBias(yn, bias, channels: sh.outChannels, plane: PQ) }
       }
-      for gi in 0..<G {
-        gemm(transA: false, transB: false, m: Kg, n: PQ, k: rowsG,
-             a: weight + gi * Kg * rowsG, lda: rowsG, b: col + gi * rowsG * PQ, ldb: PQ,
-             c: yn + gi * Kg * PQ, ldc: PQ)
-      }
-      if let bias { addChannelBias(yn, bias, channels: sh.outChannels, plane: PQ) }
     }
   }
 
-  /// Gradients of `conv2dForward`. dX is written (not accumulated) when given;
-  /// dWeight and dBias are written too. `workspace` as for the forward.
+  /// Gradients of `conv2dForward`. dX, dWeight and dBias are written (not
+  /// accumulated) when given. Each thread accumulates the weight gradient of its
+  /// images into its own buffer; the buffers are summed in chunk order.
+  /// `workspace` as for the forward; `weightScratch` holds
+  /// `(batchChunks(N) − 1) × K·C/G·R·S` floats when dWeight is wanted.
   public static func conv2dBackward(
     dX: UnsafeMutablePointer<Float>?, dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
     dY: UnsafePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?
+    shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?, weightScratch: UnsafeMutablePointer<Float>?
   ) {
     if let dBias {
       let PQ = sh.outPlane, K = sh.outChannels
@@ -85,38 +99,50 @@ extension Kernels {
     let C = sh.inChannels, HW = sh.inPlane
     var full = g
     full.channels = C
-    if let dWeight { dWeight.update(repeating: 0, count: sh.outChannels * rowsG) }
-    for n in 0..<sh.batch {
-      let xn = x + n * C * HW
-      let dyn = dY + n * sh.outChannels * PQ
-      if let dWeight {
-        let col: UnsafePointer<Float>
-        if g.isPointwise {
-          col = xn
-        } else {
-          im2col(workspace!, xn, full)
-          col = UnsafePointer(workspace!)
+    let scratch = conv2dWorkspaceCount(sh)
+    let weightCount = sh.outChannels * rowsG
+    parallelBatches(sh.batch) { chunk, images in
+      let ws = workspace.map { $0 + chunk * scratch }
+      let dW = dWeight.map { chunk == 0 ? $0 : weightScratch! + (chunk - 1) * weightCount }
+      dW?.update(repeating: 0, count: weightCount)
+      for n in images {
+        let xn = x + n * C * HW
+        let dyn = dY + n * sh.outChannels * PQ
+        if let dW {
+          let col: UnsafePointer<Float>
+          if g.isPointwise {
+            col = xn
+          } else {
+            im2col(ws!, xn, full)
+            col = UnsafePointer(ws!)
+          }
+          for gi in 0..<G {
+            // dW_g += dY_g [Kg, PQ] · col_gᵀ [PQ, rowsG]
+            gemm(transA: false, transB: true, m: Kg, n: rowsG, k: PQ,
+                 a: dyn + gi * Kg * PQ, lda: PQ, b: col + gi * rowsG * PQ, ldb: PQ,
+                 beta: 1, c: dW + gi * Kg * rowsG, ldc: rowsG)
+          }
         }
-        for gi in 0..<G {
-          // dW_g += dY_g [Kg, PQ] · col_gᵀ [PQ, rowsG]
-          gemm(transA: false, transB: true, m: Kg, n: rowsG, k: PQ,
-               a: dyn + gi * Kg * PQ, lda: PQ, b: col + gi * rowsG * PQ, ldb: PQ,
-               beta: 1, c: dWeight + gi * Kg * rowsG, ldc: rowsG)
+        if let dX {
+          let dxn = dX + n * C * HW
+          let dcol = g.isPointwise ? dxn : ws!
+          for gi in 0..<G {
+            // dcol_g [rowsG, PQ] = W_gᵀ [rowsG, Kg] · dY_g [Kg, PQ]
+            gemm(transA: true, transB: false, m: rowsG, n: PQ, k: Kg,
+                 a: weight + gi * Kg * rowsG, lda: rowsG, b: dyn + gi * Kg * PQ, ldb: PQ,
+                 c: dcol + gi * rowsG * PQ, ldc: PQ)
+          }
+          if !g.isPointwise {
+            dxn.update(repeating: 0, count: C * HW)
+            col2im(dxn, dcol, full)
+          }
         }
       }
-      if let dX {
-        let dxn = dX + n * C * HW
-        let dcol = g.isPointwise ? dxn : workspace!
-        for gi in 0..<G {
-          // dcol_g [rowsG, PQ] = W_gᵀ [rowsG, Kg] · dY_g [Kg, PQ]
-          gemm(transA: true, transB: false, m: rowsG, n: PQ, k: Kg,
-               a: weight + gi * Kg * rowsG, lda: rowsG, b: dyn + gi * Kg * PQ, ldb: PQ,
-               c: dcol + gi * rowsG * PQ, ldc: PQ)
-        }
-        if !g.isPointwise {
-          dxn.update(repeating: 0, count: C * HW)
-          col2im(dxn, dcol, full)
-        }
+    }
+    if let dWeight, let weightScratch {
+      for chunk in 1..<batchChunks(sh.batch) {
+        let part = weightScratch + (chunk - 1) * weightCount
+        for i in 0..<weightCount { dWeight[i] += part[i] }
       }
     }
   }

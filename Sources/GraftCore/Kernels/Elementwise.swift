@@ -53,36 +53,36 @@ extension Kernels {
     a: UnsafePointer<Float>, aShape: [Int], b: UnsafePointer<Float>, bShape: [Int]
   ) {
     switch op {
-    case .add: broadcast(out, outShape, a, aShape, b, bShape) { $0 + $1 }
-    case .subtract: broadcast(out, outShape, a, aShape, b, bShape) { $0 - $1 }
-    case .multiply: broadcast(out, outShape, a, aShape, b, bShape) { $0 * $1 }
-    case .divide: broadcast(out, outShape, a, aShape, b, bShape) { $0 / $1 }
-    case .maximum: broadcast(out, outShape, a, aShape, b, bShape) { Swift.max($0, $1) }
-    case .minimum: broadcast(out, outShape, a, aShape, b, bShape) { Swift.min($0, $1) }
+    case .add: broadcast(AddOp.self, out, outShape, a, aShape, b, bShape)
+    case .subtract: broadcast(SubtractOp.self, out, outShape, a, aShape, b, bShape)
+    case .multiply: broadcast(MultiplyOp.self, out, outShape, a, aShape, b, bShape)
+    case .divide: broadcast(DivideOp.self, out, outShape, a, aShape, b, bShape)
+    case .maximum: broadcast(MaximumOp.self, out, outShape, a, aShape, b, bShape)
+    case .minimum: broadcast(MinimumOp.self, out, outShape, a, aShape, b, bShape)
     }
   }
 
-  @inline(__always)
-  static func broadcast(
-    _ out: UnsafeMutablePointer<Float>, _ outShape: [Int],
-    _ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>, _ bShape: [Int],
-    _ f: (Float, Float) -> Float
+  /// Generic over the operation type (not a closure) so that each specialization
+  /// inlines `F.apply` into its loops and the compiler can vectorize them.
+  static func broadcast<F: BinaryFunctor>(
+    _: F.Type, _ out: UnsafeMutablePointer<Float>, _ outShape: [Int],
+    _ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>, _ bShape: [Int]
   ) {
     let count = Shape.count(outShape)
     if count == 0 { return }
     let aCount = Shape.count(aShape), bCount = Shape.count(bShape)
     if aCount == count && bCount == count {
-      zip(out, a, b, count: count, f)
+      parallelRanges(count, grain: elementwiseGrain) { r in for i in r { out[i] = F.apply(a[i], b[i]) } }
       return
     }
     if bCount == 1 && aCount == count {
       let s = b[0]
-      parallelRanges(count, grain: elementwiseGrain) { r in for i in r { out[i] = f(a[i], s) } }
+      parallelRanges(count, grain: elementwiseGrain) { r in for i in r { out[i] = F.apply(a[i], s) } }
       return
     }
     if aCount == 1 && bCount == count {
       let s = a[0]
-      parallelRanges(count, grain: elementwiseGrain) { r in for i in r { out[i] = f(s, b[i]) } }
+      parallelRanges(count, grain: elementwiseGrain) { r in for i in r { out[i] = F.apply(s, b[i]) } }
       return
     }
     // General case: broadcast strides (0 on broadcast axes), merged where adjacent
@@ -106,15 +106,15 @@ extension Kernels {
         let o = out + row * inner
         let pa = a + offA, pb = b + offB
         if ia == 1 && ib == 1 {
-          for i in 0..<inner { o[i] = f(pa[i], pb[i]) }
+          for i in 0..<inner { o[i] = F.apply(pa[i], pb[i]) }
         } else if ia == 1 {
           let s = pb[0]
-          for i in 0..<inner { o[i] = f(pa[i], s) }
+          for i in 0..<inner { o[i] = F.apply(pa[i], s) }
         } else if ib == 1 {
           let s = pa[0]
-          for i in 0..<inner { o[i] = f(s, pb[i]) }
+          for i in 0..<inner { o[i] = F.apply(s, pb[i]) }
         } else {
-          for i in 0..<inner { o[i] = f(pa[i * ia], pb[i * ib]) }
+          for i in 0..<inner { o[i] = F.apply(pa[i * ia], pb[i * ib]) }
         }
         // Advance the coordinate counter over the outer axes.
         var d = rank - 2
@@ -130,6 +130,19 @@ extension Kernels {
         }
       }
     }
+  }
+
+  /// out[i] = F.value(x[i]), split across threads when large.
+  public static func mapUnary<F: UnaryFunctor>(_: F.Type, _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
+    parallelRanges(count, grain: elementwiseGrain) { r in for i in r { out[i] = F.value(x[i]) } }
+  }
+
+  /// dx[i] = dy[i] · F.derivative(x[i], y[i]).
+  public static func unaryBackward<F: UnaryFunctor>(
+    _: F.Type, _ dx: UnsafeMutablePointer<Float>, _ dy: UnsafePointer<Float>,
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int
+  ) {
+    parallelRanges(count, grain: elementwiseGrain) { r in for i in r { dx[i] = dy[i] * F.derivative(x[i], y[i]) } }
   }
 
   /// Output dims with the element strides of `a` and `b` (0 where broadcast),

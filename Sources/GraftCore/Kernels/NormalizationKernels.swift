@@ -1,17 +1,67 @@
 extension Kernels {
+  /// Σ x[j] with eight independent partial sums (vectorizes).
+  @inline(__always)
+  static func rowSum(_ x: UnsafePointer<Float>, _ l: Int) -> Float {
+    var acc = SIMD8<Float>()
+    var j = 0
+    while j + 8 <= l {
+      acc += UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+      j += 8
+    }
+    var s = acc.sum()
+    while j < l { s += x[j]; j += 1 }
+    return s
+  }
+
+  /// Σ (x[j] − m)²
+  @inline(__always)
+  static func rowSquaredDeviation(_ x: UnsafePointer<Float>, _ l: Int, _ m: Float) -> Float {
+    var acc = SIMD8<Float>()
+    let mv = SIMD8<Float>(repeating: m)
+    var j = 0
+    while j + 8 <= l {
+      let d = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self) - mv
+      acc += d * d
+      j += 8
+    }
+    var s = acc.sum()
+    while j < l { let d = x[j] - m; s += d * d; j += 1 }
+    return s
+  }
+
+  /// (Σ g[j], Σ g[j]·(x[j] − m)·s)
+  @inline(__always)
+  static func rowGradientSums(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ l: Int, _ m: Float, _ s: Float) -> (Float, Float) {
+    var a = SIMD8<Float>(), b = SIMD8<Float>()
+    let mv = SIMD8<Float>(repeating: m), sv = SIMD8<Float>(repeating: s)
+    var j = 0
+    while j + 8 <= l {
+      let gv = UnsafeRawPointer(g + j).loadUnaligned(as: SIMD8<Float>.self)
+      let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+      a += gv
+      b += gv * ((xv - mv) * sv)
+      j += 8
+    }
+    var sa = a.sum(), sb = b.sum()
+    while j < l { sa += g[j]; sb += g[j] * ((x[j] - m) * s); j += 1 }
+    return (sa, sb)
+  }
+
   /// Per-channel mean and biased variance of x viewed as [N, C, L].
   public static func channelMoments(
     mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>,
     x: UnsafePointer<Float>, n: Int, c: Int, l: Int
   ) {
+    // Rows of L values are summed in Float (vectorized), row totals in Double.
     parallelRanges(c, grain: 1) { channels in
       for ch in channels {
         var s: Double = 0
-        for i in 0..<n { let row = x + (i * c + ch) * l; for j in 0..<l { s += Double(row[j]) } }
+        for i in 0..<n { s += Double(rowSum(x + (i * c + ch) * l, l)) }
         let m = s / Double(n * l)
+        let mf = Float(m)
         var v: Double = 0
-        for i in 0..<n { let row = x + (i * c + ch) * l; for j in 0..<l { let d = Double(row[j]) - m; v += d * d } }
-        mean[ch] = Float(m)
+        for i in 0..<n { v += Double(rowSquaredDeviation(x + (i * c + ch) * l, l, mf)) }
+        mean[ch] = mf
         variance[ch] = Float(v / Double(n * l))
       }
     }
@@ -47,11 +97,9 @@ extension Kernels {
         let m = mean[ch], s = invStd[ch], w = scale?[ch] ?? 1
         var sumDy: Double = 0, sumDyXhat: Double = 0
         for i in 0..<n {
-          let xr = x + (i * c + ch) * l, gr = dY + (i * c + ch) * l
-          for j in 0..<l {
-            sumDy += Double(gr[j])
-            sumDyXhat += Double(gr[j]) * Double((xr[j] - m) * s)
-          }
+          let (a, b) = rowGradientSums(dY + (i * c + ch) * l, x + (i * c + ch) * l, l, m, s)
+          sumDy += Double(a)
+          sumDyXhat += Double(b)
         }
         dShift?[ch] = Float(sumDy)
         dScale?[ch] = Float(sumDyXhat)

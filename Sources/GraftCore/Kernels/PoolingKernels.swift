@@ -28,12 +28,24 @@ public struct PoolGeometry: Sendable, Equatable {
 }
 
 extension Kernels {
-  /// y = max over each window; `argmax` receives the flat input index (within the plane).
+  /// y = max over each window; `argmax`, when given, receives the flat input
+  /// index (within the plane) of each maximum, for the backward pass.
   public static func maxPoolForward(
-    y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, x: UnsafePointer<Float>,
+    y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?, x: UnsafePointer<Float>,
     planes: Int, _ g: PoolGeometry
   ) {
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth
+    if g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.padH == 0 && g.padW == 0
+      && 2 * P <= H && 2 * Q <= W {
+      maxPool2x2(y: y, argmax: argmax, x: x, planes: planes, H: H, W: W, P: P, Q: Q)
+      return
+    }
+    guard let argmax else {
+      // The general loop needs somewhere to put indices.
+      var scratch = [Int32](repeating: 0, count: planes * P * Q)
+      scratch.withUnsafeMutableBufferPointer { maxPoolForward(y: y, argmax: $0.baseAddress!, x: x, planes: planes, g) }
+      return
+    }
     parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
       for plane in range {
         let xp = x + plane * H * W, yp = y + plane * P * Q, ap = argmax + plane * P * Q
@@ -53,6 +65,48 @@ extension Kernels {
             }
             yp[p * Q + q] = best
             ap[p * Q + q] = Int32(at)
+          }
+        }
+      }
+    }
+  }
+
+  /// The common 2×2, stride-2 window that lies inside the image: branch-free
+  /// maxima of four values (NaN propagates, as PyTorch).
+  static func maxPool2x2(
+    y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?, x: UnsafePointer<Float>,
+    planes: Int, H: Int, W: Int, P: Int, Q: Int
+  ) {
+    @inline(__always) func pick(_ a: Float, _ b: Float) -> Float { a >= b || a.isNaN ? a : b }
+    parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
+      for plane in range {
+        let xp = x + plane * H * W, yp = y + plane * P * Q
+        if let argmax {
+          // PyTorch's rule: a value replaces the maximum when greater or NaN.
+          let ap = argmax + plane * P * Q
+          for p in 0..<P {
+            let r0 = xp + 2 * p * W, r1 = r0 + W
+            let base0 = Int32(2 * p * W), base1 = Int32((2 * p + 1) * W)
+            for q in 0..<Q {
+              let i = 2 * q
+              var best = r0[i], at = base0 + Int32(i)
+              let b = r0[i + 1], c = r1[i], d = r1[i + 1]
+              var take = b > best || b != b
+              best = take ? b : best; at = take ? base0 + Int32(i + 1) : at
+              take = c > best || c != c
+              best = take ? c : best; at = take ? base1 + Int32(i) : at
+              take = d > best || d != d
+              best = take ? d : best; at = take ? base1 + Int32(i + 1) : at
+              yp[p * Q + q] = best
+              ap[p * Q + q] = at
+            }
+          }
+        } else {
+          for p in 0..<P {
+            let r0 = xp + 2 * p * W, r1 = r0 + W, out = yp + p * Q
+            for q in 0..<Q {
+              out[q] = pick(pick(r0[2 * q], r0[2 * q + 1]), pick(r1[2 * q], r1[2 * q + 1]))
+            }
           }
         }
       }

@@ -30,7 +30,7 @@ public func conv2d(
                "conv2d: input \(input.shape) too small for kernel \((R, S)) with padding \(padding), dilation \(dilation)")
   let sh = Conv2dShape(batch: N, groups: groups, outChannels: K, geometry: geometry)
   let out = Tensor(uninitializedShape: [N, K, geometry.outHeight, geometry.outWidth])
-  let workspace = ConvWorkspace(sh)
+  let workspace = ConvWorkspace(Kernels.batchChunks(N) * Kernels.conv2dWorkspaceCount(sh))
   Kernels.conv2dForward(y: out.data, x: input.data, weight: weight.data, bias: bias?.data, shape: sh,
                         workspace: workspace.pointer)
   let inputs = [input, weight] + (bias.map { [$0] } ?? [])
@@ -39,21 +39,22 @@ public func conv2d(
       let dX = input.requiresGrad ? Tensor(uninitializedShape: input.shape) : nil
       let dW = weight.requiresGrad ? Tensor(uninitializedShape: weight.shape) : nil
       let dB = (bias?.requiresGrad ?? false) ? Tensor(uninitializedShape: [K]) : nil
-      let ws = ConvWorkspace(sh)
+      let chunks = Kernels.batchChunks(N)
+      let ws = ConvWorkspace(chunks * Kernels.conv2dWorkspaceCount(sh))
+      let weightScratch = ConvWorkspace(dW == nil ? 0 : (chunks - 1) * weight.count)
       Kernels.conv2dBackward(dX: dX?.data, dWeight: dW?.data, dBias: dB?.data, dY: g.data, x: input.data,
-                             weight: weight.data, shape: sh, workspace: ws.pointer)
+                             weight: weight.data, shape: sh, workspace: ws.pointer, weightScratch: weightScratch.pointer)
       return bias == nil ? [dX, dW] : [dX, dW, dB]
     }
   }
   return out
 }
 
-/// Scratch for one image's im2col matrix, freed when it goes out of scope.
+/// Scratch for im2col matrices and per-thread weight gradients, freed when it goes out of scope.
 final class ConvWorkspace {
   let storage: Storage?
-  init(_ sh: Conv2dShape) {
-    let needed = sh.isDepthwise || sh.geometry.isPointwise ? 0 : sh.geometry.colRows * sh.groups * sh.outPlane
-    storage = needed > 0 ? Storage(uninitializedCount: needed) : nil
+  init(_ count: Int) {
+    storage = count > 0 ? Storage(uninitializedCount: count) : nil
   }
   var pointer: UnsafeMutablePointer<Float>? { storage?.pointer }
 }

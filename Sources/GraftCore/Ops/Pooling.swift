@@ -7,11 +7,15 @@ public func maxPool2d(
   precondition(padding.0 * 2 <= kernel.0 && padding.1 * 2 <= kernel.1,
                "maxPool2d: padding \(padding) must be at most half the kernel \(kernel)")
   let out = Tensor(uninitializedShape: [x.shape[0], x.shape[1], g.outHeight, g.outWidth])
+  guard Tensor.needsGradient(x) else {
+    Kernels.maxPoolForward(y: out.data, argmax: nil, x: x.data, planes: planes, g)
+    return out
+  }
   var argmax = [Int32](repeating: 0, count: out.count)
   argmax.withUnsafeMutableBufferPointer { a in
     Kernels.maxPoolForward(y: out.data, argmax: a.baseAddress!, x: x.data, planes: planes, g)
   }
-  if Tensor.needsGradient(x) {
+  do {
     out.record("maxPool2d", [x]) { dy in
       let dx = Tensor(uninitializedShape: x.shape)
       argmax.withUnsafeBufferPointer { a in

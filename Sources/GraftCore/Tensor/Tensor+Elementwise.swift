@@ -75,7 +75,7 @@ extension Tensor {
   public static func - (a: Float, b: Tensor) -> Tensor { Tensor(a).binary(.subtract, b) }
   public static func * (a: Float, b: Tensor) -> Tensor { Tensor(a).binary(.multiply, b) }
   public static func / (a: Float, b: Tensor) -> Tensor { Tensor(a).binary(.divide, b) }
-  public static prefix func - (a: Tensor) -> Tensor { a.unary("neg", { -$0 }, { _, _ in -1 }) }
+  public static prefix func - (a: Tensor) -> Tensor { a.unary("neg", NegateFunction.self) }
 
   public func maximum(_ other: Tensor) -> Tensor { binary(.maximum, other) }
   public func minimum(_ other: Tensor) -> Tensor { binary(.minimum, other) }
@@ -84,48 +84,48 @@ extension Tensor {
 // MARK: - Unary math
 
 extension Tensor {
-  /// y = f(x) elementwise; the backward multiplies ∂L/∂y by `derivative(x, y)`.
-  @inline(__always)
-  func unary(
-    _ name: String, _ f: (Float) -> Float,
-    _ derivative: @escaping (_ x: Float, _ y: Float) -> Float
-  ) -> Tensor {
+  /// y = F(x) elementwise; the backward multiplies ∂L/∂y by F's derivative.
+  func unary<F: UnaryFunctor>(_ name: String, _: F.Type) -> Tensor {
     let out = Tensor(uninitializedShape: shape)
-    Kernels.map(out.data, data, count: count, f)
+    Kernels.mapUnary(F.self, out.data, data, count: count)
     if Tensor.needsGradient(self) {
       let x = self, yStorage = out.storage, shape = self.shape
       out.record(name, [x]) { g in
         let gx = Tensor(uninitializedShape: shape)
-        let xp = x.data, yp = yStorage.pointer, gp = g.data, op = gx.data
-        Kernels.parallelRanges(x.count, grain: Kernels.elementwiseGrain) { r in
-          for i in r { op[i] = gp[i] * derivative(xp[i], yp[i]) }
-        }
+        Kernels.unaryBackward(F.self, gx.data, g.data, x.data, yStorage.pointer, count: x.count)
         return [gx]
       }
     }
     return out
   }
 
-  public func exp() -> Tensor { unary("exp", { Glibc.expf($0) }, { _, y in y }) }
-  public func log() -> Tensor { unary("log", { Glibc.logf($0) }, { x, _ in 1 / x }) }
-  public func sqrt() -> Tensor { unary("sqrt", { $0.squareRoot() }, { _, y in 0.5 / y }) }
-  public func tanh() -> Tensor { unary("tanh", { Glibc.tanhf($0) }, { _, y in 1 - y * y }) }
-  public func sigmoid() -> Tensor { unary("sigmoid", Tensor.sigmoidValue, { _, y in y * (1 - y) }) }
-  public func relu() -> Tensor { unary("relu", { $0 > 0 ? $0 : 0 }, { x, _ in x > 0 ? 1 : 0 }) }
+  /// y = f(x) for a function with run-time parameters (pow, clamp).
+  func unary(_ name: String, _ f: @escaping (Float) -> Float, _ derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    let out = Tensor(uninitializedShape: shape)
+    for i in 0..<count { out.data[i] = f(data[i]) }
+    if Tensor.needsGradient(self) {
+      let x = self, yStorage = out.storage, shape = self.shape
+      out.record(name, [x]) { g in
+        let gx = Tensor(uninitializedShape: shape)
+        for i in 0..<x.count { gx.data[i] = g.data[i] * derivative(x.data[i], yStorage.pointer[i]) }
+        return [gx]
+      }
+    }
+    return out
+  }
+
+  public func exp() -> Tensor { unary("exp", ExpFunction.self) }
+  public func log() -> Tensor { unary("log", LogFunction.self) }
+  public func sqrt() -> Tensor { unary("sqrt", SqrtFunction.self) }
+  public func tanh() -> Tensor { unary("tanh", TanhFunction.self) }
+  public func sigmoid() -> Tensor { unary("sigmoid", SigmoidFunction.self) }
+  public func relu() -> Tensor { unary("relu", ReLUFunction.self) }
   /// min(max(x, 0), 6), as `torch.nn.ReLU6`.
-  public func relu6() -> Tensor {
-    unary("relu6", { Swift.min(Swift.max($0, 0), 6) }, { x, _ in x > 0 && x < 6 ? 1 : 0 })
-  }
+  public func relu6() -> Tensor { unary("relu6", ReLU6Function.self) }
   /// Exact GELU, x·Φ(x) with the error function (`torch.nn.GELU()` default).
-  public func gelu() -> Tensor {
-    unary("gelu", { 0.5 * $0 * (1 + Glibc.erff($0 * 0.70710678118654752)) }, { x, _ in
-      let cdf = 0.5 * (1 + Glibc.erff(x * 0.70710678118654752))
-      let pdf = Glibc.expf(-0.5 * x * x) * 0.39894228040143268
-      return cdf + x * pdf
-    })
-  }
-  public func square() -> Tensor { unary("square", { $0 * $0 }, { x, _ in 2 * x }) }
-  public func abs() -> Tensor { unary("abs", { Swift.abs($0) }, { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
+  public func gelu() -> Tensor { unary("gelu", GELUFunction.self) }
+  public func square() -> Tensor { unary("square", SquareFunction.self) }
+  public func abs() -> Tensor { unary("abs", AbsFunction.self) }
   /// x^p for a constant exponent.
   public func pow(_ p: Float) -> Tensor {
     unary("pow", { Glibc.powf($0, p) }, { x, _ in p * Glibc.powf(x, p - 1) })
@@ -133,13 +133,5 @@ extension Tensor {
   /// Clamps to [low, high]; the gradient is 1 strictly inside.
   public func clamped(_ low: Float, _ high: Float) -> Tensor {
     unary("clamp", { Swift.min(Swift.max($0, low), high) }, { x, _ in x > low && x < high ? 1 : 0 })
-  }
-
-  @inline(__always)
-  static func sigmoidValue(_ x: Float) -> Float {
-    // Stable for large |x|.
-    if x >= 0 { return 1 / (1 + Glibc.expf(-x)) }
-    let e = Glibc.expf(x)
-    return e / (1 + e)
   }
 }
