@@ -8,7 +8,7 @@ IMPORT_CHECK := --explicit-target-dependency-import-check error
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON_VENV ?= .venv-tools
 
-.PHONY: all deps build release test demo bench fixtures clean
+.PHONY: all deps build release test demo bench fixtures compare clean
 
 all: build
 
@@ -42,11 +42,15 @@ demo: release
 bench: release
 	.build/release/graft bench core --json
 
-## Regenerate the committed test fixtures (needs Python 3 and network access to PyPI).
+## Regenerate the committed test fixtures (needs Python 3 and access to PyPI). Run by hand.
 fixtures:
 	python3 -m venv $(PYTHON_VENV)
-	$(PYTHON_VENV)/bin/pip install -q 'torch==2.11.*' numpy safetensors
-	$(PYTHON_VENV)/bin/python Tools/fixtures/core.py
+	$(PYTHON_VENV)/bin/pip install -q 'torch==2.11.*' numpy safetensors scikit-learn
+	for script in core io optim rnn metrics; do $(PYTHON_VENV)/bin/python Tools/fixtures/$$script.py || exit 1; done
+
+## Side-by-side benchmarks against PyTorch (docs/BENCHMARKS.md). Needs the fixtures venv.
+compare: release
+	$(PYTHON_VENV)/bin/python Tools/peers/compare_core.py --graft .build/release/graft --rounds 3
 
 clean:
 	rm -rf .build
