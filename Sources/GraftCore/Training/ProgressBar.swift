@@ -8,7 +8,7 @@ public final class ProgressBar {
   let interactive: Bool
   let quiet: Bool
   let start = Stopwatch.now()
-  var lastDraw = -Double.infinity
+  var lastDraw: Double
   let plainInterval: Double
 
   public init(_ label: String, total: Int, quiet: Bool = false, plainInterval: Double = 5) {
@@ -17,6 +17,7 @@ public final class ProgressBar {
     self.quiet = quiet
     self.plainInterval = plainInterval
     interactive = Console.errorIsTerminal
+    lastDraw = interactive ? -Double.infinity : start  // plain output: first line after an interval
   }
 
   /// Advances by `count` items; `fields` are shown after the rate (e.g. "loss 0.412").
