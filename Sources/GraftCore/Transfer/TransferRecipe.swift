@@ -133,27 +133,17 @@ extension TransferRecipe {
                             options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
                                                      label: "head"), forward: { head($0.inputs) })
       trainer.labelNames = labelNames
-      if let validation {
-        let validationCache = try FeatureCache.build(
-          DataLoader(validation, sampler: BatchSampler(count: validation.count, batchSize: batchSize, order: .sequential),
-                     collate: collateValidation), memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
-        let vLoader = validationCache.loader(sampler: BatchSampler(count: validationCache.count, batchSize: batchSize, order: .sequential))
-        headHistory = try trainer.fit(cachedLoader, validation: vLoader)
-        headEvaluation = trainer.evaluate(vLoader)
-      } else {
-        headHistory = try trainer.fit(cachedLoader)
+      let cachedValidation = try validationLoader.map { loader in
+        let cache = try FeatureCache.build(loader, memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
+        return cache.loader(sampler: BatchSampler(count: cache.count, batchSize: batchSize, order: .sequential))
       }
+      (headHistory, headEvaluation) = try Self.fit(trainer, cachedLoader, cachedValidation)
     } else {
       let trainer = Trainer(model: model, optimizer: headOptimizer,
                             options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
                                                      label: "head"), forward: { model($0.inputs) })
       trainer.labelNames = labelNames
-      if let validationLoader {
-        headHistory = try trainer.fit(trainLoader, validation: validationLoader)
-        headEvaluation = trainer.evaluate(validationLoader)
-      } else {
-        headHistory = try trainer.fit(trainLoader)
-      }
+      (headHistory, headEvaluation) = try Self.fit(trainer, trainLoader, validationLoader)
     }
     skipped += trainLoader.skipped
 
@@ -176,12 +166,7 @@ extension TransferRecipe {
                             options: TrainingOptions(epochs: fineTune.epochs, earlyStopping: earlyStopping, quiet: quiet,
                                                      label: "fine-tune"), forward: { model($0.inputs) })
       trainer.labelNames = labelNames
-      if let validationLoader {
-        fineTuneHistory = try trainer.fit(trainLoader, validation: validationLoader)
-        fineTuneEvaluation = trainer.evaluate(validationLoader)
-      } else {
-        fineTuneHistory = try trainer.fit(trainLoader)
-      }
+      (fineTuneHistory, fineTuneEvaluation) = try Self.fit(trainer, trainLoader, validationLoader)
       skipped += trainLoader.skipped
     }
     var seen = Set<Int>()
@@ -194,6 +179,13 @@ extension TransferRecipe {
 }
 
 extension TransferRecipe {
+  /// Trains, then evaluates on the validation loader when there is one.
+  static func fit<T: Dataset, V: Dataset>(_ trainer: Trainer, _ train: DataLoader<T>, _ validation: DataLoader<V>?)
+    throws -> (TrainingHistory, Evaluation?) {
+    guard let validation else { return (try trainer.fit(train), nil) }
+    return (try trainer.fit(train, validation: validation), trainer.evaluate(validation))
+  }
+
   /// `run` for datasets of `LabeledTensor` (inputs already preprocessed).
   public func run<T: Dataset, V: Dataset>(
     base: any FeatureExtractor, classCount: Int, labelNames: [String]? = nil, train: T, validation: V?,
