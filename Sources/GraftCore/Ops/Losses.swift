@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Mean cross-entropy of `logits` [N, C] against class indices `labels` (N),
 /// as `torch.nn.functional.cross_entropy` with `reduction='mean'`.
 /// https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html
@@ -41,4 +45,41 @@ public func dropout(_ x: Tensor, probability p: Float, training: Bool, using gen
   let keep = 1 / (1 - p)
   for i in 0..<mask.count { mask.data[i] = generator.nextUnit() < Double(p) ? 0 : keep }
   return x * mask
+}
+
+/// Mean binary cross-entropy on logits, as `torch.nn.functional.binary_cross_entropy_with_logits`.
+/// https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html
+///
+/// loss = mean(−[p·y·log σ(x) + (1 − y)·log(1 − σ(x))]), computed stably with
+/// softplus. `positiveWeight` (p, one per class along the last axis) trades
+/// recall against precision for imbalanced binary tasks.
+public func binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, positiveWeight: [Float]? = nil) -> Tensor {
+  precondition(logits.shape == targets.shape, "binaryCrossEntropyWithLogits: logits \(logits.shape) vs targets \(targets.shape)")
+  let classes = logits.shape.last ?? 1
+  if let positiveWeight {
+    precondition(positiveWeight.count == classes, "binaryCrossEntropyWithLogits: \(positiveWeight.count) positive weights for last axis \(classes)")
+  }
+  let n = logits.count
+  @inline(__always) func softplus(_ z: Float) -> Float { Swift.max(z, 0) + log1pf(expf(-Swift.abs(z))) }
+  var total: Double = 0
+  for i in 0..<n {
+    let x = logits.data[i], y = targets.data[i]
+    let p = positiveWeight?[i % classes] ?? 1
+    total += Double(p * y * softplus(-x) + (1 - y) * softplus(x))
+  }
+  let out = Tensor(Float(total / Double(Swift.max(n, 1))))
+  if Tensor.needsGradient(logits) {
+    out.record("binaryCrossEntropyWithLogits", [logits]) { g in
+      let gx = Tensor(uninitializedShape: logits.shape)
+      let scale = g.item / Float(Swift.max(n, 1))
+      for i in 0..<n {
+        let x = logits.data[i], y = targets.data[i]
+        let p = positiveWeight?[i % classes] ?? 1
+        let s = SigmoidFunction.value(x)
+        gx.data[i] = scale * (-p * y * (1 - s) + (1 - y) * s)
+      }
+      return [gx]
+    }
+  }
+  return out
 }

@@ -38,6 +38,13 @@ public struct Evaluation {
   public var labels: [Int]
   /// Dataset indices in loader order.
   public var indices: [Int]
+
+  /// ROC-AUC of class 1 against class 0 for a binary task (nil otherwise, or when one class is absent).
+  public var rocAUC: Double? {
+    guard probabilities.rank == 2, probabilities.shape[1] == 2, !labels.isEmpty else { return nil }
+    let scores = (0..<labels.count).map { probabilities.data[$0 * 2 + 1] }
+    return GraftCore.rocAUC(scores: scores, positives: labels.map { $0 == 1 })
+  }
 }
 
 /// The epoch loop of a classification task: forward, loss, backward into the
@@ -98,6 +105,7 @@ public final class Trainer {
         record.validationLoss = v.loss
         record.validationAccuracy = v.metrics.accuracy
         record.validationMacroF1 = v.metrics.macroF1
+        record.validationROCAUC = v.rocAUC
       }
       record.seconds = Stopwatch.now() - start
       history.epochs.append(record)
@@ -203,6 +211,7 @@ public final class Trainer {
     var line = "\(options.label) \(r.epoch)/\(options.epochs): loss \(Trainer.fixed(r.trainLoss, 4)) acc \(Trainer.fixed(r.trainAccuracy * 100, 1))%"
     if let vl = r.validationLoss, let va = r.validationAccuracy, let vf = r.validationMacroF1 {
       line += " · val loss \(Trainer.fixed(vl, 4)) acc \(Trainer.fixed(va * 100, 1))% macro-F1 \(Trainer.fixed(vf, 3))"
+      if let auc = r.validationROCAUC { line += " AUC \(Trainer.fixed(auc, 3))" }
     }
     line += " · \(Trainer.fixed(r.seconds, 1))s\n"
     Console.writeError(line)

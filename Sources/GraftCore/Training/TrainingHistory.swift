@@ -6,6 +6,8 @@ public struct EpochRecord: Codable, Sendable, Equatable {
   public var validationLoss: Double?
   public var validationAccuracy: Double?
   public var validationMacroF1: Double?
+  /// ROC-AUC of the positive class (index 1) for binary tasks.
+  public var validationROCAUC: Double?
   public var learningRate: Float
   public var seconds: Double
 
@@ -14,6 +16,7 @@ public struct EpochRecord: Codable, Sendable, Equatable {
     case trainLoss = "train_loss", trainAccuracy = "train_accuracy"
     case validationLoss = "validation_loss", validationAccuracy = "validation_accuracy"
     case validationMacroF1 = "validation_macro_f1", learningRate = "learning_rate"
+    case validationROCAUC = "validation_roc_auc"
   }
 }
 

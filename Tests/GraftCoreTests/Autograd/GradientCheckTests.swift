@@ -121,6 +121,12 @@ import _GraftTestSupport
       GraftCore.crossEntropy(logits: $0[0], labels: [1, 0, 4, 4], classWeights: [1, 2, 0.5, 1, 3], labelSmoothing: 0.1)
     }
   }
+  @Test func binaryCrossEntropy() {
+    let targets = Tensor(shape: [3, 2], [1, 0, 0, 1, 1, 1])
+    checkGradient([randomTensor([3, 2], seed: 67, scale: 2)]) {
+      binaryCrossEntropyWithLogits(logits: $0[0], targets: targets, positiveWeight: [2, 0.5])
+    }
+  }
   @Test func mse() { checkGradient([randomTensor([3, 2], seed: 64), randomTensor([3, 2], seed: 65)]) { mseLoss($0[0], $0[1]) } }
   @Test func dropoutScalesKeptValues() {
     var g = Generator(seed: 3)

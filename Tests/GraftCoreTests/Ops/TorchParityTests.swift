@@ -85,6 +85,13 @@ import _GraftTestSupport
     }
   }
 
+  @Test(arguments: ["bce_logits", "bce_logits_pos_weight"])
+  func binaryCrossEntropy(_ name: String) throws {
+    let f = try Self.fixture(name)
+    let target = f["target"], weights = f.tensors["pos_weight"]?.scalars
+    f.check(inputs: ["x"]) { binaryCrossEntropyWithLogits(logits: $0[0], targets: target, positiveWeight: weights) }
+  }
+
   @Test func gelu() throws { try Self.fixture("gelu").check(inputs: ["x"]) { $0[0].gelu() } }
   @Test func relu6() throws { try Self.fixture("relu6").check(inputs: ["x"]) { $0[0].relu6() } }
   @Test func logSumExp() throws { try Self.fixture("logsumexp_dim1").check(inputs: ["x"]) { $0[0].logSumExp(axis: 1) } }

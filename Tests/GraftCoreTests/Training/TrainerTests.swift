@@ -156,3 +156,24 @@ final class TinyClassifier: Layer {
     #expect(Swift.abs(now - bestLoss) < 1e-6, "restored loss \(now), best \(bestLoss)")
   }
 }
+
+@Suite struct BinaryTaskTests {
+  @Test func binaryValidationReportsROCAUC() throws {
+    // Class 1 = horizontal stripes vs class 0 = vertical stripes (labels 0/1 of the synthetic set).
+    let all = SyntheticImages.make(count: 120, seed: 31)
+    let keep = (0..<120).filter { all.labels[$0] < 2 }
+    let data = Subset(all, indices: keep)
+    let (train, validation) = trainValidationSplit(data, validationFraction: 0.25, seed: 1)
+    let model = TinyClassifier(seed: 9)
+    var g = Generator(seed: 12345)
+    let head = Linear(3, 2, using: &g)
+    let trainer = Trainer(model: model, optimizer: Adam(model.trainableParameters() + head.parameters(), learningRate: 0.02),
+                          options: TrainingOptions(epochs: 4, quiet: true), forward: { head(model($0.inputs)) })
+    let history = try trainer.fit(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: 16)),
+                                  validation: DataLoader(validation, sampler: BatchSampler(count: validation.count, batchSize: 20, order: .sequential)))
+    let auc = try #require(history.epochs.last?.validationROCAUC)
+    #expect(auc > 0.9 && auc <= 1)
+    let json = String(decoding: try JSONEncoder().encode(history), as: UTF8.self)
+    #expect(json.contains("\"validation_roc_auc\""))
+  }
+}
