@@ -13,12 +13,17 @@ public final class BackwardNode {
     self.backward = backward
   }
 
-  /// Number of nodes created since launch (all threads); tests use it to prove
-  /// that a frozen forward records nothing.
-  public static var createdCount: Int { Counter.value }
-  enum Counter {
-    nonisolated(unsafe) static var value = 0
+  /// Runs `body` and returns how many backward steps it recorded (on this task
+  /// only, so concurrent work elsewhere does not count). Tests use it to prove
+  /// that a frozen forward pass records nothing.
+  public static func counting<R>(_ body: () throws -> R) rethrows -> (result: R, recorded: Int) {
+    let counter = Counter()
+    let result = try $counter.withValue(counter) { try body() }
+    return (result, counter.count)
   }
+
+  final class Counter: @unchecked Sendable { var count = 0 }
+  @TaskLocal static var counter: Counter?
 }
 
 extension Tensor {
@@ -43,7 +48,7 @@ extension Tensor {
   public func record(_ name: String, _ inputs: [Tensor], _ backward: @escaping (Tensor) -> [Tensor?]) {
     requiresGrad = true
     gradFn = BackwardNode(name: name, inputs: inputs, backward: backward)
-    BackwardNode.Counter.value &+= 1
+    BackwardNode.counter?.count += 1
   }
 
   /// Back-propagates from this scalar: accumulates ∂self/∂leaf into every leaf's

@@ -149,10 +149,7 @@ public struct ModelBundle {
     }
   }
 
-  static func reason(_ error: any Error) -> String {
-    if let e = error as? CustomStringConvertible { return e.description }
-    return (error as NSError).localizedDescription
-  }
+  static func reason(_ error: any Error) -> String { String(describing: error) }
 }
 
 /// Why a model bundle could not be read or written.
