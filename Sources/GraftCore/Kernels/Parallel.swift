@@ -5,25 +5,35 @@ import Glibc
 #endif
 
 /// The one thread-count setting. `GRAFT_NUM_THREADS` (default: the number of
-/// cores) governs both OpenBLAS and Graft's own parallel loops; BLAS gets the
-/// cores while a GEMM runs, and the elementwise/im2col/pooling loops split
-/// across them otherwise (the two never run at the same time).
+/// cores) governs every parallel loop, GEMMs included: OpenBLAS itself is kept
+/// single-threaded and Graft splits large products across its own threads
+/// (`Kernels.gemm`). Nothing ever reconfigures a shared BLAS pool, so
+/// concurrent callers are safe, and OpenBLAS's idle threads never spin against
+/// Graft's loops.
 public enum Threads {
   nonisolated(unsafe) private static var current: Int = {
-    let n = Threads.fromEnvironment()
-    openblas_set_num_threads(Int32(n))
-    return n
+    openblas_set_num_threads(1)
+    return Threads.fromEnvironment()
   }()
 
-  /// Threads used by kernels and OpenBLAS.
-  public static var count: Int { current }
+  /// Threads used by kernels (a `withCount` override on this task, else the process setting).
+  public static var count: Int { override ?? current }
 
-  /// Changes the thread count for kernels and OpenBLAS (call from one thread,
-  /// before starting work).
+  @TaskLocal static var override: Int?
+
+  /// Runs `body` with `n` threads for the kernels it calls on this task, leaving
+  /// the process-wide setting (and other tasks) alone.
+  public static func withCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+    precondition(n >= 1, "Threads.withCount: \(n) threads")
+    _ = current
+    return try $override.withValue(n) { try body() }
+  }
+
+  /// Changes the process-wide thread count (call from one thread, before starting work).
   public static func set(_ n: Int) {
     precondition(n >= 1, "Threads.set: \(n) threads")
+    _ = current  // runs the one-time OpenBLAS setup
     current = n
-    openblas_set_num_threads(Int32(n))
   }
 
   /// True on a worker of a parallel loop: nested loops then run serially
@@ -58,9 +68,8 @@ extension Kernels {
   }
 
   /// Runs `body(chunk, range)` over `Threads.count` contiguous chunks of
-  /// `0..<count` (one per thread) with OpenBLAS limited to one thread meanwhile,
-  /// so each thread runs its own small GEMMs instead of all of them sharing the
-  /// BLAS thread pool (whose start-up and spinning dominate small products).
+  /// `0..<count` (one per thread), so each thread runs its own small GEMMs
+  /// (single-threaded inside the loop) instead of splitting each small product.
   /// `chunk` indexes per-thread scratch. Partitioning depends only on `count`
   /// and the thread count, so results are reproducible.
   public static func parallelBatches(_ count: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void) {
@@ -69,8 +78,6 @@ extension Kernels {
       if count > 0 { body(0, 0..<count) }
       return
     }
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(Int32(Threads.count)) }
     withoutActuallyEscaping(body) { body in
       nonisolated(unsafe) let run = body
       DispatchQueue.concurrentPerform(iterations: chunks) { c in
