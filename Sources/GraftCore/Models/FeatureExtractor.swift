@@ -3,6 +3,8 @@
 /// top N can be unfrozen for fine-tuning.
 public protocol FeatureExtractor: Module {
   var featureCount: Int { get }
+  /// How to rebuild this base (`ArchitectureRegistry.makeBase`).
+  var architecture: ArchitectureSpec { get }
   /// Blocks in forward order (the last is closest to the head).
   var blocks: [Module] { get }
   func features(_ x: Tensor) -> Tensor

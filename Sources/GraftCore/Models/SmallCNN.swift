@@ -42,6 +42,11 @@ public final class SmallCNN: Layer, FeatureExtractor {
   }
 
   public var featureCount: Int { widths.last! }
+  public var architecture: ArchitectureSpec {
+    ArchitectureSpec(name: "smallcnn", hyperparameters: [
+      "input_channels": .number(Double(inputChannels)), "widths": .array(widths.map { .number(Double($0)) }),
+    ])
+  }
   public var blocks: [Module] { stages }
 
   /// [N, C, H, W] → [N, featureCount]

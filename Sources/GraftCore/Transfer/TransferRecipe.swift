@@ -5,6 +5,24 @@ public enum HeadSpec: Sendable, Equatable {
   /// Linear → ReLU → Dropout → Linear.
   case mlp(hidden: Int, dropout: Float)
 
+  /// As JSON for a bundle: `{"kind": "linear"}` or `{"kind": "mlp", "hidden": H, "dropout": p}`.
+  public var json: JSONValue {
+    switch self {
+    case .linear: return ["kind": "linear"]
+    case .mlp(let hidden, let p): return ["kind": "mlp", "hidden": .number(Double(hidden)), "dropout": .number(Double(p))]
+    }
+  }
+
+  public init?(json: JSONValue) {
+    switch json["kind"]?.string {
+    case "linear": self = .linear
+    case "mlp":
+      guard let hidden = json["hidden"]?.int, hidden > 0, let p = json["dropout"]?.double, p >= 0, p < 1 else { return nil }
+      self = .mlp(hidden: hidden, dropout: Float(p))
+    default: return nil
+    }
+  }
+
   /// Builds the head for flat features of `featureCount` values.
   public func make(featureCount: Int, classCount: Int, seed: UInt64) -> Layer {
     var g = Generator(seed: seed)
@@ -82,6 +100,9 @@ public struct TransferRecipe: Sendable {
 /// What a transfer run produced.
 public struct TransferResult {
   public var model: Classifier
+  /// The head that was grafted (recorded in bundles).
+  public var head: HeadSpec
+  public var classCount: Int
   public var headHistory: TrainingHistory
   public var fineTuneHistory: TrainingHistory?
   /// Validation metrics after the head stage and after fine-tuning.
@@ -172,7 +193,7 @@ extension TransferRecipe {
     var seen = Set<Int>()
     skipped = skipped.filter { seen.insert($0.index).inserted }
     model.eval()
-    return TransferResult(model: model, headHistory: headHistory, fineTuneHistory: fineTuneHistory,
+    return TransferResult(model: model, head: self.head, classCount: classCount, headHistory: headHistory, fineTuneHistory: fineTuneHistory,
                           headEvaluation: headEvaluation, fineTuneEvaluation: fineTuneEvaluation,
                           usedFeatureCache: useCache, skipped: skipped)
   }

@@ -1,3 +1,4 @@
+import Foundation
 import GraftCore
 import Testing
 import _GraftTestSupport
@@ -64,5 +65,34 @@ import _GraftTestSupport
     }
     let direct = withoutGradients { base.features(data.inputs.slice(axis: 0, start: 17, count: 1)) }
     #expect(try spilled.example(at: 17).input.scalars == direct.scalars)
+  }
+}
+
+@Suite struct TransferBundleTests {
+  @Test func transferResultRoundTripsThroughABundle() throws {
+    let train = SyntheticImages.make(count: 60, seed: 41), validation = SyntheticImages.make(count: 30, seed: 42)
+    var g = Generator(seed: 43)
+    let base = SmallCNN(inputChannels: 1, widths: [4, 8], using: &g)
+    let recipe = TransferRecipe(head: .mlp(hidden: 6, dropout: 0.2), headEpochs: 2, batchSize: 16, seed: 7, quiet: true)
+    let result = try recipe.run(base: base, classCount: 3, train: train, validation: validation)
+    let dir = ModelBundleTests.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/shapes.graft"
+    try ModelBundle(transfer: result, modality: "vision", labels: ["h", "v", "blob"], preprocessing: ["size": 8])
+      .write(to: path)
+
+    let bundle = try ModelBundle.read(from: path)
+    #expect(bundle.config.architecture.hyperparameters["head"] == ["kind": "mlp", "hidden": 6, "dropout": .number(Double(Float(0.2)))])
+    #expect(bundle.config.training["head"]?["epochs"]?.array?.count == 2)
+    let rebuilt = try bundle.makeClassifier(path: path)
+    let x = validation.inputs
+    let expected = withoutGradients { result.model(x) }, actual = withoutGradients { rebuilt(x) }
+    #expect(actual.scalars == expected.scalars)
+
+    // An unknown base is a clear error.
+    var config = bundle.config
+    config.architecture.hyperparameters["base"] = ["name": "resnet999", "hyperparameters": [:]]
+    let broken = ModelBundle(config: config, weights: bundle.weights)
+    #expect(throws: BundleError(path: path, reason: .unknownArchitecture("resnet999"))) { try broken.makeClassifier(path: path) }
   }
 }

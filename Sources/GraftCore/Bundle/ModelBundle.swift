@@ -9,14 +9,7 @@ public struct ModelBundle {
   public static let configFile = "config.json"
   public static let weightsFile = "model.safetensors"
 
-  public struct Architecture: Codable, Equatable, Sendable {
-    public var name: String
-    public var hyperparameters: [String: JSONValue]
-    public init(name: String, hyperparameters: [String: JSONValue] = [:]) {
-      self.name = name
-      self.hyperparameters = hyperparameters
-    }
-  }
+  public typealias Architecture = ArchitectureSpec
 
   public struct Config: Codable, Equatable, Sendable {
     public var formatVersion: Int
