@@ -22,6 +22,8 @@ public final class AudioStream {
   public private(set) var framesRead = 0
 
   private var handle: SndFile.Handle?
+  /// The header's frame count, nil where libsndfile does not know it (`SF_COUNT_MAX`).
+  private let declaredFrames: Int?
   private var buffer: [Float]
 
   /// Opens `path`. `blockFrames` must be positive.
@@ -54,6 +56,7 @@ public final class AudioStream {
       throw fail(.truncated(shortfall))
     }
     self.handle = handle
+    self.declaredFrames = raw.frames >= 0 && raw.frames < Int.max / 2 ? raw.frames : nil
     self.info = AudioInfo(raw.format, frames: max(0, raw.frames), channels: raw.channels, sampleRate: raw.sampleRate)
     self.buffer = [Float](repeating: 0, count: blockFrames * raw.channels)
   }
@@ -73,10 +76,10 @@ public final class AudioStream {
       self.handle = nil
       // Fewer frames than the header declares: the file ends early (a FLAC decoder also
       // reports lost sync there). An error with every frame read is corrupt data.
-      if framesRead + got < info.frames {
+      if let declared = declaredFrames, framesRead + got < declared {
         let detail = code != 0 ? " (\(message))" : ""
         throw AudioError(path: path, reason: .truncated(
-          "header declares \(info.frames) frames, file holds \(framesRead + got)\(detail)"))
+          "header declares \(declared) frames, file holds \(framesRead + got)\(detail)"))
       }
       if code != 0 { throw AudioError(path: path, reason: .malformed(message)) }
     }
@@ -89,7 +92,7 @@ public final class AudioStream {
   public func readAll() throws(AudioError) -> AudioBuffer {
     var samples: [Float] = []
     // The header's frame count only sizes the first allocation, bounded so a lying header costs nothing.
-    samples.reserveCapacity(min(max(0, info.frames - framesRead), 1 << 24) * info.channels)
+    samples.reserveCapacity(min(max(0, info.frames - framesRead), (1 << 24) / info.channels) * info.channels)
     while let block = try next() { samples += block.samples }
     return AudioBuffer(samples: samples, channels: info.channels, sampleRate: info.sampleRate)
   }

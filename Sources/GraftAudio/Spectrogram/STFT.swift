@@ -8,18 +8,6 @@ public enum PadMode: String, Sendable, CaseIterable {
   case reflect
 }
 
-/// A signal the STFT cannot frame.
-public enum SpectrogramError: Error, Equatable, CustomStringConvertible {
-  /// Fewer samples than one frame needs (`nFFT` without centring, one with it).
-  case signalTooShort(samples: Int, needed: Int)
-
-  public var description: String {
-    switch self {
-    case .signalTooShort(let samples, let needed): "signal of \(samples) samples is shorter than one frame (\(needed))"
-    }
-  }
-}
-
 /// Short-time Fourier transform parameters with `librosa.stft`'s names and defaults, and the
 /// power or magnitude spectrogram `np.abs(librosa.stft(y, ...)) ** power`
 /// (https://librosa.org/doc/latest/generated/librosa.stft.html).

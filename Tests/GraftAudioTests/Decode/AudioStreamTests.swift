@@ -3,7 +3,7 @@ import Foundation
 @testable import GraftAudio
 import Testing
 
-@Suite struct AudioDecoderTests {
+@Suite struct AudioStreamTests {
   /// Integer PCM comes back as value / 2^(bits-1), exactly: what libsndfile and soundfile return.
   @Test(arguments: [
     ("pcm16.wav", SF_FORMAT_WAV | SF_FORMAT_PCM_16, "WAV", "PCM_16"),
