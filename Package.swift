@@ -6,6 +6,7 @@ let package = Package(
   name: "Graft",
   products: [
     .library(name: "GraftCore", targets: ["GraftCore"]),
+    .library(name: "GraftAudio", targets: ["GraftAudio"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
@@ -25,17 +26,24 @@ let package = Package(
     .systemLibrary(
       name: "CLibPNG", path: "Packages/CLibPNG", pkgConfig: "libpng16",
       providers: [.apt(["libpng-dev"])]),
+    .systemLibrary(
+      name: "CSampleRate", path: "Packages/CSampleRate", pkgConfig: "samplerate",
+      providers: [.apt(["libsamplerate0-dev"])]),
     // The only C we write: a setjmp guard around libpng's classic reader.
     .target(name: "CPNG", dependencies: ["CLibPNG"], path: "Packages/CPNG"),
 
     // One tensor/training core.
     .target(name: "GraftCore", dependencies: ["CBLAS"]),
 
+    // Modalities.
+    .target(name: "GraftAudio", dependencies: ["GraftCore", "CSndFile", "CFFTW", "CSampleRate"]),
+
     // The command-line tool: parsing, printing, exit codes.
     .executableTarget(
       name: "graft",
       dependencies: [
         "GraftCore",
+        "GraftAudio",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -45,6 +53,9 @@ let package = Package(
       exclude: ["README.md"]),
     .testTarget(
       name: "GraftCoreTests", dependencies: ["GraftCore", "_GraftTestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftAudioTests", dependencies: ["GraftAudio", "GraftCore", "CSndFile", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG"]),
     .testTarget(name: "GraftCLITests", dependencies: ["graft"]),
