@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(
       name: "GraftAudioTests", dependencies: ["GraftAudio", "GraftCore", "CSndFile", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG"]),
+    .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG", "CSampleRate"]),
     .testTarget(name: "GraftCLITests", dependencies: ["graft"]),
   ]
 )

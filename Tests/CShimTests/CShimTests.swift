@@ -1,6 +1,7 @@
 import CBLAS
 import CFFTW
 import CPNG
+import CSampleRate
 import CSndFile
 import Foundation
 import Testing
@@ -49,6 +50,27 @@ import Testing
     var back = [Float](repeating: 0, count: 100)
     #expect(sf_read_float(reader, &back, 100) == 100)
     for (x, y) in zip(samples, back) { #expect(abs(x - y) < 1e-4) }
+  }
+
+  @Test func samplerateHalvesTheRate() {
+    // 400 samples of a slow ramp at 2× → about 200 samples, ramp preserved in the middle.
+    let input: [Float] = (0..<400).map { Float($0) / 400 }
+    var output = [Float](repeating: 0, count: 220)
+    var data = SRC_DATA()
+    let status = input.withUnsafeBufferPointer { inp in
+      output.withUnsafeMutableBufferPointer { out in
+        data.data_in = inp.baseAddress
+        data.data_out = out.baseAddress
+        data.input_frames = 400
+        data.output_frames = 220
+        data.src_ratio = 0.5
+        return src_simple(&data, Int32(SRC_SINC_BEST_QUALITY), 1)
+      }
+    }
+    #expect(status == 0, "\(String(cString: src_strerror(status)))")
+    #expect(abs(Int(data.output_frames_gen) - 200) <= 2)
+    #expect(abs(output[100] - 0.5) < 0.02)
+    #expect(!String(cString: src_get_version()).isEmpty)
   }
 
   @Test func cpngRoundTripsAndReportsErrors() throws {
