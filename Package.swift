@@ -6,6 +6,7 @@ let package = Package(
   name: "Graft",
   products: [
     .library(name: "GraftCore", targets: ["GraftCore"]),
+    .library(name: "GraftVision", targets: ["GraftVision"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
@@ -31,11 +32,15 @@ let package = Package(
     // One tensor/training core.
     .target(name: "GraftCore", dependencies: ["CBLAS"]),
 
+    // Modalities: each sees GraftCore and its own C libraries, never another modality.
+    .target(name: "GraftVision", dependencies: ["GraftCore", "CPNG"]),
+
     // The command-line tool: parsing, printing, exit codes.
     .executableTarget(
       name: "graft",
       dependencies: [
         "GraftCore",
+        "GraftVision",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -46,7 +51,10 @@ let package = Package(
     .testTarget(
       name: "GraftCoreTests", dependencies: ["GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftVisionTests", dependencies: ["GraftVision", "GraftCore", "_GraftTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG"]),
-    .testTarget(name: "GraftCLITests", dependencies: ["graft"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision"]),
   ]
 )

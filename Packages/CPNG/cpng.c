@@ -202,6 +202,72 @@ cpng_status cpng_encode_file(const char *path, const uint8_t *pixels, uint32_t w
   return CPNG_OK;
 }
 
+typedef struct {
+  uint8_t *bytes;
+  size_t size;
+  size_t capacity;
+} cpng_buffer;
+
+static void cpng_buffer_write(png_structp png, png_bytep data, size_t length) {
+  cpng_buffer *buffer = (cpng_buffer *)png_get_io_ptr(png);
+  if (length > SIZE_MAX - buffer->size) png_error(png, "encoded PNG too large");
+  size_t needed = buffer->size + length;
+  if (needed > buffer->capacity) {
+    size_t capacity = buffer->capacity ? buffer->capacity : 4096;
+    while (capacity < needed) capacity = capacity > SIZE_MAX / 2 ? needed : capacity * 2;
+    uint8_t *grown = (uint8_t *)realloc(buffer->bytes, capacity);
+    if (!grown) png_error(png, "out of memory for encoded PNG");
+    buffer->bytes = grown;
+    buffer->capacity = capacity;
+  }
+  memcpy(buffer->bytes + buffer->size, data, length);
+  buffer->size = needed;
+}
+
+static void cpng_buffer_flush(png_structp png) { (void)png; }
+
+cpng_status cpng_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t height,
+                               int channels, uint8_t **out, size_t *out_size, char *message,
+                               size_t message_size) {
+  static const int types[5] = {-1, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                               PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+  *out = NULL;
+  *out_size = 0;
+  if (channels < 1 || channels > 4 || width == 0 || height == 0) {
+    set_message(message, message_size, "unsupported channel count or empty image");
+    return CPNG_ERR_LIBPNG;
+  }
+  cpng_error_sink sink = {message, message_size};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  if (!png || !info) {
+    png_destroy_write_struct(&png, &info);
+    set_message(message, message_size, "out of memory");
+    return CPNG_ERR_MEMORY;
+  }
+  // Read after a longjmp, so volatile (its fields are only changed through the pointer).
+  cpng_buffer buffer = {NULL, 0, 0};
+  cpng_buffer *volatile target = &buffer;
+  if (setjmp(png_jmpbuf(png))) {
+    free(target->bytes);
+    png_destroy_write_struct(&png, &info);
+    return CPNG_ERR_LIBPNG;
+  }
+  png_set_write_fn(png, target, cpng_buffer_write, cpng_buffer_flush);
+  png_set_IHDR(png, info, width, height, 8, types[channels], PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  size_t stride = (size_t)width * (size_t)channels;
+  for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + y * stride));
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  *out = target->bytes;
+  *out_size = target->size;
+  return CPNG_OK;
+}
+
+void cpng_free_buffer(uint8_t *buffer) { free(buffer); }
+
 void cpng_free(cpng_image *image) {
   if (image && image->pixels) {
     free(image->pixels);

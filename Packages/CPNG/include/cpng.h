@@ -57,6 +57,15 @@ cpng_status cpng_encode_file(const char *path, const uint8_t *pixels,
                              uint32_t width, uint32_t height, int channels,
                              char *message, size_t message_size, int *sys_errno);
 
+/// Encodes like cpng_encode_file but into memory (png_set_write_fn), so the
+/// caller can publish the bytes atomically. On success `*out` holds `*out_size`
+/// bytes that the caller releases with cpng_free_buffer.
+cpng_status cpng_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t height,
+                               int channels, uint8_t **out, size_t *out_size,
+                               char *message, size_t message_size);
+
+void cpng_free_buffer(uint8_t *buffer);
+
 void cpng_free(cpng_image *image);
 
 /// libpng's version number, e.g. 10639.
