@@ -10,6 +10,8 @@
 typedef struct {
   char *message;
   size_t message_size;
+  char *warnings;       // may be NULL
+  size_t warnings_size;
 } cpng_error_sink;
 
 static void cpng_on_error(png_structp png, png_const_charp text) {
@@ -20,9 +22,14 @@ static void cpng_on_error(png_structp png, png_const_charp text) {
   png_longjmp(png, 1);
 }
 
+// Warnings (bad ancillary chunks, ...) do not fail a decode; they are collected
+// one per line when the caller gave a buffer, and dropped once it is full.
 static void cpng_on_warning(png_structp png, png_const_charp text) {
-  (void)png;
-  (void)text;  // warnings (bad ancillary chunks, ...) do not fail a decode
+  cpng_error_sink *sink = (cpng_error_sink *)png_get_error_ptr(png);
+  if (!sink || !sink->warnings || sink->warnings_size == 0) return;
+  size_t used = strlen(sink->warnings);
+  if (used + 1 >= sink->warnings_size) return;
+  snprintf(sink->warnings + used, sink->warnings_size - used, "%s\n", text ? text : "libpng warning");
 }
 
 static void set_message(char *message, size_t size, const char *text) {
@@ -64,7 +71,7 @@ cpng_status cpng_read_info(const char *path, cpng_info *out, char *message,
   cpng_status status;
   FILE *fp = open_png(path, message, message_size, sys_errno, &status);
   if (!fp) return status;
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, NULL, 0};
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
@@ -89,11 +96,18 @@ cpng_status cpng_read_info(const char *path, cpng_info *out, char *message,
 
 cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out, char *message,
                              size_t message_size, int *sys_errno) {
+  return cpng_decode_file_ex(path, keep16, 0, out, message, message_size, sys_errno, NULL, 0);
+}
+
+cpng_status cpng_decode_file_ex(const char *path, int keep16, uint64_t max_pixels,
+                                cpng_image *out, char *message, size_t message_size,
+                                int *sys_errno, char *warnings, size_t warnings_size) {
   memset(out, 0, sizeof(*out));
+  if (warnings && warnings_size > 0) warnings[0] = '\0';
   cpng_status status;
   FILE *fp = open_png(path, message, message_size, sys_errno, &status);
   if (!fp) return status;
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, warnings, warnings_size};
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
@@ -119,6 +133,15 @@ cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out, char
   png_set_chunk_malloc_max(png, 64u << 20);
   png_read_info(png, info);
   fill_info(png, info, &out->info);
+  if (max_pixels > 0 && (uint64_t)out->info.width * out->info.height > max_pixels) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    if (message && message_size > 0) {
+      snprintf(message, message_size, "%u x %u pixels exceeds the limit of %llu", out->info.width,
+               out->info.height, (unsigned long long)max_pixels);
+    }
+    return CPNG_ERR_MEMORY;
+  }
 
   png_set_expand(png);  // palette -> RGB, low-bit gray -> 8 bit, tRNS -> alpha
   if (out->info.bit_depth == 16) {
@@ -172,7 +195,7 @@ cpng_status cpng_encode_file(const char *path, const uint8_t *pixels, uint32_t w
     set_message(message, message_size, strerror(errno));
     return CPNG_ERR_OPEN;
   }
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, NULL, 0};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
@@ -237,7 +260,7 @@ cpng_status cpng_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t h
     set_message(message, message_size, "unsupported channel count or empty image");
     return CPNG_ERR_LIBPNG;
   }
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, NULL, 0};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {

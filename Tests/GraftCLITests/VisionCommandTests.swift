@@ -60,6 +60,18 @@ import Testing
     #expect(object["interlace"] as? String == "adam7")
   }
 
+  @Test(.enabled(if: available)) func decodeReportsLibpngWarningsOnStderr() throws {
+    let input = Self.pngsuite + "/libpng/contrib-testpngs/crashers/empty_ancillary_chunks.png"
+    let out = temporaryPath("warned.npy")
+    defer { unlink(out) }
+    let r = try GraftBinary.run(["vision", "decode", input, "--out", out, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.hasPrefix("graft: \(input): warning: bKGD: out of place\n"))
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect((object["warnings"] as? [String])?.count == 28)
+    #expect(object["shape"] as? [Int] == [1, 1, 3])
+  }
+
   @Test func corruptFileFailsWithOneLineNamingIt() throws {
     let input = temporaryPath("broken.png")
     defer { unlink(input) }

@@ -48,6 +48,14 @@ typedef struct {
 cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out,
                              char *message, size_t message_size, int *sys_errno);
 
+/// cpng_decode_file with two additions: images with more than `max_pixels`
+/// pixels (width * height; 0 means no limit) fail with CPNG_ERR_MEMORY before
+/// any pixel memory is allocated, and libpng's warnings (damaged ancillary
+/// chunks, ...) are appended to `warnings` one per line, when it is not NULL.
+cpng_status cpng_decode_file_ex(const char *path, int keep16, uint64_t max_pixels,
+                                cpng_image *out, char *message, size_t message_size,
+                                int *sys_errno, char *warnings, size_t warnings_size);
+
 /// Reads only the header (IHDR and chunks before IDAT).
 cpng_status cpng_read_info(const char *path, cpng_info *out,
                            char *message, size_t message_size, int *sys_errno);

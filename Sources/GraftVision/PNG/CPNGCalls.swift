@@ -16,14 +16,20 @@ enum CPNGCalls {
     var channels: Int
     var bytesPerSample: Int
     var bytes: [UInt8]
+    /// libpng's warnings, in order (damaged ancillary chunks and the like).
+    var warnings: [String]
   }
 
-  /// The corresponding C function is `cpng_decode_file`.
-  static func decode(path: String, keep16: Bool) throws(PNGError) -> Decoded {
+  static let warningsSize = 4096
+
+  /// The corresponding C function is `cpng_decode_file_ex`. `maxPixels` 0 means no limit.
+  static func decode(path: String, keep16: Bool, maxPixels: Int) throws(PNGError) -> Decoded {
     var image = cpng_image()
     var message = [CChar](repeating: 0, count: messageSize)
+    var warnings = [CChar](repeating: 0, count: warningsSize)
     var sysErrno: Int32 = 0
-    let status = cpng_decode_file(path, keep16 ? 1 : 0, &image, &message, messageSize, &sysErrno)
+    let status = cpng_decode_file_ex(path, keep16 ? 1 : 0, UInt64(max(0, maxPixels)), &image, &message,
+                                     messageSize, &sysErrno, &warnings, warningsSize)
     defer { cpng_free(&image) }
     guard status == CPNG_OK else {
       throw error(status, message: message, sysErrno: sysErrno, path: path)
@@ -35,8 +41,9 @@ enum CPNGCalls {
       throw PNGError(path: path, reason: .corrupt("no pixel data"))
     }
     let bytes = Array(UnsafeBufferPointer(start: pixels, count: count))
+    let warningText = warnings.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     return Decoded(info: info, channels: Int(image.channels), bytesPerSample: Int(image.bytes_per_sample),
-                   bytes: bytes)
+                   bytes: bytes, warnings: warningText.split(separator: "\n").map(String.init))
   }
 
   /// The corresponding C function is `cpng_read_info`.

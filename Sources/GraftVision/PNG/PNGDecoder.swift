@@ -7,10 +7,25 @@ import GraftCore
 /// compositing — the pixels PyTorch/Pillow pipelines see, and what
 /// `../shared/conformance/pngsuite/MANIFEST.tsv` calls `sha256_libpng_raw_strip16`.
 public enum PNGDecoder {
+  /// The default cap on `width × height` (2²⁸ pixels, e.g. 16384 × 16384): a larger IHDR throws
+  /// `.tooLarge` before any pixel memory is allocated, so a tiny file cannot claim gigabytes.
+  public static let defaultMaxPixels = 1 << 28
+
   /// Decodes the file at `path`. 16-bit samples are kept as `UInt16` when `keep16` is true and
-  /// reduced to their high byte otherwise (`png_set_strip_16`).
-  public static func decode(at path: String, keep16: Bool = false) throws(PNGError) -> Image {
-    let raw = try CPNGCalls.decode(path: path, keep16: keep16)
+  /// reduced to their high byte otherwise (`png_set_strip_16`). Images with more than
+  /// `maxPixels` pixels throw `.tooLarge` (0: no limit beyond libpng's own).
+  public static func decode(at path: String, keep16: Bool = false, maxPixels: Int = defaultMaxPixels)
+    throws(PNGError) -> Image
+  {
+    try decodeReportingWarnings(at: path, keep16: keep16, maxPixels: maxPixels).image
+  }
+
+  /// `decode(at:keep16:maxPixels:)`, also returning libpng's warnings — problems libpng
+  /// recovered from, such as a damaged ancillary chunk it skipped — one string each.
+  public static func decodeReportingWarnings(
+    at path: String, keep16: Bool = false, maxPixels: Int = defaultMaxPixels
+  ) throws(PNGError) -> (image: Image, warnings: [String]) {
+    let raw = try CPNGCalls.decode(path: path, keep16: keep16, maxPixels: maxPixels)
     let (w, h, c) = (raw.info.width, raw.info.height, raw.channels)
     guard (1...4).contains(c) else {
       throw PNGError(path: path, reason: .unsupported("\(c) channels after expansion"))
@@ -22,9 +37,9 @@ public enum PNGDecoder {
           UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self))
         }
       }
-      return Image(width: w, height: h, channels: c, samples16: samples)
+      return (Image(width: w, height: h, channels: c, samples16: samples), raw.warnings)
     }
-    return Image(width: w, height: h, channels: c, samples: raw.bytes)
+    return (Image(width: w, height: h, channels: c, samples: raw.bytes), raw.warnings)
   }
 
   /// The header of the file at `path`, without decoding its pixels (IHDR and the chunks

@@ -43,7 +43,8 @@ struct VisionDecode: ParsableCommand {
   var json = false
 
   func run() throws {
-    var image = try decodePNG(at: input, keep16: sixteenBit)
+    var (image, warnings) = try PNGDecoder.decodeReportingWarnings(at: input, keep16: sixteenBit)
+    for warning in warnings { Console.writeError("graft: \(input): warning: \(warning)\n") }
     switch channels {
     case .keep: break
     case .gray: image = image.toGray()
@@ -57,7 +58,8 @@ struct VisionDecode: ParsableCommand {
     case .uint16(let p): array = NPYArray(pixels: p, shape: shape)
     }
     try NPY.write(array, to: out)
-    let summary = DecodeSummary(input: input, output: out, shape: shape, dtype: array.dtype.descr)
+    let summary = DecodeSummary(input: input, output: out, shape: shape, dtype: array.dtype.descr,
+                                warnings: warnings)
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -72,6 +74,7 @@ struct VisionDecode: ParsableCommand {
     var output: String
     var shape: [Int]
     var dtype: String
+    var warnings: [String]
   }
 }
 

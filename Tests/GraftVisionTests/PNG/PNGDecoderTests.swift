@@ -70,3 +70,31 @@ import Testing
     #expect(PNGDecoder.libpngVersion.hasPrefix("1.6."))
   }
 }
+
+@Suite struct PNGDecoderLimitTests {
+  @Test func pixelLimitThrowsTooLargeBeforeDecoding() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("wide.png")
+    try encodePNG(Image(width: 10, height: 10, channels: 1, samples: [UInt8](repeating: 1, count: 100)), to: path)
+    #expect(throws: PNGError(path: path, reason: .tooLarge("10 x 10 pixels exceeds the limit of 99"))) {
+      try PNGDecoder.decode(at: path, maxPixels: 99)
+    }
+    #expect(try PNGDecoder.decode(at: path, maxPixels: 100).width == 10)
+    #expect(try PNGDecoder.decode(at: path, maxPixels: 0).width == 10)
+  }
+
+  @Test(.enabled(if: PngSuite.isAvailable)) func warningsAreReportedNotFatal() throws {
+    // A valid 1×1 file full of empty ancillary chunks: libpng decodes it and warns.
+    let path = PngSuite.directory + "/libpng/contrib-testpngs/crashers/empty_ancillary_chunks.png"
+    let (image, warnings) = try PNGDecoder.decodeReportingWarnings(at: path)
+    #expect(image.width == 1 && image.height == 1)
+    // The 28 warnings the manifest's reference decoder recorded, in the same order.
+    #expect(warnings.count == 28)
+    #expect(warnings.first == "bKGD: out of place")
+    #expect(warnings.last == "zTXt: bad keyword")
+    // A clean file has none.
+    let clean = try PNGDecoder.decodeReportingWarnings(at: PngSuite.directory + "/basn2c08.png")
+    #expect(clean.warnings.isEmpty)
+  }
+}
