@@ -92,15 +92,24 @@ extension Image {
     let src = image.samples8
     var out = [UInt8](repeating: 0, count: outWidth * h * c)
     let half = Int64(1) << Int64(precisionBits - 1)
-    for y in 0..<h {
-      let row = y * w * c
-      for x in 0..<outWidth {
-        let (start, count) = bounds[x]
-        let k = weights[x]
-        for ch in 0..<c {
-          var sum = half
-          for i in 0..<count { sum += Int64(src[row + (start + i) * c + ch]) * Int64(k[i]) }
-          out[(y * outWidth + x) * c + ch] = clip8(sum)
+    src.withUnsafeBufferPointer { s in
+      out.withUnsafeMutableBufferPointer { d in
+        for y in 0..<h {
+          let row = y * w * c
+          for x in 0..<outWidth {
+            let (start, count) = bounds[x]
+            weights[x].withUnsafeBufferPointer { k in
+              for ch in 0..<c {
+                var sum = half
+                var p = row + start * c + ch
+                for i in 0..<count {
+                  sum += Int64(s[p]) * Int64(k[i])
+                  p += c
+                }
+                d[(y * outWidth + x) * c + ch] = clip8(sum)
+              }
+            }
+          }
         }
       }
     }
@@ -114,13 +123,22 @@ extension Image {
     var out = [UInt8](repeating: 0, count: w * outHeight * c)
     let half = Int64(1) << Int64(precisionBits - 1)
     let stride = w * c
-    for y in 0..<outHeight {
-      let (start, count) = bounds[y]
-      let k = weights[y]
-      for i in 0..<stride {
-        var sum = half
-        for j in 0..<count { sum += Int64(src[(start + j) * stride + i]) * Int64(k[j]) }
-        out[y * stride + i] = clip8(sum)
+    src.withUnsafeBufferPointer { s in
+      out.withUnsafeMutableBufferPointer { d in
+        for y in 0..<outHeight {
+          let (start, count) = bounds[y]
+          weights[y].withUnsafeBufferPointer { k in
+            for i in 0..<stride {
+              var sum = half
+              var p = start * stride + i
+              for j in 0..<count {
+                sum += Int64(s[p]) * Int64(k[j])
+                p += stride
+              }
+              d[y * stride + i] = clip8(sum)
+            }
+          }
+        }
       }
     }
     return Image(width: w, height: outHeight, channels: c, samples: out)
