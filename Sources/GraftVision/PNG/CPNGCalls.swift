@@ -97,7 +97,12 @@ enum CPNGCalls {
     case CPNG_ERR_OPEN: reason = sysErrno == ENOENT ? .fileNotFound : .unreadable(text)
     case CPNG_ERR_SIGNATURE: reason = .notPNG(text)
     case CPNG_ERR_MEMORY: reason = .tooLarge(text)
-    default: reason = .corrupt(text.isEmpty ? "libpng error" : text)
+    default:
+      // Apple's "CgBI" iPhone PNGs (byte-swapped, headerless zlib) are a different format that
+      // libpng stops at; say so rather than calling them damaged.
+      reason = text.hasPrefix("CgBI")
+        ? .unsupported("Apple CgBI (iPhone-optimised) PNG; libpng: \(text)")
+        : .corrupt(text.isEmpty ? "libpng error" : text)
     }
     return PNGError(path: path, reason: reason)
   }
