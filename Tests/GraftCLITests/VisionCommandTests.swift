@@ -88,6 +88,30 @@ import Testing
     #expect(info.status == 1 && info.stderr.contains(input))
   }
 
+  @Test func folderReportsClassesAndTheCorruptFile() throws {
+    let root = temporaryPath("folder")
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    for name in ["ant", "bee"] {
+      try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+    }
+    let image = Image(width: 2, height: 2, channels: 1, samples: [0, 1, 2, 3])
+    for file in ["ant/1.png", "ant/2.png", "bee/1.png"] { try encodePNG(image, to: root + "/" + file) }
+    FileManager.default.createFile(atPath: root + "/bee/bad.png", contents: Data("not a png".utf8))
+    let r = try GraftBinary.run(["vision", "folder", root, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let classes = try #require(object["classes"] as? [[String: Any]])
+    #expect(classes.map { $0["name"] as? String } == ["ant", "bee"])
+    #expect(classes.map { $0["count"] as? Int } == [2, 1])
+    #expect(object["total"] as? Int == 3)
+    #expect(object["imbalance_ratio"] as? Double == 2)
+    let skipped = try #require(object["skipped"] as? [[String: Any]])
+    #expect(skipped.count == 1 && skipped.first?["path"] as? String == root + "/bee/bad.png")
+    let missing = try GraftBinary.run(["vision", "folder", root + "/nope"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr == "graft: \(root)/nope: no such directory\n")
+  }
+
   @Test func missingFileAndBadChannelsExitCodes() throws {
     let r = try GraftBinary.run(["vision", "info", "/nonexistent/graft.png"])
     #expect(r.status == 1)

@@ -5,7 +5,7 @@ import GraftVision
 
 struct Vision: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Images: decode PNG files to .npy, show PNG headers.",
+    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders.",
     discussion: """
       Pixels are the raw libpng decode (palettes expanded, tRNS as alpha, no gamma), as
       Pillow/PyTorch pipelines see them.
@@ -13,8 +13,9 @@ struct Vision: ParsableCommand {
       Examples:
         graft vision info photo.png --json
         graft vision decode photo.png --out photo.npy --channels rgb
+        graft vision folder data/train --verify decode
       """,
-    subcommands: [VisionDecode.self, VisionInfo.self])
+    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self])
 }
 
 /// The channel layout `vision decode` writes.
@@ -127,6 +128,67 @@ struct VisionInfo: ParsableCommand {
       case path, width, height, channels, interlace, transparency
       case bitDepth = "bit_depth"
       case colorType = "color_type"
+    }
+  }
+}
+
+/// The scan depth `vision folder` uses.
+enum VerifyChoice: String, ExpressibleByArgument, CaseIterable {
+  case none, header, decode
+  var verification: ImageFolder.Verification {
+    switch self {
+    case .none: .none
+    case .header: .header
+    case .decode: .decode
+    }
+  }
+}
+
+struct VisionFolder: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "folder",
+    abstract: "Scan a class-per-folder image directory: classes, counts, imbalance, unreadable files.")
+
+  @Argument(help: ArgumentHelp("The root directory (one sub-directory per class).", valueName: "root"))
+  var root: String
+
+  @Option(help: "How much of each PNG to check: none, header (signature and header chunks) or decode (everything).")
+  var verify: VerifyChoice = .header
+
+  @Flag(help: "Print JSON: {\"root\", \"classes\": [{\"name\", \"label\", \"count\"}], \"total\", \"imbalance_ratio\", \"skipped\": [{\"path\", \"reason\"}], \"ignored\"}.")
+  var json = false
+
+  func run() throws {
+    // Only the scan is used here; the preprocessing size is irrelevant.
+    let folder = try ImageFolder(root: root, preprocessing: .init(width: 1, height: 1), verify: verify.verification)
+    let report = folder.report
+    if json {
+      let summary = FolderSummary(
+        root: root,
+        classes: report.classCounts.enumerated().map { .init(name: $1.name, label: $0, count: $1.count) },
+        total: report.total, imbalanceRatio: report.imbalanceRatio,
+        skipped: report.skipped.map { .init(path: $0.path, reason: $0.reason.description) },
+        ignored: report.ignored)
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      Console.writeOutput(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n")
+    } else {
+      Console.writeOutput("\(root): \(report)\n")
+    }
+  }
+
+  struct FolderSummary: Encodable {
+    struct Class: Encodable { var name: String; var label: Int; var count: Int }
+    struct Skipped: Encodable { var path: String; var reason: String }
+    var root: String
+    var classes: [Class]
+    var total: Int
+    var imbalanceRatio: Double
+    var skipped: [Skipped]
+    var ignored: [String]
+    enum CodingKeys: String, CodingKey {
+      case root, classes, total, skipped, ignored
+      case imbalanceRatio = "imbalance_ratio"
     }
   }
 }
