@@ -6,6 +6,7 @@ let package = Package(
   name: "Graft",
   products: [
     .library(name: "GraftCore", targets: ["GraftCore"]),
+    .library(name: "GraftVision", targets: ["GraftVision"]),
     .library(name: "GraftAudio", targets: ["GraftAudio"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
@@ -35,7 +36,8 @@ let package = Package(
     // One tensor/training core.
     .target(name: "GraftCore", dependencies: ["CBLAS"]),
 
-    // Modalities.
+    // Modalities: each sees GraftCore and its own C libraries, never another modality.
+    .target(name: "GraftVision", dependencies: ["GraftCore", "CPNG"]),
     .target(name: "GraftAudio", dependencies: ["GraftCore", "CSndFile", "CFFTW", "CSampleRate"]),
 
     // The command-line tool: parsing, printing, exit codes.
@@ -43,6 +45,7 @@ let package = Package(
       name: "graft",
       dependencies: [
         "GraftCore",
+        "GraftVision",
         "GraftAudio",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -57,7 +60,10 @@ let package = Package(
     .testTarget(
       name: "GraftAudioTests", dependencies: ["GraftAudio", "GraftCore", "CSndFile", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftVisionTests", dependencies: ["GraftVision", "GraftCore", "_GraftTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG", "CSampleRate"]),
-    .testTarget(name: "GraftCLITests", dependencies: ["graft"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision"]),
   ]
 )

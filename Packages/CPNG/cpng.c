@@ -10,6 +10,8 @@
 typedef struct {
   char *message;
   size_t message_size;
+  char *warnings;       // may be NULL
+  size_t warnings_size;
 } cpng_error_sink;
 
 static void cpng_on_error(png_structp png, png_const_charp text) {
@@ -20,9 +22,14 @@ static void cpng_on_error(png_structp png, png_const_charp text) {
   png_longjmp(png, 1);
 }
 
+// Warnings (bad ancillary chunks, ...) do not fail a decode; they are collected
+// one per line when the caller gave a buffer, and dropped once it is full.
 static void cpng_on_warning(png_structp png, png_const_charp text) {
-  (void)png;
-  (void)text;  // warnings (bad ancillary chunks, ...) do not fail a decode
+  cpng_error_sink *sink = (cpng_error_sink *)png_get_error_ptr(png);
+  if (!sink || !sink->warnings || sink->warnings_size == 0) return;
+  size_t used = strlen(sink->warnings);
+  if (used + 1 >= sink->warnings_size) return;
+  snprintf(sink->warnings + used, sink->warnings_size - used, "%s\n", text ? text : "libpng warning");
 }
 
 static void set_message(char *message, size_t size, const char *text) {
@@ -64,7 +71,7 @@ cpng_status cpng_read_info(const char *path, cpng_info *out, char *message,
   cpng_status status;
   FILE *fp = open_png(path, message, message_size, sys_errno, &status);
   if (!fp) return status;
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, NULL, 0};
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
@@ -89,11 +96,18 @@ cpng_status cpng_read_info(const char *path, cpng_info *out, char *message,
 
 cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out, char *message,
                              size_t message_size, int *sys_errno) {
+  return cpng_decode_file_ex(path, keep16, 0, out, message, message_size, sys_errno, NULL, 0);
+}
+
+cpng_status cpng_decode_file_ex(const char *path, int keep16, uint64_t max_pixels,
+                                cpng_image *out, char *message, size_t message_size,
+                                int *sys_errno, char *warnings, size_t warnings_size) {
   memset(out, 0, sizeof(*out));
+  if (warnings && warnings_size > 0) warnings[0] = '\0';
   cpng_status status;
   FILE *fp = open_png(path, message, message_size, sys_errno, &status);
   if (!fp) return status;
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, warnings, warnings_size};
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
@@ -119,6 +133,15 @@ cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out, char
   png_set_chunk_malloc_max(png, 64u << 20);
   png_read_info(png, info);
   fill_info(png, info, &out->info);
+  if (max_pixels > 0 && (uint64_t)out->info.width * out->info.height > max_pixels) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    if (message && message_size > 0) {
+      snprintf(message, message_size, "%u x %u pixels exceeds the limit of %llu", out->info.width,
+               out->info.height, (unsigned long long)max_pixels);
+    }
+    return CPNG_ERR_MEMORY;
+  }
 
   png_set_expand(png);  // palette -> RGB, low-bit gray -> 8 bit, tRNS -> alpha
   if (out->info.bit_depth == 16) {
@@ -172,7 +195,7 @@ cpng_status cpng_encode_file(const char *path, const uint8_t *pixels, uint32_t w
     set_message(message, message_size, strerror(errno));
     return CPNG_ERR_OPEN;
   }
-  cpng_error_sink sink = {message, message_size};
+  cpng_error_sink sink = {message, message_size, NULL, 0};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
@@ -201,6 +224,72 @@ cpng_status cpng_encode_file(const char *path, const uint8_t *pixels, uint32_t w
   }
   return CPNG_OK;
 }
+
+typedef struct {
+  uint8_t *bytes;
+  size_t size;
+  size_t capacity;
+} cpng_buffer;
+
+static void cpng_buffer_write(png_structp png, png_bytep data, size_t length) {
+  cpng_buffer *buffer = (cpng_buffer *)png_get_io_ptr(png);
+  if (length > SIZE_MAX - buffer->size) png_error(png, "encoded PNG too large");
+  size_t needed = buffer->size + length;
+  if (needed > buffer->capacity) {
+    size_t capacity = buffer->capacity ? buffer->capacity : 4096;
+    while (capacity < needed) capacity = capacity > SIZE_MAX / 2 ? needed : capacity * 2;
+    uint8_t *grown = (uint8_t *)realloc(buffer->bytes, capacity);
+    if (!grown) png_error(png, "out of memory for encoded PNG");
+    buffer->bytes = grown;
+    buffer->capacity = capacity;
+  }
+  memcpy(buffer->bytes + buffer->size, data, length);
+  buffer->size = needed;
+}
+
+static void cpng_buffer_flush(png_structp png) { (void)png; }
+
+cpng_status cpng_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t height,
+                               int channels, uint8_t **out, size_t *out_size, char *message,
+                               size_t message_size) {
+  static const int types[5] = {-1, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                               PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+  *out = NULL;
+  *out_size = 0;
+  if (channels < 1 || channels > 4 || width == 0 || height == 0) {
+    set_message(message, message_size, "unsupported channel count or empty image");
+    return CPNG_ERR_LIBPNG;
+  }
+  cpng_error_sink sink = {message, message_size, NULL, 0};
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  png_infop info = png ? png_create_info_struct(png) : NULL;
+  if (!png || !info) {
+    png_destroy_write_struct(&png, &info);
+    set_message(message, message_size, "out of memory");
+    return CPNG_ERR_MEMORY;
+  }
+  // Read after a longjmp, so volatile (its fields are only changed through the pointer).
+  cpng_buffer buffer = {NULL, 0, 0};
+  cpng_buffer *volatile target = &buffer;
+  if (setjmp(png_jmpbuf(png))) {
+    free(target->bytes);
+    png_destroy_write_struct(&png, &info);
+    return CPNG_ERR_LIBPNG;
+  }
+  png_set_write_fn(png, target, cpng_buffer_write, cpng_buffer_flush);
+  png_set_IHDR(png, info, width, height, 8, types[channels], PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  size_t stride = (size_t)width * (size_t)channels;
+  for (uint32_t y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(pixels + y * stride));
+  png_write_end(png, NULL);
+  png_destroy_write_struct(&png, &info);
+  *out = target->bytes;
+  *out_size = target->size;
+  return CPNG_OK;
+}
+
+void cpng_free_buffer(uint8_t *buffer) { free(buffer); }
 
 void cpng_free(cpng_image *image) {
   if (image && image->pixels) {

@@ -48,6 +48,14 @@ typedef struct {
 cpng_status cpng_decode_file(const char *path, int keep16, cpng_image *out,
                              char *message, size_t message_size, int *sys_errno);
 
+/// cpng_decode_file with two additions: images with more than `max_pixels`
+/// pixels (width * height; 0 means no limit) fail with CPNG_ERR_MEMORY before
+/// any pixel memory is allocated, and libpng's warnings (damaged ancillary
+/// chunks, ...) are appended to `warnings` one per line, when it is not NULL.
+cpng_status cpng_decode_file_ex(const char *path, int keep16, uint64_t max_pixels,
+                                cpng_image *out, char *message, size_t message_size,
+                                int *sys_errno, char *warnings, size_t warnings_size);
+
 /// Reads only the header (IHDR and chunks before IDAT).
 cpng_status cpng_read_info(const char *path, cpng_info *out,
                            char *message, size_t message_size, int *sys_errno);
@@ -56,6 +64,15 @@ cpng_status cpng_read_info(const char *path, cpng_info *out,
 cpng_status cpng_encode_file(const char *path, const uint8_t *pixels,
                              uint32_t width, uint32_t height, int channels,
                              char *message, size_t message_size, int *sys_errno);
+
+/// Encodes like cpng_encode_file but into memory (png_set_write_fn), so the
+/// caller can publish the bytes atomically. On success `*out` holds `*out_size`
+/// bytes that the caller releases with cpng_free_buffer.
+cpng_status cpng_encode_memory(const uint8_t *pixels, uint32_t width, uint32_t height,
+                               int channels, uint8_t **out, size_t *out_size,
+                               char *message, size_t message_size);
+
+void cpng_free_buffer(uint8_t *buffer);
 
 void cpng_free(cpng_image *image);
 
