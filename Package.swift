@@ -6,6 +6,7 @@ let package = Package(
   name: "Graft",
   products: [
     .library(name: "GraftCore", targets: ["GraftCore"]),
+    .library(name: "GraftText", targets: ["GraftText"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
@@ -31,11 +32,15 @@ let package = Package(
     // One tensor/training core.
     .target(name: "GraftCore", dependencies: ["CBLAS"]),
 
+    // Modalities.
+    .target(name: "GraftText", dependencies: ["GraftCore"]),
+
     // The command-line tool: parsing, printing, exit codes.
     .executableTarget(
       name: "graft",
       dependencies: [
         "GraftCore",
+        "GraftText",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -45,6 +50,9 @@ let package = Package(
       exclude: ["README.md"]),
     .testTarget(
       name: "GraftCoreTests", dependencies: ["GraftCore", "_GraftTestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftTextTests", dependencies: ["GraftText", "GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG"]),
     .testTarget(name: "GraftCLITests", dependencies: ["graft"]),

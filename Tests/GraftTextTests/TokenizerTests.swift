@@ -1,0 +1,91 @@
+import GraftText
+import Foundation
+import Testing
+
+@Suite struct TokenizerTests {
+  let tokenizer = Tokenizer()
+
+  @Test(arguments: [
+    // Words, punctuation, runs of one punctuation character.
+    ("Hello, world!", ["hello", ",", "world", "!"]),
+    ("Wait... what?!", ["wait", "...", "what", "?", "!"]),
+    ("a--b (c) [d]", ["a", "--", "b", "(", "c", ")", "[", "d", "]"]),
+    ("  \t\n ", []),
+    ("", []),
+    // Numbers stay whole; signs and currency are punctuation.
+    ("It cost $1,000.50 or 3.14%.", ["it", "cost", "$", "1,000.50", "or", "3.14", "%", "."]),
+    ("the 2nd of 1990s at 192.168.0.1", ["the", "2nd", "of", "1990s", "at", "192.168.0.1"]),
+    ("-3.5 and 1,2", ["-", "3.5", "and", "1,2"]),
+    ("end.The 5.", ["end", ".", "the", "5", "."]),
+    // Hyphenated words, abbreviations.
+    ("state-of-the-art e-mail", ["state-of-the-art", "e-mail"]),
+    ("The U.S. and e.g. this", ["the", "u.s.", "and", "e.g.", "this"]),
+    // Contractions (Penn Treebank).
+    ("I don't know, it's John's.", ["i", "do", "n't", "know", ",", "it", "'s", "john", "'s", "."]),
+    ("can't won't we're I'm you'll they've she'd", ["ca", "n't", "wo", "n't", "we", "'re", "i", "'m", "you", "'ll", "they", "'ve", "she", "'d"]),
+    ("o'clock rock'n'roll 'tis dogs'", ["o'clock", "rock'n'roll", "'", "tis", "dogs", "'"]),
+    ("don\u{2019}t", ["do", "n't"]),
+    // URLs and e-mail addresses.
+    ("See https://example.org/a?b=1&c=2.", ["see", "https://example.org/a?b=1&c=2", "."]),
+    ("(www.Example.com/x_(y)) ok", ["(", "www.example.com/x_(y)", ")", "ok"]),
+    ("mail jane.doe+tag@mail.example.co.uk, now", ["mail", "jane.doe+tag@mail.example.co.uk", ",", "now"]),
+    ("not@email and a@b.c", ["not", "@", "email", "and", "a", "@", "b", ".", "c"]),
+    ("http:// alone", ["http", ":", "//", "alone"]),
+  ])
+  func englishRules(text: String, expected: [String]) {
+    #expect(tokenizer.tokenize(text) == expected)
+  }
+
+  @Test(arguments: [
+    // Emoji: modifiers, ZWJ sequences, flags, keycaps, each one token.
+    ("I ❤️ it👍🏽!", ["i", "❤️", "it", "👍🏽", "!"]),
+    ("👩🏽‍💻👨‍👩‍👧‍👦", ["👩🏽‍💻", "👨‍👩‍👧‍👦"]),
+    ("🇫🇷🇩🇪 🏴󠁧󠁢󠁳󠁣󠁴󠁿", ["🇫🇷", "🇩🇪", "🏴󠁧󠁢󠁳󠁣󠁴󠁿"]),
+    ("#️⃣ 1️⃣", ["#️⃣", "1️⃣"]),
+    // CJK: one token per ideograph; kana and hangul form words.
+    ("我爱中文。", ["我", "爱", "中", "文", "。"]),
+    ("東京タワーへ行く", ["東", "京", "タワーへ", "行", "く"]),
+    ("한국어 텍스트", ["한국어", "텍스트"]),
+    // Other scripts, full Unicode lowercasing, symbols.
+    ("Café naïve ΣΟΦΊΑ Straße", ["café", "naïve", "σοφία", "straße"]),
+    ("Привет, мир — «да»", ["привет", ",", "мир", "—", "«", "да", "»"]),
+    ("x\u{200B}y", ["x", "y"]),
+    // NFKC: ligatures, full-width letters, decomposed accents, superscripts.
+    ("ﬁne ＡＢＣ１２３ cafe\u{301} x²", ["fine", "abc123", "café", "x2"]),
+  ])
+  func unicodeRules(text: String, expected: [String]) {
+    #expect(tokenizer.tokenize(text) == expected)
+  }
+
+  @Test func optionsTurnRulesOff() {
+    let plain = Tokenizer(lowercase: false, normalizeNFKC: false, splitContractions: false)
+    #expect(plain.tokenize("Don't ﬁne ÉTÉ") == ["Don't", "ﬁne", "ÉTÉ"])
+    let cased = Tokenizer(lowercase: false)
+    #expect(cased.tokenize("DON'T ＡＢ") == ["DO", "N'T", "AB"])
+  }
+
+  @Test func forEachTokenMatchesTokenize() {
+    let text = "Mixed 中文 text, with émoji 🇯🇵 and e-mail a.b@c.io!"
+    var streamed: [String] = []
+    tokenizer.forEachToken(in: text) { streamed.append($0) }
+    #expect(streamed == tokenizer.tokenize(text))
+    #expect(streamed == ["mixed", "中", "文", "text", ",", "with", "émoji", "🇯🇵", "and", "e-mail", "a.b@c.io", "!"])
+  }
+
+  @Test func malformedAndEdgeInputNeverCrashes() {
+    // Lone combining marks, stray modifiers and joiners, a dangling apostrophe, URL prefixes at the end.
+    let odd = ["\u{301}", "\u{1F3FD}", "\u{200D}", "a\u{200D}", "'", "www.", "https://", "a@", "1.", "🇫", "x'", "n't"]
+    for text in odd {
+      let tokens = tokenizer.tokenize(text)
+      #expect(tokens.joined().unicodeScalars.count <= text.unicodeScalars.count + 1, "\(text.debugDescription)")
+    }
+    #expect(tokenizer.tokenize("n't") == ["n't"])
+    #expect(tokenizer.tokenize("🇫") == ["🇫"])
+  }
+
+  @Test func codableRoundTrip() throws {
+    let t = Tokenizer(lowercase: false, normalizeNFKC: true, splitContractions: false)
+    let data = try JSONEncoder().encode(t)
+    #expect(try JSONDecoder().decode(Tokenizer.self, from: data) == t)
+  }
+}
