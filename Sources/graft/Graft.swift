@@ -16,7 +16,7 @@ struct Graft: ParsableCommand {
         graft bench core --json
       """,
     version: GraftVersion.string,
-    subcommands: [Demo.self, Bench.self])
+    subcommands: [Demo.self, Bench.self, Text.self])
 }
 
 enum GraftVersion {
