@@ -30,6 +30,9 @@ import Foundation
 /// 9. **Punctuation and symbols** are tokens of their own; a run of one repeated ASCII
 ///    punctuation character is one token (`...`, `!!`, `--`).
 ///
+/// Combining marks, variation selectors and skin-tone modifiers always stay with the token
+/// before them, so a token never ends inside a grapheme cluster.
+///
 /// With `lowercase`, ASCII tokens are lowercased by table and tokens with non-ASCII bytes by
 /// `String.lowercased()` (full Unicode lowercasing, `ΣΟΦΊΑ` → `σοφία`). With `normalizeNFKC`,
 /// each white-space-delimited run that contains a non-ASCII byte is normalized with Foundation's
@@ -126,7 +129,7 @@ private struct Scanner {
       switch R.classify(value) {
       case .space, .ignorable, .joiner:
         i += length
-      case .word:
+      case .word, .mark:
         i = scanWord(p, i, n, body)
       case .ideograph, .symbol:
         let j = skipExtenders(p, i + length, n)
@@ -211,7 +214,7 @@ private struct Scanner {
         curly = true
       } else {
         let cls = R.classify(value)
-        guard cls == .word || cls == .extender else { break scanning }
+        guard cls == .word || cls == .mark || cls == .extender else { break scanning }
       }
       ascii = false
       j += length
@@ -250,7 +253,8 @@ private struct Scanner {
     var j = j
     while j < n && p[j] >= 0x80 {
       let (value, length) = R.decode(p, j, n)
-      guard R.classify(value) == .extender else { break }
+      let cls = R.classify(value)
+      guard cls == .extender || cls == .mark else { break }
       j += length
     }
     return j

@@ -35,8 +35,11 @@ enum TokenizerRules {
   enum ScalarClass: Equatable {
     /// White space (`White_Space`) and controls: separates tokens, never emitted.
     case space
-    /// Letters, combining marks and numbers (general categories L*, M*, N*): part of a word.
+    /// Letters and numbers (general categories L*, N*): part of a word.
     case word
+    /// Combining marks (M*): part of the token before them, so no grapheme cluster is split;
+    /// a word when nothing precedes them.
+    case mark
     /// A Han ideograph (`Ideographic`): always a token of its own.
     case ideograph
     /// An emoji (`Emoji` property) that starts an emoji sequence.
@@ -50,7 +53,7 @@ enum TokenizerRules {
     case joiner
     /// Other format characters (general category Cf, e.g. U+200B, U+FEFF): ignored.
     case ignorable
-    /// Punctuation and symbols: a token of its own.
+    /// Punctuation, symbols, private-use and unassigned code points: a token of its own.
     case symbol
   }
 
@@ -67,11 +70,12 @@ enum TokenizerRules {
     if properties.isIdeographic { return .ideograph }
     switch properties.generalCategory {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-         .nonspacingMark, .spacingMark, .enclosingMark,
          .decimalNumber, .letterNumber, .otherNumber:
       return .word
+    case .nonspacingMark, .spacingMark, .enclosingMark:
+      return .mark
     case .control, .lineSeparator, .paragraphSeparator, .spaceSeparator: return .space
-    case .format, .surrogate, .privateUse, .unassigned: return .ignorable
+    case .format: return .ignorable
     default: break
     }
     return properties.isEmoji ? .emoji : .symbol

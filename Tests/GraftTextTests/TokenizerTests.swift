@@ -1,3 +1,4 @@
+import GraftCore
 import GraftText
 import Foundation
 import Testing
@@ -50,6 +51,8 @@ import Testing
     ("Café naïve ΣΟΦΊΑ Straße", ["café", "naïve", "σοφία", "straße"]),
     ("Привет, мир — «да»", ["привет", ",", "мир", "—", "«", "да", "»"]),
     ("x\u{200B}y", ["x", "y"]),
+    // Combining marks stay with the token before them.
+    ("中\u{301}文 ,\u{301}", ["中\u{301}", "文", ",\u{301}"]),
     // NFKC: ligatures, full-width letters, decomposed accents, superscripts.
     ("ﬁne ＡＢＣ１２３ cafe\u{301} x²", ["fine", "abc123", "café", "x2"]),
   ])
@@ -81,11 +84,49 @@ import Testing
     }
     #expect(tokenizer.tokenize("n't") == ["n't"])
     #expect(tokenizer.tokenize("🇫") == ["🇫"])
+    #expect(tokenizer.tokenize("a\u{E000}\u{0378}") == ["a", "\u{E000}", "\u{0378}"])  // private use, unassigned
   }
 
   @Test func codableRoundTrip() throws {
     let t = Tokenizer(lowercase: false, normalizeNFKC: true, splitContractions: false)
     let data = try JSONEncoder().encode(t)
     #expect(try JSONDecoder().decode(Tokenizer.self, from: data) == t)
+  }
+}
+
+@Suite struct TokenizerFuzzTests {
+  /// Random bytes (decoded with U+FFFD replacement) never crash the scanner; with every option
+  /// off, tokens are substrings of the input in order and only white space, format characters
+  /// and lone joiners are dropped.
+  @Test func randomTextIsCoveredByItsTokens() {
+    var generator = Generator(seed: 5)
+    let alphabet: [UInt8] = Array("aZ09 .,'-@:/\u{2019}é中😀🇫🇷\u{200D}\u{FE0F}\u{1F3FD}\u{301}".utf8)
+    let plain = Tokenizer(lowercase: false, normalizeNFKC: false, splitContractions: false)
+    for _ in 0..<300 {
+      var bytes: [UInt8] = []
+      for _ in 0..<generator.int(below: 40) {
+        bytes.append(generator.int(below: 4) == 0 ? UInt8(generator.int(below: 256)) : alphabet[generator.int(below: alphabet.count)])
+      }
+      let text = String(decoding: bytes, as: UTF8.self)
+      _ = Tokenizer().tokenize(text)
+      let tokens = plain.tokenize(text)
+      // Compare UTF-8 bytes; a curly apostrophe inside a word is written as "'".
+      func bytesOf(_ s: String) -> [UInt8] { Array(s.replacingOccurrences(of: "\u{2019}", with: "'").utf8) }
+      var rest = bytesOf(text)[...]
+      for token in tokens {
+        let t = bytesOf(token)
+        guard let start = rest.indices.first(where: { rest[$0...].starts(with: t) }) else {
+          Issue.record("\(text.debugDescription) → \(tokens): \(token.debugDescription) out of order")
+          break
+        }
+        // Only white space, format characters and joiners may lie between tokens.
+        let skipped = String(decoding: rest[rest.startIndex..<start], as: UTF8.self)
+        #expect(skipped.unicodeScalars.allSatisfy { $0.properties.isWhitespace || [.format, .control].contains($0.properties.generalCategory) },
+                "\(text.debugDescription) → \(tokens): dropped \(skipped.debugDescription)")
+        rest = rest[(start + t.count)...]
+      }
+      #expect(String(decoding: rest, as: UTF8.self).unicodeScalars.allSatisfy { $0.properties.isWhitespace || [.format, .control].contains($0.properties.generalCategory) })
+      #expect(!tokens.contains(""))
+    }
   }
 }
