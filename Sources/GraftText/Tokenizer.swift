@@ -81,20 +81,22 @@ private struct Scanner {
   typealias R = TokenizerRules
 
   /// Scans `[0, n)`, sending each white-space-delimited run that holds a non-ASCII byte through
-  /// NFKC first. Runs end at ASCII white space, which no token crosses and NFKC never changes.
+  /// NFKC first, unless `TokenizerRules.isNFKCStable` shows NFKC would not change it. Runs end
+  /// at ASCII white space, which no token crosses and NFKC never changes.
   func scanNormalizing(_ p: UnsafePointer<UInt8>, _ n: Int, _ body: (String) -> Void) {
-    var position = 0
-    while position < n {
-      var q = position
+    var position = 0  // bytes before it are scanned
+    var q = 0         // bytes before it are ASCII or in NFKC-stable runs
+    while true {
+      // Find the next non-ASCII byte, eight bytes at a time.
+      while q + 8 <= n && UnsafeRawPointer(p + q).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { q += 8 }
       while q < n && p[q] < 0x80 { q += 1 }
-      if q == n {
-        scan(p, position, n, body)
-        return
-      }
+      if q == n { break }
       var chunkStart = q
       while chunkStart > position && classes[Int(p[chunkStart - 1])] & R.space == 0 { chunkStart -= 1 }
       var chunkEnd = q
       while chunkEnd < n && (p[chunkEnd] >= 0x80 || classes[Int(p[chunkEnd])] & R.space == 0) { chunkEnd += 1 }
+      q = chunkEnd
+      if R.isNFKCStable(p, chunkStart, chunkEnd) { continue }
       if chunkStart > position { scan(p, position, chunkStart, body) }
       var normalized = String(decoding: UnsafeBufferPointer(start: p + chunkStart, count: chunkEnd - chunkStart), as: UTF8.self)
         .precomposedStringWithCompatibilityMapping
@@ -103,6 +105,7 @@ private struct Scanner {
       }
       position = chunkEnd
     }
+    if position < n { scan(p, position, n, body) }
   }
 
   /// Scans `[start, n)`.

@@ -101,6 +101,29 @@ enum TokenizerRules {
     return (0xFFFD, 1)
   }
 
+  /// Whether NFKC leaves `[start, end)` unchanged, judged conservatively scalar by scalar (a
+  /// false "no" only costs a call to Foundation). Each non-ASCII scalar must not change under
+  /// NFKC_Casefold (`Changes_When_NFKC_Casefolded` is false, so it has no compatibility
+  /// decomposition and is already composed) and must not be able to compose with the scalar
+  /// before it (canonical combining class 0, not a mark, not a conjoining Hangul jamo).
+  /// Curly quotes and dashes pass; accented capitals, `…` and emoji with U+FE0F go to NFKC.
+  static func isNFKCStable(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    var k = start
+    while k < end {
+      if p[k] < 0x80 { k += 1; continue }
+      let (value, length) = decode(p, k, end)
+      guard let scalar = Unicode.Scalar(value), !(0x1100...0x11FF).contains(value) else { return false }
+      let properties = scalar.properties
+      if properties.changesWhenNFKCCaseFolded || properties.canonicalCombiningClass != .notReordered { return false }
+      switch properties.generalCategory {
+      case .nonspacingMark, .spacingMark, .enclosingMark: return false
+      default: break
+      }
+      k += length
+    }
+    return true
+  }
+
   // MARK: Patterns
 
   /// The URL schemes that start a URL token, and `www.`; matched case-insensitively.

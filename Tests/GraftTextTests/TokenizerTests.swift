@@ -129,4 +129,19 @@ import Testing
       #expect(!tokens.contains(""))
     }
   }
+
+  /// NFKC applied run by run (with the stability shortcut) gives the same tokens as NFKC applied
+  /// to the whole text first.
+  @Test func runwiseNFKCMatchesWholeTextNFKC() {
+    var generator = Generator(seed: 9)
+    let pieces = ["a", "E", " ", "\u{A0}", "ﬁ", "²", "…", "É", "é", "e\u{301}", "\u{301}", "’", "—", "한", "\u{1100}\u{1161}",
+                  "\u{1161}", "😀\u{FE0F}", "ＡＢ", "中", "Ω", "\u{2126}", "ǅ", ".", "1,0", "x\u{308}", "\u{0B47}\u{0B3E}", "n't"]
+    let tokenizer = Tokenizer()
+    let prenormalized = Tokenizer(normalizeNFKC: false)
+    for _ in 0..<400 {
+      let text = (0..<generator.int(below: 12)).map { _ in pieces[generator.int(below: pieces.count)] }.joined()
+      #expect(tokenizer.tokenize(text) == prenormalized.tokenize(text.precomposedStringWithCompatibilityMapping),
+              "\(text.debugDescription)")
+    }
+  }
 }
