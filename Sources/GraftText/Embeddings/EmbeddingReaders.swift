@@ -52,9 +52,7 @@ enum EmbeddingReaders {
     let (rowBytes, overflow) = dimension.multipliedReportingOverflow(by: 4)
     guard !overflow else { throw EmbeddingFormatError(path: path, reason: .badHeader(preview(p, headerEnd))) }
     let rows = min(count, options.limit ?? Int.max)
-    // A row needs at least 2 + 4 × dimension bytes, so never reserve more than the file can hold.
-    var builder = TableBuilder(path: path, dimension: dimension, options: options,
-                               expectedRows: min(rows, n / (rowBytes + 2) + 1))
+    var builder = TableBuilder(path: path, dimension: dimension, options: options, rows: rows, fileSize: n, bytesPerValue: 4)
     var position = headerEnd + 1
     for row in 0..<rows {
       // gensim strips newlines before a word: the C tool writes one after each vector.
@@ -111,8 +109,7 @@ enum EmbeddingReaders {
     let rows = min(count, options.limit ?? Int.max)
     var builder: TableBuilder?
     if header {
-      builder = TableBuilder(path: path, dimension: dimension, options: options,
-                             expectedRows: min(rows, reader.size / (2 * dimension + 1) + 1))
+      builder = TableBuilder(path: path, dimension: dimension, options: options, rows: rows, fileSize: reader.size, bytesPerValue: 2)
     }
     var read = 0
     while let line = try reader.next() {
@@ -140,8 +137,7 @@ enum EmbeddingReaders {
         }
         if fields == 0 { throw EmbeddingFormatError(path: path, reason: .wrongDimension(at: location, expected: 1, found: 0)) }
         dimension = fields
-        builder = TableBuilder(path: path, dimension: fields, options: options,
-                               expectedRows: min(rows, reader.size / (2 * fields + 1) + 1))
+        builder = TableBuilder(path: path, dimension: fields, options: options, rows: rows, fileSize: reader.size, bytesPerValue: 2)
       }
       try parseRow(p, n, wordLength: wordLength, location: location, builder: &builder!)
       read += 1

@@ -13,14 +13,19 @@ struct TableBuilder {
   /// Rows merged into each word, for `.average`.
   private var mergedRows: [Int] = []
 
-  init(path: String, dimension: Int, options: EmbeddingLoadOptions, expectedRows: Int) {
+  /// Reserves room for `rows` rows, but never more than a file of `fileSize` bytes can hold
+  /// when each value takes at least `bytesPerValue` bytes (a header cannot make it allocate
+  /// more than the file's size).
+  init(path: String, dimension: Int, options: EmbeddingLoadOptions, rows: Int, fileSize: Int, bytesPerValue: Int) {
     self.path = path
     self.dimension = dimension
     self.options = options
-    let rows = min(expectedRows, options.limit ?? Int.max)
-    values.reserveCapacity(rows * dimension)
-    words.reserveCapacity(rows)
-    indices.reserveCapacity(rows)
+    let (rowBytes, overflow) = dimension.multipliedReportingOverflow(by: bytesPerValue)
+    let fitting = overflow ? 1 : fileSize / (rowBytes + 2) + 1
+    let reserved = min(rows, options.limit ?? Int.max, fitting)
+    values.reserveCapacity(min(reserved.multipliedReportingOverflow(by: dimension).partialValue, fileSize / bytesPerValue))
+    words.reserveCapacity(reserved)
+    indices.reserveCapacity(reserved)
   }
 
   /// Decodes `bytes` as UTF-8 under `unicodeErrors`: strict rejects, replace writes U+FFFD per

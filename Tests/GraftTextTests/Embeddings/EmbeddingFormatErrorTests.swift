@@ -66,6 +66,12 @@ import Testing
     ("hello\n", nil, .unrecognizedFormat("hello")),
     ("\n\n", .glove, .empty),
     ("0 5\n", .word2vecText, nil),
+    // Huge header counts and dimensions are not trusted for allocation.
+    ("999999999999999 999999999999999\na 1 2\n", .word2vecText, .wrongDimension(at: .line(2), expected: 999_999_999_999_999, found: 2)),
+    ("999999999999999 2\na 1 2\n", .word2vecText, .tooFewRows(expected: 999_999_999_999_999, found: 1)),
+    ("3 999999999999999\nabc ", .word2vecBinary, .truncated(at: .byte(22), row: 0)),
+    ("999999999999999 1\nabc 1234", .word2vecBinary, .tooFewRows(expected: 999_999_999_999_999, found: 1)),
+    ("9999999999999999 1\n", .word2vecText, .badHeader("9999999999999999 1")),
   ]
 
   @Test(arguments: smallFiles)
