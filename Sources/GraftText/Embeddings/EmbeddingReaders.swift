@@ -69,8 +69,9 @@ enum EmbeddingReaders {
       }
       let word = try builder.decodeWord(UnsafeRawBufferPointer(start: p + wordStart, count: space - wordStart), at: .byte(wordStart))
       let source = UnsafeRawPointer(p + position)
+      let target = builder.nextRow()
       for k in 0..<dimension {
-        builder.values.append(Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self))))
+        target[k] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
       }
       position += rowBytes
       try builder.commit(word, at: .byte(wordStart))
@@ -137,7 +138,9 @@ enum EmbeddingReaders {
         }
         if fields == 0 { throw EmbeddingFormatError(path: path, reason: .wrongDimension(at: location, expected: 1, found: 0)) }
         dimension = fields
-        builder = TableBuilder(path: path, dimension: fields, options: options, rows: rows, fileSize: reader.size, bytesPerValue: 2)
+        // Headerless: count the lines first, so the table is allocated once, at its size.
+        let lines = try FileAccess.countLines(path)
+        builder = TableBuilder(path: path, dimension: fields, options: options, rows: min(rows, lines), fileSize: reader.size, bytesPerValue: 2)
       }
       try parseRow(p, n, wordLength: wordLength, location: location, builder: &builder!)
       read += 1
@@ -154,6 +157,9 @@ enum EmbeddingReaders {
     let path = builder.path
     let dimension = builder.dimension
     if wordLength == 0 { throw EmbeddingFormatError(path: path, reason: .emptyWord(at: location)) }
+    // `dimension` values need at least 2 × dimension bytes (a separator and a digit each);
+    // check before asking for room, so a huge header dimension allocates nothing.
+    let target: UnsafeMutablePointer<Float>? = (n - wordLength) / 2 >= dimension ? builder.nextRow() : nil
     var i = wordLength
     var field = 0
     while i < n {
@@ -162,13 +168,12 @@ enum EmbeddingReaders {
       let start = i
       while i < n && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
       field += 1
-      if field > dimension { continue }  // counted for the message below
+      guard field <= dimension, let target else { continue }  // counted for the message below
       guard let value = FloatParser.parse(p, start, i) else {
-        builder.values.removeLast(field - 1)
         throw EmbeddingFormatError(path: path, reason: .nonNumeric(
           at: location, field: field, value: String(decoding: UnsafeBufferPointer(start: p + start, count: min(i - start, 40)), as: UTF8.self)))
       }
-      builder.values.append(value)
+      target[field - 1] = value
     }
     if field != dimension {
       throw EmbeddingFormatError(path: path, reason: .wrongDimension(at: location, expected: dimension, found: field))

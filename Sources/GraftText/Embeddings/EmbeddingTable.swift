@@ -31,9 +31,9 @@ public struct EmbeddingTable {
     self.indices = indices
   }
 
-  init(uncheckedWords words: [String], values: [Float], dimension: Int, indices: [String: Int]) {
+  init(uncheckedWords words: [String], vectors: Tensor, indices: [String: Int]) {
     self.words = words
-    self.vectors = Tensor(shape: [words.count, dimension], values)
+    self.vectors = vectors
     self.indices = indices
   }
 

@@ -1,31 +1,53 @@
+import GraftCore
+
 /// Collects rows for `EmbeddingTable.load`: decodes each word under the UTF-8 policy, applies
-/// lowercasing and the duplicate policy, and keeps the values in one flat `[Float]`.
+/// lowercasing and the duplicate policy, and writes the values straight into the storage of the
+/// final tensor: allocated once at the row count (the header's, or the line count of a headerless
+/// file) and copied again only when rows were dropped (duplicates, merges) or the count was wrong.
 ///
-/// A reader appends a row's `dimension` values to `values`, then calls `commit`, which keeps,
-/// merges or drops them.
+/// A reader fills `nextRow()` with a row's `dimension` values, then calls `commit`, which keeps
+/// the row, merges it into an earlier one, or drops it.
 struct TableBuilder {
   let path: String
   let dimension: Int
   let options: EmbeddingLoadOptions
-  var words: [String] = []
-  var values: [Float] = []
+  private(set) var words: [String] = []
   private var indices: [String: Int] = [:]
   /// Rows merged into each word, for `.average`.
   private var mergedRows: [Int] = []
+  /// Room for `capacity` rows; the first `words.count` are committed.
+  private var storage: Storage
+  private var capacity: Int
 
   /// Reserves room for `rows` rows, but never more than a file of `fileSize` bytes can hold
   /// when each value takes at least `bytesPerValue` bytes (a header cannot make it allocate
   /// more than the file's size).
   init(path: String, dimension: Int, options: EmbeddingLoadOptions, rows: Int, fileSize: Int, bytesPerValue: Int) {
+    precondition(dimension >= 1, "TableBuilder: dimension \(dimension)")
     self.path = path
     self.dimension = dimension
     self.options = options
     let (rowBytes, overflow) = dimension.multipliedReportingOverflow(by: bytesPerValue)
-    let fitting = overflow ? 1 : fileSize / (rowBytes + 2) + 1
-    let reserved = min(rows, options.limit ?? Int.max, fitting)
-    values.reserveCapacity(min(reserved.multipliedReportingOverflow(by: dimension).partialValue, fileSize / bytesPerValue))
+    let fitting = overflow ? 0 : fileSize / (rowBytes + 2) + 1
+    let reserved = min(rows, options.limit ?? Int.max, fitting, fileSize / bytesPerValue / dimension)
+    capacity = reserved
+    storage = Storage(uninitializedCount: reserved * dimension)
     words.reserveCapacity(reserved)
     indices.reserveCapacity(reserved)
+  }
+
+  /// Where the next row's `dimension` values go (valid until the next call). The caller must
+  /// have checked that the file holds at least a row's worth of bytes, so growth is bounded by
+  /// the file's size.
+  mutating func nextRow() -> UnsafeMutablePointer<Float> {
+    if words.count == capacity {
+      let grown = max(16, capacity * 2)
+      let bigger = Storage(uninitializedCount: grown * dimension)
+      bigger.pointer.update(from: storage.pointer, count: words.count * dimension)
+      storage = bigger
+      capacity = grown
+    }
+    return storage.pointer + words.count * dimension
   }
 
   /// Decodes `bytes` as UTF-8 under `unicodeErrors`: strict rejects, replace writes U+FFFD per
@@ -55,7 +77,7 @@ struct TableBuilder {
     }
   }
 
-  /// Keeps, merges or drops the row whose values are the last `dimension` entries of `values`.
+  /// Keeps, merges or drops the row just written to `nextRow()`.
   mutating func commit(_ word: String, at location: EmbeddingFormatError.Location) throws(EmbeddingFormatError) {
     if word.isEmpty { throw EmbeddingFormatError(path: path, reason: .emptyWord(at: location)) }
     let key = options.lowercase == .none ? word : word.lowercased()
@@ -65,29 +87,36 @@ struct TableBuilder {
       if options.lowercase == .average { mergedRows.append(1) }
       return
     }
-    let newRow = values.count - dimension
+    let d = dimension
+    let newRow = storage.pointer + words.count * d
+    let oldRow = storage.pointer + existing * d
     switch (options.lowercase, options.duplicates) {
     case (.average, _):
-      for k in 0..<dimension { values[existing * dimension + k] += values[newRow + k] }
+      for k in 0..<d { oldRow[k] += newRow[k] }
       mergedRows[existing] += 1
     case (.keepFirst, _), (.none, .keepFirst):
       break
     case (.none, .keepLast):
-      for k in 0..<dimension { values[existing * dimension + k] = values[newRow + k] }
+      oldRow.update(from: newRow, count: d)
     case (.none, .error):
       throw EmbeddingFormatError(path: path, reason: .duplicateWord(word, at: location))
     }
-    values.removeLast(dimension)
   }
 
-  /// The finished table (averages divided out).
+  /// The finished table (averages divided out; storage trimmed when rows were dropped).
   consuming func finish() -> EmbeddingTable {
+    let d = dimension
     if options.lowercase == .average {
       for (row, n) in mergedRows.enumerated() where n > 1 {
         let scale = 1 / Float(n)
-        for k in 0..<dimension { values[row * dimension + k] *= scale }
+        for k in 0..<d { storage.pointer[row * d + k] *= scale }
       }
     }
-    return EmbeddingTable(uncheckedWords: words, values: values, dimension: dimension, indices: indices)
+    var values = storage
+    if capacity != words.count {
+      values = Storage(uninitializedCount: words.count * d)
+      values.pointer.update(from: storage.pointer, count: words.count * d)
+    }
+    return EmbeddingTable(uncheckedWords: words, vectors: Tensor(shape: [words.count, d], storage: values), indices: indices)
   }
 }
