@@ -15,17 +15,19 @@ extension EmbeddingFormat {
     }
     let p = raw.assumingMemoryBound(to: UInt8.self)
     let n = min(file.bytes.count, 1 << 16)
+    // A line cut off by the sample's end may end in a partial number ("1e"): ignore its last field.
+    let sampleIsWholeFile = n == file.bytes.count
     var firstEnd = 0
     while firstEnd < n && p[firstEnd] != 0x0A { firstEnd += 1 }
-    if let (_, dimension) = EmbeddingReaders.parseHeader(p, firstEnd) {
+    if EmbeddingReaders.parseHeader(p, firstEnd) != nil {
       let start = min(firstEnd + 1, n)
       var end = start
       while end < n && p[end] != 0x0A { end += 1 }
-      let text = end == start || (allNumericAfterWord(p, start, end) && end - start < dimension * 4 + 1_000_000)
+      let text = end == start || allNumericAfterWord(p, start, end, lastFieldComplete: end < n || sampleIsWholeFile)
       if text { return path.hasSuffix(".vec") ? .fasttext : .word2vecText }
       return .word2vecBinary
     }
-    if allNumericAfterWord(p, 0, firstEnd) { return .glove }
+    if allNumericAfterWord(p, 0, firstEnd, lastFieldComplete: firstEnd < n || sampleIsWholeFile) { return .glove }
     let preview = EmbeddingReaders.preview(p, firstEnd)
     if firstEnd > 0 && p[0] &- 0x30 < 10 {
       throw EmbeddingFormatError(path: path, reason: .badHeader(preview))
@@ -35,8 +37,11 @@ extension EmbeddingFormat {
 
   /// Whether `[start, end)` is a word followed by one or more fields that all parse as numbers
   /// (control bytes other than tab and CR never appear in a text row).
-  private static func allNumericAfterWord(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+  private static func allNumericAfterWord(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, lastFieldComplete: Bool) -> Bool {
     var stop = end
+    if !lastFieldComplete {
+      while stop > start && p[stop - 1] != 0x20 && p[stop - 1] != 0x09 { stop -= 1 }
+    }
     while stop > start && (p[stop - 1] == 0x20 || p[stop - 1] == 0x09 || p[stop - 1] == 0x0D) { stop -= 1 }
     var i = start
     while i < stop && p[i] != 0x20 && p[i] != 0x09 {

@@ -72,6 +72,11 @@ import Testing
     ("3 999999999999999\nabc ", .word2vecBinary, .truncated(at: .byte(22), row: 0)),
     ("999999999999999 1\nabc 1234", .word2vecBinary, .tooFewRows(expected: 999_999_999_999_999, found: 1)),
     ("9999999999999999 1\n", .word2vecText, .badHeader("9999999999999999 1")),
+    // Binary rows (float bytes all zero, so the file is a valid string literal).
+    ("1 1\na \0\0\0\0b \0\0\0\0", .word2vecBinary, .tooManyRows(expected: 1, at: .byte(10))),
+    ("2 1\na \0\0\0\0\n \0\0\0\0", .word2vecBinary, .emptyWord(at: .byte(11))),
+    ("2 1\na \0\0\0\0\n\n", .word2vecBinary, .tooFewRows(expected: 2, found: 1)),
+    ("1 1\na \0\0\0\0\n\n", .word2vecBinary, nil),
   ]
 
   @Test(arguments: smallFiles)
@@ -108,6 +113,18 @@ import Testing
     }
     #expect(throws: EmbeddingFormatError(path: "/tmp", reason: .cannotOpen("Is a directory"))) {
       try EmbeddingTable.load("/tmp", format: .glove)
+    }
+  }
+
+  @Test func detectsFilesWithLinesLongerThanTheSample() throws {
+    // 20k values per row: the first row does not fit in the 64 KiB detection sample, and the
+    // sample ends inside "1e-05".
+    let row = String(repeating: " 1e-05", count: 20_000)
+    for (header, format) in [("  2 20000 \r\n", EmbeddingFormat.word2vecText), ("", .glove)] {
+      let path = try F.temporaryFile(Array((header + "a" + row + "\nb" + row + "\n").utf8))
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      #expect(try EmbeddingFormat.detect(path) == format)
+      #expect(try EmbeddingTable.load(path).dimension == 20_000)
     }
   }
 
