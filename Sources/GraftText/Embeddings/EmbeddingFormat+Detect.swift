@@ -10,6 +10,7 @@ extension EmbeddingFormat {
   ///   else is `unrecognizedFormat`.
   public static func detect(_ path: String) throws(EmbeddingFormatError) -> EmbeddingFormat {
     let file = try MappedBytes(path: path)
+    defer { withExtendedLifetime(file) {} }  // the mapping must outlive every read through `p`
     guard let raw = file.bytes.baseAddress, file.bytes.count > 0 else {
       throw EmbeddingFormatError(path: path, reason: .empty)
     }

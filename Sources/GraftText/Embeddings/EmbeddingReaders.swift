@@ -40,6 +40,7 @@ enum EmbeddingReaders {
 
   static func readBinary(_ path: String, options: EmbeddingLoadOptions) throws(EmbeddingFormatError) -> EmbeddingTable {
     let file = try MappedBytes(path: path)
+    defer { withExtendedLifetime(file) {} }  // the mapping must outlive every read through `bytes`
     let bytes = file.bytes
     guard let raw = bytes.baseAddress, bytes.count > 0 else { throw EmbeddingFormatError(path: path, reason: .empty) }
     let p = raw.assumingMemoryBound(to: UInt8.self)
