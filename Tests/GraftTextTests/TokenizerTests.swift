@@ -32,6 +32,8 @@ import Testing
     ("mail jane.doe+tag@mail.example.co.uk, now", ["mail", "jane.doe+tag@mail.example.co.uk", ",", "now"]),
     ("not@email and a@b.c", ["not", "@", "email", "and", "a", "@", "b", ".", "c"]),
     ("http:// alone", ["http", ":", "//", "alone"]),
+    // The example in docs/text.md.
+    ("I don't like U.S. e-mail at jane@x.org 👍🏽", ["i", "do", "n't", "like", "u.s.", "e-mail", "at", "jane@x.org", "👍🏽"]),
   ])
   func englishRules(text: String, expected: [String]) {
     #expect(tokenizer.tokenize(text) == expected)
