@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "GraftCore", targets: ["GraftCore"]),
     .library(name: "GraftVision", targets: ["GraftVision"]),
+    .library(name: "GraftText", targets: ["GraftText"]),
     .library(name: "GraftAudio", targets: ["GraftAudio"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
@@ -38,6 +39,7 @@ let package = Package(
 
     // Modalities: each sees GraftCore and its own C libraries, never another modality.
     .target(name: "GraftVision", dependencies: ["GraftCore", "CPNG"]),
+    .target(name: "GraftText", dependencies: ["GraftCore"]),
     .target(name: "GraftAudio", dependencies: ["GraftCore", "CSndFile", "CFFTW", "CSampleRate"]),
 
     // The command-line tool: parsing, printing, exit codes.
@@ -46,6 +48,7 @@ let package = Package(
       dependencies: [
         "GraftCore",
         "GraftVision",
+        "GraftText",
         "GraftAudio",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
@@ -62,6 +65,9 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(
       name: "GraftVisionTests", dependencies: ["GraftVision", "GraftCore", "_GraftTestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftTextTests", dependencies: ["GraftText", "GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG", "CSampleRate"]),
     .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision"]),

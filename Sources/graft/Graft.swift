@@ -16,7 +16,7 @@ struct Graft: ParsableCommand {
         graft bench core --json
       """,
     version: GraftVersion.string,
-    subcommands: [Demo.self, Bench.self, Vision.self, Audio.self])
+    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self])
 }
 
 enum GraftVersion {

@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The word2vec binary and text readers behind `EmbeddingTable.load`, matching gensim's
+/// `_word2vec_read_binary` and `_word2vec_read_text` (gensim/models/keyedvectors.py).
+enum EmbeddingReaders {
+  typealias Location = EmbeddingFormatError.Location
+
+  /// `count dimension`: two non-negative decimal integers separated by spaces or tabs,
+  /// dimension ≥ 1. Returns nil for anything else.
+  static func parseHeader(_ p: UnsafePointer<UInt8>, _ n: Int) -> (count: Int, dimension: Int)? {
+    var fields: [Int] = []
+    var i = 0
+    while i < n {
+      while i < n && (p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0D) { i += 1 }
+      guard i < n else { break }
+      var value = 0
+      var digits = 0
+      while i < n, p[i] &- 0x30 < 10 {
+        guard digits < 15 else { return nil }
+        value = value * 10 + Int(p[i] &- 0x30)
+        digits += 1
+        i += 1
+      }
+      guard digits > 0, i == n || p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0D else { return nil }
+      fields.append(value)
+    }
+    guard fields.count == 2, fields[1] >= 1 else { return nil }
+    return (fields[0], fields[1])
+  }
+
+  /// Up to 80 characters of a header line, for messages.
+  static func preview(_ p: UnsafePointer<UInt8>, _ n: Int) -> String {
+    let text = String(decoding: UnsafeBufferPointer(start: p, count: min(n, 240)), as: UTF8.self)
+    return text.count > 80 ? String(text.prefix(80)) + "…" : text
+  }
+
+  // MARK: word2vec binary (memory-mapped)
+
+  static func readBinary(_ path: String, options: EmbeddingLoadOptions) throws(EmbeddingFormatError) -> EmbeddingTable {
+    let file = try MappedBytes(path: path)
+    defer { withExtendedLifetime(file) {} }  // the mapping must outlive every read through `bytes`
+    let bytes = file.bytes
+    guard let raw = bytes.baseAddress, bytes.count > 0 else { throw EmbeddingFormatError(path: path, reason: .empty) }
+    let p = raw.assumingMemoryBound(to: UInt8.self)
+    let n = bytes.count
+    var headerEnd = 0
+    while headerEnd < n && p[headerEnd] != 0x0A { headerEnd += 1 }
+    guard headerEnd < n, let (count, dimension) = parseHeader(p, headerEnd) else {
+      throw EmbeddingFormatError(path: path, reason: .badHeader(preview(p, headerEnd)))
+    }
+    let (rowBytes, overflow) = dimension.multipliedReportingOverflow(by: 4)
+    guard !overflow else { throw EmbeddingFormatError(path: path, reason: .badHeader(preview(p, headerEnd))) }
+    let rows = min(count, options.limit ?? Int.max)
+    var builder = TableBuilder(path: path, dimension: dimension, options: options, rows: rows, fileSize: n, bytesPerValue: 4)
+    var position = headerEnd + 1
+    for row in 0..<rows {
+      // gensim strips newlines before a word: the C tool writes one after each vector.
+      while position < n && p[position] == 0x0A { position += 1 }
+      if position == n { throw EmbeddingFormatError(path: path, reason: .tooFewRows(expected: count, found: row)) }
+      let wordStart = position
+      guard let hit = memchr(p + position, 0x20, n - position) else {
+        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(wordStart), row: row))
+      }
+      let space = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      position = space + 1
+      guard n - position >= rowBytes else {
+        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(position), row: row))
+      }
+      let word = try builder.decodeWord(UnsafeRawBufferPointer(start: p + wordStart, count: space - wordStart), at: .byte(wordStart))
+      let source = UnsafeRawPointer(p + position)
+      let target = builder.nextRow()
+      for k in 0..<dimension {
+        target[k] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+      }
+      position += rowBytes
+      try builder.commit(word, at: .byte(wordStart))
+    }
+    if options.limit == nil || count <= options.limit! {
+      while position < n && (p[position] == 0x0A || p[position] == 0x20 || p[position] == 0x0D) { position += 1 }
+      if position < n { throw EmbeddingFormatError(path: path, reason: .tooManyRows(expected: count, at: .byte(position))) }
+    }
+    return builder.finish()
+  }
+
+  // MARK: Text formats (streamed)
+
+  /// Splits `line` (NUL-terminated, trailing white space already removed) into the word and the
+  /// value fields; fields are separated by runs of spaces or tabs.
+  @inline(__always)
+  static func wordEnd(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
+    var i = 0
+    while i < n && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
+    return i
+  }
+
+  /// Reads word2vec text / fastText (`header: true`) or GloVe (`header: false`).
+  static func readText(_ path: String, header: Bool, options: EmbeddingLoadOptions) throws(EmbeddingFormatError) -> EmbeddingTable {
+    let reader = try LineReader(path: path)
+    if reader.size == 0 { throw EmbeddingFormatError(path: path, reason: .empty) }
+    var count = Int.max
+    var dimension = 0
+    if header {
+      guard let line = try reader.next() else { throw EmbeddingFormatError(path: path, reason: .empty) }
+      guard let base = line.baseAddress, let parsed = parseHeader(base, line.count) else {
+        throw EmbeddingFormatError(path: path, reason: .badHeader(line.baseAddress.map { preview($0, line.count) } ?? ""))
+      }
+      (count, dimension) = parsed
+    }
+    let rows = min(count, options.limit ?? Int.max)
+    var builder: TableBuilder?
+    if header {
+      builder = TableBuilder(path: path, dimension: dimension, options: options, rows: rows, fileSize: reader.size, bytesPerValue: 2)
+    }
+    var read = 0
+    while let line = try reader.next() {
+      guard let p = line.baseAddress else { continue }
+      var n = line.count
+      while n > 0 && (p[n - 1] == 0x20 || p[n - 1] == 0x09 || p[n - 1] == 0x0D) { n -= 1 }
+      if n == 0 { continue }  // blank lines carry no row
+      let location = Location.line(reader.lineNumber)
+      if read == rows {
+        // Only reached when the header's count (not `limit`) was the bound.
+        if read < (options.limit ?? Int.max) {
+          throw EmbeddingFormatError(path: path, reason: .tooManyRows(expected: count, at: location))
+        }
+        break
+      }
+      let wordLength = wordEnd(p, n)
+      if builder == nil {
+        // GloVe: the first row fixes the dimension.
+        var fields = 0
+        var i = wordLength
+        while i < n {
+          while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+          if i < n { fields += 1 }
+          while i < n && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
+        }
+        if fields == 0 { throw EmbeddingFormatError(path: path, reason: .wrongDimension(at: location, expected: 1, found: 0)) }
+        dimension = fields
+        // Headerless: count the lines first, so the table is allocated once, at its size.
+        let lines = try FileAccess.countLines(path)
+        builder = TableBuilder(path: path, dimension: fields, options: options, rows: min(rows, lines), fileSize: reader.size, bytesPerValue: 2)
+      }
+      try parseRow(p, n, wordLength: wordLength, location: location, builder: &builder!)
+      read += 1
+    }
+    if header && read < rows { throw EmbeddingFormatError(path: path, reason: .tooFewRows(expected: count, found: read)) }
+    guard let builder else { throw EmbeddingFormatError(path: path, reason: .empty) }
+    return builder.finish()
+  }
+
+  /// Parses the values of one text row into `builder` and commits it.
+  @inline(__always)
+  static func parseRow(_ p: UnsafeMutablePointer<UInt8>, _ n: Int, wordLength: Int, location: Location,
+                       builder: inout TableBuilder) throws(EmbeddingFormatError) {
+    let path = builder.path
+    let dimension = builder.dimension
+    if wordLength == 0 { throw EmbeddingFormatError(path: path, reason: .emptyWord(at: location)) }
+    // `dimension` values need at least 2 × dimension bytes (a separator and a digit each);
+    // check before asking for room, so a huge header dimension allocates nothing.
+    let target: UnsafeMutablePointer<Float>? = (n - wordLength) / 2 >= dimension ? builder.nextRow() : nil
+    var i = wordLength
+    var field = 0
+    while i < n {
+      while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+      if i == n { break }
+      let start = i
+      while i < n && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
+      field += 1
+      guard field <= dimension, let target else { continue }  // counted for the message below
+      guard let value = FloatParser.parse(p, start, i) else {
+        throw EmbeddingFormatError(path: path, reason: .nonNumeric(
+          at: location, field: field, value: String(decoding: UnsafeBufferPointer(start: p + start, count: min(i - start, 40)), as: UTF8.self)))
+      }
+      target[field - 1] = value
+    }
+    if field != dimension {
+      throw EmbeddingFormatError(path: path, reason: .wrongDimension(at: location, expected: dimension, found: field))
+    }
+    let word = try builder.decodeWord(UnsafeRawBufferPointer(start: p, count: wordLength), at: location)
+    try builder.commit(word, at: location)
+  }
+}

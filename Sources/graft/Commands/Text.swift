@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import GraftCore
+import GraftText
+
+struct Text: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Text tools: inspect and query pretrained word vectors.",
+    discussion: """
+      Examples:
+        graft text embeddings info glove.6B.50d.txt
+        graft text embeddings lookup vectors.bin king queen --json
+        graft text embeddings nearest glove.6B.50d.txt frog -k 5
+      """,
+    subcommands: [TextEmbeddings.self])
+}
+
+struct TextEmbeddings: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "embeddings",
+    abstract: "Read word2vec (binary or text), GloVe and fastText .vec files.",
+    subcommands: [TextEmbeddingsInfo.self, TextEmbeddingsLookup.self, TextEmbeddingsNearest.self])
+}
+
+/// `--format` values: `auto` or an `EmbeddingFormat`.
+enum EmbeddingFormatChoice: String, ExpressibleByArgument, CaseIterable {
+  case auto
+  case word2vecBinary = "word2vec-binary"
+  case word2vecText = "word2vec-text"
+  case glove
+  case fasttext
+
+  var format: EmbeddingFormat? { EmbeddingFormat(rawValue: rawValue) }
+}
+
+extension EmbeddingLoadOptions.UnicodeErrorPolicy: ExpressibleByArgument {}
+
+/// The file and how to read it, shared by every `text embeddings` command.
+struct EmbeddingFileOptions: ParsableArguments {
+  @Argument(help: "The embedding file.")
+  var file: String
+
+  @Option(help: "File format: \(EmbeddingFormatChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var format: EmbeddingFormatChoice = .auto
+
+  @Option(help: "Read only the first N rows (files are usually ordered by frequency).")
+  var limit: Int?
+
+  @Option(help: "Words that are not valid UTF-8: strict (error), replace (U+FFFD) or ignore (drop the bytes).")
+  var unicodeErrors: EmbeddingLoadOptions.UnicodeErrorPolicy = .strict
+
+  func validate() throws {
+    if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+  }
+
+  /// The format actually read (detected for `auto`) and the table.
+  func load() throws -> (EmbeddingFormat, EmbeddingTable) {
+    let resolved = try format.format ?? EmbeddingFormat.detect(file)
+    let table = try EmbeddingTable.load(file, format: resolved, options: EmbeddingLoadOptions(limit: limit, unicodeErrors: unicodeErrors))
+    return (resolved, table)
+  }
+}
+
+/// Words the table does not have: exit 1 naming them all.
+struct UnknownWordsError: Error, CustomStringConvertible {
+  let path: String
+  let words: [String]
+  var description: String {
+    "\(path): not in the table: \(words.map { "\"\($0)\"" }.joined(separator: ", "))"
+  }
+}
+
+enum TextOutput {
+  static func json<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+  }
+}
+
+struct TextEmbeddingsInfo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "info",
+    abstract: "Print the format, word count and dimension of an embedding file.",
+    discussion: "JSON: {\"path\", \"format\", \"count\", \"dimension\"}.")
+
+  @OptionGroup var source: EmbeddingFileOptions
+  @Flag(help: "Print JSON.") var json = false
+
+  struct Report: Encodable {
+    var path: String
+    var format: String
+    var count: Int
+    var dimension: Int
+  }
+
+  func run() throws {
+    let (format, table) = try source.load()
+    let report = Report(path: source.file, format: format.rawValue, count: table.count, dimension: table.dimension)
+    if json {
+      Console.writeOutput(try TextOutput.json(report))
+    } else {
+      Console.writeOutput("\(report.path): \(report.format), \(report.count) words, \(report.dimension) dimensions\n")
+    }
+  }
+}
+
+struct TextEmbeddingsLookup: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lookup",
+    abstract: "Print the vectors of words; exits 1 if any word is not in the table.",
+    discussion: "JSON: {\"word\": [v1, …], …}. Text: one line per word, the word then its values.")
+
+  @OptionGroup var source: EmbeddingFileOptions
+  @Argument(help: "Words to look up (exact match).") var words: [String]
+  @Flag(help: "Print JSON.") var json = false
+
+  func validate() throws {
+    if words.isEmpty { throw ValidationError("give at least one word") }
+  }
+
+  func run() throws {
+    let (_, table) = try source.load()
+    let unknown = words.filter { !table.contains($0) }
+    if !unknown.isEmpty { throw UnknownWordsError(path: source.file, words: unknown) }
+    if json {
+      var result: [String: [Float]] = [:]
+      for word in words { result[word] = table.vector(for: word) }
+      Console.writeOutput(try TextOutput.json(result))
+    } else {
+      for word in words {
+        Console.writeOutput(word + " " + (table.vector(for: word) ?? []).map { "\($0)" }.joined(separator: " ") + "\n")
+      }
+    }
+  }
+}
+
+struct TextEmbeddingsNearest: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "nearest",
+    abstract: "Print the words nearest to a word by cosine similarity (the word itself left out).",
+    discussion: "JSON: {\"word\", \"neighbours\": [{\"word\", \"similarity\"}, …]}, best first.")
+
+  @OptionGroup var source: EmbeddingFileOptions
+  @Argument(help: "The query word (exact match).") var word: String
+  @Option(name: .short, help: "How many neighbours.") var k = 10
+  @Flag(help: "Print JSON.") var json = false
+
+  func validate() throws {
+    if k < 1 { throw ValidationError("-k must be at least 1") }
+  }
+
+  struct Report: Encodable {
+    var word: String
+    var neighbours: [Neighbour]
+  }
+
+  func run() throws {
+    let (_, table) = try source.load()
+    guard let neighbours = table.nearest(to: word, k: k) else { throw UnknownWordsError(path: source.file, words: [word]) }
+    if json {
+      Console.writeOutput(try TextOutput.json(Report(word: word, neighbours: neighbours)))
+    } else {
+      let width = neighbours.map(\.word.count).max() ?? 0
+      for n in neighbours {
+        Console.writeOutput(n.word.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(format: "%.4f", n.similarity) + "\n")
+      }
+    }
+  }
+}
