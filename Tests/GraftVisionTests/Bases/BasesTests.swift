@@ -147,3 +147,43 @@ enum BaseFixtures {
     #expect(net.architecture == ArchitectureSpec(name: "mobilenet_v2", hyperparameters: ["width_mult": 0.25]))
   }
 }
+
+/// Opt-in: full-width torchvision networks with random weights (about 250 MB, not committed).
+/// `python Tools/fixtures/vision_bases.py --full DIR`, then
+/// `GRAFT_FULL_BASES=DIR swift test --filter FullWidthParity`.
+@Suite struct FullWidthParity {
+  static let directory = ProcessInfo.processInfo.environment["GRAFT_FULL_BASES"]
+
+  @Test(.enabled(if: directory != nil), arguments: ["resnet18", "resnet34", "resnet50", "mobilenet_v2"])
+  func logitsMatchTorchvision(_ arch: String) throws {
+    let dir = try #require(Self.directory)
+    var g = Generator(seed: 0)
+    let net: Layer
+    let layer: String
+    if let depth = ResNet.Depth(rawValue: arch) {
+      net = ResNet(depth, classCount: 1000, using: &g)
+      layer = "layer3"
+    } else {
+      net = MobileNetV2(classCount: 1000, using: &g)
+      layer = "features.13"
+    }
+    try net.load(try SafeTensors.read("\(dir)/\(arch).safetensors").tensors, source: arch)
+    net.eval()
+    let io = try Fixture(path: "\(dir)/\(arch)_io.safetensors")
+    // Random full-depth networks with random BatchNorm statistics reach activations of several
+    // hundred (ResNet-50), so errors are measured against the tensor's largest magnitude.
+    func scaledError(_ a: Tensor, _ b: Tensor) -> Float {
+      let scale = max(1, b.scalars.map(abs).max() ?? 0)
+      return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max().map { $0 / scale } ?? .infinity
+    }
+    withoutGradients {
+      let logits = net(io["input"])
+      #expect(logits.shape == io["logits"].shape)
+      #expect(scaledError(logits, io["logits"]) <= 1e-5, "\(arch) logits")
+      let map = (net as? ResNet)?.featureMap(io["input"], upTo: layer) ?? (net as? MobileNetV2)?.featureMap(io["input"], upTo: layer)
+      let expected = io["intermediate"]
+      #expect(map?.shape == expected.shape)
+      if let map { #expect(scaledError(map, expected) <= 1e-5, "\(arch) \(layer): \(scaledError(map, expected))") }
+    }
+  }
+}
