@@ -49,10 +49,12 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: bundle + "/config.json"))
 
     let text = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
-                                    "--out", dir + "/again.graft", "--epochs", "1", "--quiet"])
+                                    "--out", dir + "/again.graft", "--epochs", "1", "--augment", "flip,crop",
+                                    "--fine-tune-blocks", "1", "--fine-tune-epochs", "1", "--quiet"])
     #expect(text.status == 0, "\(text.stderr)")
     #expect(text.stdout.contains("skipped 1 unreadable file(s):") && text.stdout.contains("corrupt.png"))
     #expect(text.stdout.contains("validation: accuracy") && text.stdout.contains("wrote \(dir)/again.graft"))
+    #expect(text.stdout.contains("base features recomputed every batch (augmentation)"))
 
     let evaluate = try GraftBinary.run(["evaluate", bundle, "--data", dir + "/shapes", "--json"])
     #expect(evaluate.status == 0, "\(evaluate.stderr)")
@@ -91,6 +93,10 @@ import Testing
                                        "--out", dir + "/x.graft"])
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("unknown --arch \"vgg16\"") && unknown.stderr.contains("resnet18"))
+
+    let badAugment = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn",
+                                          "--augment", "flip,mixup", "--out", dir + "/x.graft"])
+    #expect(badAugment.status == 2 && badAugment.stderr.contains("unknown --augment \"mixup\""))
 
     let noArch = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "w.safetensors",
                                       "--out", dir + "/x.graft"])

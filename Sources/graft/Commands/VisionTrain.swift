@@ -188,6 +188,8 @@ struct VisionTrain: ParsableCommand {
       } else {
         text += "no validation split (--validation 0)\n"
       }
+      text += training.result.usedFeatureCache
+        ? "head trained on cached base features\n" : "base features recomputed every batch (augmentation)\n"
       text += "wrote \(out)\n"
       Console.writeOutput(text)
     }
