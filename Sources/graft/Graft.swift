@@ -1,5 +1,6 @@
 import ArgumentParser
 import GraftCore
+import GraftVision
 
 #if canImport(Glibc)
 import Glibc
@@ -14,9 +15,12 @@ struct Graft: ParsableCommand {
       Examples:
         graft demo
         graft bench core --json
+        graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft
+        graft evaluate pets.graft --data pets/test --json
+        graft predict pets.graft cat.png --top 3
       """,
     version: GraftVersion.string,
-    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self])
+    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self])
 }
 
 enum GraftVersion {
@@ -29,6 +33,7 @@ enum GraftVersion {
 @main
 enum GraftMain {
   static func main() {
+    GraftVision.registerArchitectures()
     do {
       var command = try Graft.parseAsRoot()
       try command.run()

@@ -175,7 +175,8 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
     case .invalidConfig(let why): return "\(path): invalid config.json: \(why)"
     case .unsupportedFormatVersion(let v):
       return "\(path): bundle format version \(v) is not supported (this graft reads version \(ModelBundle.formatVersion))"
-    case .wrongModality(let expected, let actual): return "\(path): a \(actual) bundle, expected \(expected)"
+    case .wrongModality(let expected, let actual):
+      return "\(path): this bundle's modality is \(actual), expected \(expected)"
     case .unknownArchitecture(let name): return "\(path): unknown architecture \"\(name)\""
     case .invalidWeights(let why): return "\(path): invalid weights: \(why)"
     case .weightsDoNotMatch(let why): return "\(path): weights do not match the architecture: \(why)"

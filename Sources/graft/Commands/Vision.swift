@@ -5,7 +5,7 @@ import GraftVision
 
 struct Vision: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders.",
+    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders, train classifiers.",
     discussion: """
       Pixels are the raw libpng decode (palettes expanded, tRNS as alpha, no gamma), as
       Pillow/PyTorch pipelines see them.
@@ -15,7 +15,7 @@ struct Vision: ParsableCommand {
         graft vision decode photo.png --out photo.npy --channels rgb
         graft vision folder data/train --verify decode
       """,
-    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self])
+    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self, VisionTrain.self])
 }
 
 /// The channel layout `vision decode` writes.

@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+import GraftCore
+import GraftVision
+
+/// The augmentations `vision train --augment` names.
+enum AugmentChoice: String, CaseIterable {
+  case flip, crop, rotate, jitter
+
+  func step(size: Int) -> Augmentation.Step {
+    switch self {
+    case .flip: .horizontalFlip()
+    case .crop: .randomResizedCrop(width: size, height: size, scale: 0.5...1.0)
+    case .rotate: .rotation(maxDegrees: 15)
+    case .jitter: .colorJitter(brightness: 0.2, contrast: 0.2, saturation: 0.2)
+    }
+  }
+}
+
+struct VisionTrain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train an image classifier on a class-per-folder directory by transfer learning; write a bundle.",
+    discussion: """
+      BASE is a vision bundle (NAME.graft: its base and weights are reused), a safetensors file of
+      torchvision-layout weights together with --arch (see Tools/convert_torchvision.py), or `none`
+      with --arch for a randomly initialised base (pair it with --fine-tune-blocks to train it).
+      A stratified --validation fraction is held out; its metrics are printed at the end.
+
+      Examples:
+        graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft
+        graft vision train --data pets/train --base pets.graft --out pets2.graft --fine-tune-blocks 1 --augment flip,crop
+        graft vision train --data digits --base none --arch smallcnn --widths 16,32 --size 28 --out digits.graft \\
+          --fine-tune-blocks 2 --fine-tune-epochs 10
+      """)
+
+  @Option(help: ArgumentHelp("The training images: one sub-directory per class.", valueName: "dir"))
+  var data: String
+
+  @Option(help: ArgumentHelp("A bundle, a safetensors weights file (with --arch), or none (with --arch).", valueName: "base"))
+  var base: String
+
+  @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
+  var out: String
+
+  @Option(help: "Base architecture for a weights file or `none`: resnet18, resnet34, resnet50, mobilenet_v2, smallcnn.")
+  var arch: String?
+
+  @Option(help: "smallcnn block widths, comma-separated (default 32,64,128).")
+  var widths: String?
+
+  @Option(help: "ResNet stage width (torchvision: 64).")
+  var width: Int?
+
+  @Option(name: .customLong("width-mult"), help: "MobileNetV2 width multiplier (torchvision: 1.0).")
+  var widthMult: Double?
+
+  @Option(help: "Input width and height in pixels.")
+  var size: Int = 224
+
+  @Option(name: .customLong("resize-shorter-side"), help: "Resize the shorter side to this, then centre-crop to --size (e.g. 256 for 224).")
+  var resizeShorterSide: Int?
+
+  @Option(help: "Head training epochs.")
+  var epochs: Int = 10
+
+  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none).")
+  var fineTuneBlocks: Int = 0
+
+  @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs.")
+  var fineTuneEpochs: Int = 3
+
+  @Option(name: .customLong("batch-size"), help: "Batch size.")
+  var batchSize: Int = 32
+
+  @Option(help: "Head learning rate (fine-tuning uses a tenth of it for the head and a hundredth for the base).")
+  var lr: Float = 1e-3
+
+  @Option(help: "Random augmentations, comma-separated: flip, crop, rotate, jitter (disables feature caching).")
+  var augment: String?
+
+  @Option(help: "Fraction of each class held out for validation.")
+  var validation: Double = 0.2
+
+  @Option(help: "Random seed (split, shuffling, head initialisation, augmentation).")
+  var seed: UInt64 = 42
+
+  @Flag(help: "Print JSON: {\"bundle\", \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\"} (metrics null without validation).")
+  var json = false
+
+  @Flag(help: "No per-epoch progress on stderr.")
+  var quiet = false
+
+  var isBundle: Bool { base.hasSuffix(".graft") || directoryExists(base) }
+
+  func validate() throws {
+    if isBundle {
+      if arch != nil { throw ValidationError("--arch is not used with a bundle base (its architecture is in the bundle)") }
+    } else {
+      guard let arch else { throw ValidationError("--arch is needed with a weights file or `none` as --base") }
+      GraftVision.registerArchitectures()
+      guard ArchitectureRegistry.names.contains(arch) else {
+        throw ValidationError("unknown --arch \"\(arch)\" (one of \(ArchitectureRegistry.names.joined(separator: ", ")))")
+      }
+    }
+    if widths != nil && arch != "smallcnn" { throw ValidationError("--widths applies to --arch smallcnn only") }
+    if width != nil && !(arch?.hasPrefix("resnet") ?? false) { throw ValidationError("--width applies to ResNet archs only") }
+    if widthMult != nil && arch != "mobilenet_v2" { throw ValidationError("--width-mult applies to --arch mobilenet_v2 only") }
+    if let widths, parseWidths(widths) == nil { throw ValidationError("--widths must be positive integers separated by commas") }
+    if size < 1 { throw ValidationError("--size must be positive") }
+    if let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
+    if epochs < 1 { throw ValidationError("--epochs must be positive") }
+    if fineTuneBlocks < 0 || fineTuneEpochs < 0 { throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative") }
+    if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
+    if !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if !(validation >= 0 && validation < 1) { throw ValidationError("--validation must lie in [0, 1)") }
+    _ = try augmentation()
+  }
+
+  func parseWidths(_ text: String) -> [Int]? {
+    let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
+    return parts.map { $0! }
+  }
+
+  func augmentation() throws -> Augmentation? {
+    guard let augment else { return nil }
+    var steps: [Augmentation.Step] = []
+    for name in augment.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+      guard let choice = AugmentChoice(rawValue: name) else {
+        throw ValidationError("unknown --augment \"\(name)\" (one of \(AugmentChoice.allCases.map(\.rawValue).joined(separator: ", ")))")
+      }
+      steps.append(choice.step(size: size))
+    }
+    return Augmentation(steps)
+  }
+
+  func architecture(_ name: String) -> ArchitectureSpec {
+    var hyper: [String: JSONValue] = [:]
+    switch name {
+    case "smallcnn":
+      hyper["input_channels"] = 3
+      hyper["widths"] = .array((parseWidths(widths ?? "32,64,128") ?? []).map { .number(Double($0)) })
+    case "mobilenet_v2": if let widthMult { hyper["width_mult"] = .number(widthMult) }
+    default: if let width { hyper["width"] = .number(Double(width)) }
+    }
+    return ArchitectureSpec(name: name, hyperparameters: hyper)
+  }
+
+  func run() throws {
+    GraftVision.registerArchitectures()
+    let source: ImageClassifier.Base
+    if isBundle {
+      source = .bundle(base)
+    } else if base == "none" {
+      source = .scratch(architecture(arch!))
+    } else {
+      guard FileManager.default.fileExists(atPath: base) else { throw CLIError("\(base): no such weights file") }
+      source = .weights(architecture(arch!), path: base)
+    }
+    let fineTune = fineTuneBlocks > 0
+      ? FineTune(topBlocks: fineTuneBlocks, epochs: fineTuneEpochs, baseLearningRate: lr / 100, headLearningRate: lr / 10,
+                 trainBatchNorm: base == "none")
+      : nil
+    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, fineTune: fineTune,
+                                seed: seed, quiet: quiet)
+    let preprocessing = ImageFolder.Preprocessing(width: size, height: size, resizeShorterSide: resizeShorterSide)
+    let training = try ImageClassifier.train(base: source, on: data, recipe: recipe, preprocessing: preprocessing,
+                                             augmentation: try augmentation(), validationFraction: validation)
+    try training.bundle.write(to: out)
+
+    let skipped = training.report.skipped.map { Skipped(path: $0.path, reason: $0.reason.description) }
+      + training.skipped.map { Skipped(path: nil, reason: $0.description) }
+    if json {
+      var object: [String: JSONValue] = [:]
+      if let m = training.metrics, case .object(let fields) = try jsonValue(m) { object = fields }
+      else { for key in ["accuracy", "macro_f1", "labels", "confusion", "per_class", "count"] { object[key] = .null } }
+      object["bundle"] = .string(out)
+      object["classes"] = .array(training.report.classCounts.map { ["name": .string($0.name), "count": .number(Double($0.count))] })
+      object["skipped"] = try jsonValue(skipped)
+      object["feature_cache"] = .bool(training.result.usedFeatureCache)
+      try printJSON(JSONValue.object(object))
+    } else {
+      var text = "\(data): \(training.report)\n"
+      for s in training.skipped { text += "skipped during training: \(s)\n" }
+      if let m = training.metrics {
+        text += "validation: \(metricsText(m))\n"
+      } else {
+        text += "no validation split (--validation 0)\n"
+      }
+      text += training.result.usedFeatureCache
+        ? "head trained on cached base features\n" : "base features recomputed every batch (augmentation)\n"
+      text += "wrote \(out)\n"
+      Console.writeOutput(text)
+    }
+  }
+
+  struct Skipped: Encodable {
+    var path: String?
+    var reason: String
+  }
+}
+
+func directoryExists(_ path: String) -> Bool {
+  var isDirectory: ObjCBool = false
+  return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+}

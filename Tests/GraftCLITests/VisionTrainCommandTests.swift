@@ -1,0 +1,129 @@
+import Foundation
+import GraftCore
+import GraftVision
+import Testing
+
+/// `graft vision train`, `graft evaluate`, `graft predict`, run as processes on a generated folder.
+@Suite struct VisionTrainCommandTests {
+  /// A fresh directory holding `shapes/{bar,disc,frame}/*.png` (12×12 RGB, `perClass` each, a
+  /// colour per class) and `shapes/disc/corrupt.png`.
+  static func makeFolder(perClass: Int = 6) throws -> String {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("graft-cli-train-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)").path
+    var g = Generator(seed: 3)
+    for (channel, cls) in ["bar", "disc", "frame"].enumerated() {
+      try FileManager.default.createDirectory(atPath: "\(dir)/shapes/\(cls)", withIntermediateDirectories: true)
+      for i in 0..<perClass {
+        var samples = [UInt8](repeating: 0, count: 12 * 12 * 3)
+        for p in 0..<(12 * 12) {
+          for c in 0..<3 { samples[p * 3 + c] = UInt8(c == channel ? 200 + g.int(below: 50) : g.int(below: 50)) }
+        }
+        try PNGEncoder.write(Image(width: 12, height: 12, channels: 3, samples: samples), to: "\(dir)/shapes/\(cls)/\(i).png")
+      }
+    }
+    try Data("garbage".utf8).write(to: URL(fileURLWithPath: "\(dir)/shapes/disc/corrupt.png"))
+    return dir
+  }
+
+  static func json(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+  }
+
+  @Test func trainEvaluatePredict() throws {
+    let dir = try Self.makeFolder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let bundle = dir + "/shapes.graft"
+    let train = try GraftBinary.run([
+      "vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "8,16",
+      "--size", "12", "--out", bundle, "--epochs", "25", "--lr", "0.05", "--batch-size", "8", "--validation", "0.34",
+      "--json", "--quiet",
+    ])
+    #expect(train.status == 0, "\(train.stderr)")
+    let trained = try Self.json(train.stdout)
+    #expect(trained["labels"] as? [String] == ["bar", "disc", "frame"])
+    #expect((trained["confusion"] as? [[Int]])?.count == 3)
+    #expect(trained["accuracy"] is Double && trained["macro_f1"] is Double)
+    let skipped = try #require(trained["skipped"] as? [[String: Any]])
+    #expect(skipped.count == 1 && (skipped[0]["path"] as? String)?.hasSuffix("disc/corrupt.png") == true)
+    #expect(trained["feature_cache"] as? Bool == true)
+    #expect(FileManager.default.fileExists(atPath: bundle + "/config.json"))
+
+    let text = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
+                                    "--out", dir + "/again.graft", "--epochs", "1", "--augment", "flip,crop",
+                                    "--fine-tune-blocks", "1", "--fine-tune-epochs", "1", "--quiet"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("skipped 1 unreadable file(s):") && text.stdout.contains("corrupt.png"))
+    #expect(text.stdout.contains("validation: accuracy") && text.stdout.contains("wrote \(dir)/again.graft"))
+    #expect(text.stdout.contains("base features recomputed every batch (augmentation)"))
+
+    let evaluate = try GraftBinary.run(["evaluate", bundle, "--data", dir + "/shapes", "--json"])
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    let metrics = try Self.json(evaluate.stdout)
+    #expect(metrics["count"] as? Int == 18)
+    #expect(metrics["labels"] as? [String] == ["bar", "disc", "frame"])
+    #expect((metrics["accuracy"] as? Double ?? 0) >= 0.9, "\(evaluate.stdout)")
+    #expect((metrics["skipped"] as? [Any])?.count == 1)
+
+    let predict = try GraftBinary.run(["predict", bundle, dir + "/shapes/frame/2.png", dir + "/shapes/bar/0.png",
+                                       "--top", "2", "--json"])
+    #expect(predict.status == 0, "\(predict.stderr)")
+    let entries = try #require(try JSONSerialization.jsonObject(with: Data(predict.stdout.utf8)) as? [[String: Any]])
+    #expect(entries.count == 2)
+    let first = try #require(entries[0]["predictions"] as? [[String: Any]])
+    #expect(first.count == 2 && first[0]["label"] as? String == "frame")
+    #expect((first[0]["probability"] as? Double ?? 0) >= (first[1]["probability"] as? Double ?? 1))
+    #expect((entries[1]["predictions"] as? [[String: Any]])?.first?["label"] as? String == "bar")
+
+    // A corrupt file among the inputs: the others are predicted, the error named, exit 1.
+    let bad = try GraftBinary.run(["predict", bundle, dir + "/shapes/disc/corrupt.png", dir + "/shapes/bar/1.png"])
+    #expect(bad.status == 1)
+    #expect(bad.stdout.hasPrefix("\(dir)/shapes/bar/1.png: bar "))
+    #expect(bad.stderr.hasPrefix("graft: \(dir)/shapes/disc/corrupt.png: "))
+  }
+
+  @Test func failuresAreOneLineWithTheRightExitCode() throws {
+    let dir = try Self.makeFolder(perClass: 2)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let missing = try GraftBinary.run(["vision", "train", "--data", dir + "/nowhere", "--base", "none", "--arch", "smallcnn",
+                                       "--out", dir + "/x.graft", "--quiet"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr == "graft: \(dir)/nowhere: no such directory\n")
+
+    let unknown = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "vgg16",
+                                       "--out", dir + "/x.graft"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("unknown --arch \"vgg16\"") && unknown.stderr.contains("resnet18"))
+
+    let badAugment = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn",
+                                          "--augment", "flip,mixup", "--out", dir + "/x.graft"])
+    #expect(badAugment.status == 2 && badAugment.stderr.contains("unknown --augment \"mixup\""))
+
+    let noArch = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "w.safetensors",
+                                      "--out", dir + "/x.graft"])
+    #expect(noArch.status == 2 && noArch.stderr.contains("--arch is needed"))
+
+    let noWeights = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", dir + "/w.safetensors",
+                                         "--arch", "resnet18", "--out", dir + "/x.graft"])
+    #expect(noWeights.status == 1 && noWeights.stderr == "graft: \(dir)/w.safetensors: no such weights file\n")
+
+    let noBundle = try GraftBinary.run(["evaluate", dir + "/none.graft", "--data", dir + "/shapes"])
+    #expect(noBundle.status == 1 && noBundle.stderr == "graft: \(dir)/none.graft: no such bundle\n")
+  }
+
+  @Test func bundlesOfOtherModalitiesAreRefusedClearly() throws {
+    let dir = try Self.makeFolder(perClass: 2)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var g = Generator(seed: 0)
+    let base = SmallCNN(inputChannels: 1, widths: [4], using: &g)
+    let config = ModelBundle.Config(modality: "audio", architecture: ArchitectureSpec(name: "smallcnn"), labels: ["a", "b"])
+    let path = dir + "/sound.graft"
+    try ModelBundle(config: config, model: base).write(to: path)
+    let evaluate = try GraftBinary.run(["evaluate", path, "--data", dir + "/shapes"])
+    #expect(evaluate.status == 1)
+    #expect(evaluate.stderr == "graft: \(path): bundle of modality \"audio\": not supported by this build yet\n")
+    let predict = try GraftBinary.run(["predict", path, dir + "/shapes/bar/0.png"])
+    #expect(predict.status == 1 && predict.stderr.contains("bundle of modality \"audio\": not supported"))
+    let train = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", path, "--out", dir + "/y.graft"])
+    #expect(train.status == 1 && train.stderr == "graft: \(path): this bundle's modality is audio, expected vision\n")
+  }
+}
