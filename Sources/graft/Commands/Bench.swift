@@ -1,5 +1,6 @@
 import ArgumentParser
 import GraftCore
+import GraftVision
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -11,8 +12,9 @@ struct Bench: ParsableCommand {
       Examples:
         graft bench core --json
         graft bench core --filter sgemm_1024 --filter add_16M --budget 3
+        graft bench vision --json --png-dir /tmp/pngs
       """,
-    subcommands: [BenchCore.self])
+    subcommands: [BenchCore.self, BenchVision.self])
 }
 
 struct BenchCore: ParsableCommand {
@@ -39,6 +41,40 @@ struct BenchCore: ParsableCommand {
 
   func run() throws {
     let results = CoreBenchmarks.run(budget: budget, filter: { filter.isEmpty || filter.contains($0) }) { name in
+      if !json { Console.writeError("running \(name)…\n") }
+    }
+    try BenchOutput.print(results, json: json)
+  }
+}
+
+struct BenchVision: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "vision",
+    abstract: "PNG decoding (one thread and all threads) and ResNet-18 / MobileNetV2 at 224×224, batch 16.")
+
+  @Flag(help: "Print JSON in the same shape as `graft bench core --json`.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
+  var filter: [String] = []
+
+  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
+  var budget: Double = 3.0
+
+  @Option(help: ArgumentHelp("Decode the PNG files of this folder (default: 64 generated 224×224 RGB images).", valueName: "dir"))
+  var pngDir: String?
+
+  func validate() throws {
+    let unknown = filter.filter { !VisionBenchmarks.names.contains($0) }
+    if !unknown.isEmpty {
+      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(VisionBenchmarks.names.joined(separator: ", "))")
+    }
+    if !(budget > 0) { throw ValidationError("--budget must be positive") }
+  }
+
+  func run() throws {
+    let results = try VisionBenchmarks.run(budget: budget, pngDirectory: pngDir,
+                                           filter: { filter.isEmpty || filter.contains($0) }) { name in
       if !json { Console.writeError("running \(name)…\n") }
     }
     try BenchOutput.print(results, json: json)
