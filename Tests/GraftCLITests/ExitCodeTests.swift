@@ -50,3 +50,26 @@ import Testing
     #expect(object["finalLoss"] as? Double == second["finalLoss"] as? Double)
   }
 }
+
+@Suite struct BenchVisionCommandTests {
+  @Test func decodesAGivenFolder() throws {
+    let suite = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/conformance/pngsuite")
+    try #require(FileManager.default.fileExists(atPath: suite.path), "../shared/conformance is missing")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for name in ["basn2c08.png", "basn6a08.png"] {
+      try FileManager.default.copyItem(at: suite.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+    }
+    let r = try GraftBinary.run(["bench", "vision", "--json", "--filter", "png_decode_224_1thread", "--budget", "0.01",
+                                 "--png-dir", dir.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let benchmarks = try #require(object["benchmarks"] as? [[String: Any]])
+    #expect(benchmarks.map { $0["name"] as? String } == ["png_decode_224_1thread"])
+    #expect((benchmarks.first?["value"] as? Double ?? 0) > 0)
+    let bad = try GraftBinary.run(["bench", "vision", "--filter", "resnet99"])
+    #expect(bad.status == 2)
+  }
+}
