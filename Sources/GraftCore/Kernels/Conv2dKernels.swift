@@ -157,8 +157,18 @@ extension Kernels {
     }
   }
 
+  /// Valid output columns q for a kernel column whose input column is q·stride + offset.
+  @inline(__always)
+  static func validColumns(offset: Int, stride: Int, width: Int, outWidth: Int) -> Range<Int> {
+    let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+    let hi = width - 1 - offset < 0 ? 0 : min(outWidth, (width - 1 - offset) / stride + 1)
+    return lo..<max(lo, hi)
+  }
+
   /// Depthwise convolution: output channel k reads input channel k / M
-  /// (M = K / C, the depth multiplier). Direct loops, parallel over (n, k).
+  /// (M = K / C, the depth multiplier). Parallel over (n, k) planes; each output
+  /// row accumulates one kernel tap at a time over a contiguous run of columns,
+  /// so the inner loop has no bounds checks and vectorizes at stride 1.
   static func depthwiseForward(
     y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
     bias: UnsafePointer<Float>?, shape sh: Conv2dShape
@@ -166,26 +176,31 @@ extension Kernels {
     let g = sh.geometry
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
-    parallelRanges(sh.batch * K, grain: 1) { planes in
+    let sw = g.strideW
+    parallelRanges(sh.batch * K, grain: max(1, elementwiseGrain / max(P * Q * R * S, 1))) { planes in
       for nk in planes {
         let n = nk / K, k = nk % K, c = k / M
         let xp = x + (n * C + c) * H * W
         let yp = y + nk * P * Q
         let wk = weight + k * R * S
-        let b = bias?[k] ?? 0
+        yp.update(repeating: bias?[k] ?? 0, count: P * Q)
         for p in 0..<P {
-          for q in 0..<Q {
-            var acc = b
-            for r in 0..<R {
-              let ih = p * g.strideH - g.padH + r * g.dilationH
-              if ih < 0 || ih >= H { continue }
-              let row = xp + ih * W
-              for s in 0..<S {
-                let iw = q * g.strideW - g.padW + s * g.dilationW
-                if iw >= 0 && iw < W { acc += row[iw] * wk[r * S + s] }
+          let out = yp + p * Q
+          for r in 0..<R {
+            let ih = p * g.strideH - g.padH + r * g.dilationH
+            if ih < 0 || ih >= H { continue }
+            let row = xp + ih * W
+            for s in 0..<S {
+              let w = wk[r * S + s]
+              let offset = s * g.dilationW - g.padW
+              let qs = validColumns(offset: offset, stride: sw, width: W, outWidth: Q)
+              if sw == 1 {
+                let src = row + offset
+                for q in qs { out[q] += w * src[q] }
+              } else {
+                for q in qs { out[q] += w * row[q * sw + offset] }
               }
             }
-            yp[p * Q + q] = acc
           }
         }
       }
@@ -201,6 +216,7 @@ extension Kernels {
     let g = sh.geometry
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
+    let sw = g.strideW
     parallelRanges(C, grain: 1) { channels in
       for c in channels {
         for n in 0..<sh.batch { dX?.advanced(by: (n * C + c) * H * W).update(repeating: 0, count: H * W) }
@@ -213,17 +229,33 @@ extension Kernels {
             let dxp = dX.map { $0 + (n * C + c) * H * W }
             let gp = dY + (n * K + k) * P * Q
             for p in 0..<P {
-              for q in 0..<Q {
-                let gv = gp[p * Q + q]
-                if gv == 0 { continue }
-                for r in 0..<R {
-                  let ih = p * g.strideH - g.padH + r * g.dilationH
-                  if ih < 0 || ih >= H { continue }
-                  for s in 0..<S {
-                    let iw = q * g.strideW - g.padW + s * g.dilationW
-                    if iw < 0 || iw >= W { continue }
-                    dwk?[r * S + s] += gv * xp[ih * W + iw]
-                    dxp?[ih * W + iw] += gv * wk[r * S + s]
+              let grow = gp + p * Q
+              for r in 0..<R {
+                let ih = p * g.strideH - g.padH + r * g.dilationH
+                if ih < 0 || ih >= H { continue }
+                let xrow = xp + ih * W
+                for s in 0..<S {
+                  let offset = s * g.dilationW - g.padW
+                  let qs = validColumns(offset: offset, stride: sw, width: W, outWidth: Q)
+                  if let dwk {
+                    var acc: Float = 0
+                    if sw == 1 {
+                      let src = xrow + offset
+                      for q in qs { acc += grow[q] * src[q] }
+                    } else {
+                      for q in qs { acc += grow[q] * xrow[q * sw + offset] }
+                    }
+                    dwk[r * S + s] += acc
+                  }
+                  if let dxp {
+                    let w = wk[r * S + s]
+                    let dst = dxp + ih * W
+                    if sw == 1 {
+                      let d = dst + offset
+                      for q in qs { d[q] += w * grow[q] }
+                    } else {
+                      for q in qs { dst[q * sw + offset] += w * grow[q] }
+                    }
                   }
                 }
               }
