@@ -73,3 +73,18 @@ import Testing
     #expect(bad.status == 2)
   }
 }
+
+@Suite struct BenchTextCommandTests {
+  @Test func tokenizesAGivenFile() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("graft-bench-\(UUID().uuidString).txt")
+    try Data(String(repeating: "I don't think it's great, but 1,000 people loved it 👍🏽.\n", count: 200).utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let r = try GraftBinary.run(["bench", "text", "--json", "--filter", "tokenize_20mb", "--budget", "0.01",
+                                 "--text-file", file.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let benchmarks = try #require(object["benchmarks"] as? [[String: Any]])
+    #expect(benchmarks.map { $0["unit"] as? String } == ["MB/s"])
+    #expect((benchmarks.first?["value"] as? Double ?? 0) > 0)
+  }
+}

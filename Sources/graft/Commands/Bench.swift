@@ -1,5 +1,6 @@
 import ArgumentParser
 import GraftCore
+import GraftText
 import GraftVision
 
 struct Bench: ParsableCommand {
@@ -14,7 +15,7 @@ struct Bench: ParsableCommand {
         graft bench core --filter sgemm_1024 --filter add_16M --budget 3
         graft bench vision --json --png-dir /tmp/pngs
       """,
-    subcommands: [BenchCore.self, BenchVision.self])
+    subcommands: [BenchCore.self, BenchVision.self, BenchText.self])
 }
 
 struct BenchCore: ParsableCommand {
@@ -75,6 +76,40 @@ struct BenchVision: ParsableCommand {
   func run() throws {
     let results = try VisionBenchmarks.run(budget: budget, pngDirectory: pngDir,
                                            filter: { filter.isEmpty || filter.contains($0) }) { name in
+      if !json { Console.writeError("running \(name)…\n") }
+    }
+    try BenchOutput.print(results, json: json)
+  }
+}
+
+struct BenchText: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "text",
+    abstract: "Tokenizer MB/s (single thread, full Unicode rules) and the LSTM classifier step (batch 32, 100 tokens).")
+
+  @Flag(help: "Print JSON in the same shape as `graft bench core --json`.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
+  var filter: [String] = []
+
+  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
+  var budget: Double = 3.0
+
+  @Option(help: ArgumentHelp("Tokenize this UTF-8 file (default: 20 MB of generated review-like text).", valueName: "file"))
+  var textFile: String?
+
+  func validate() throws {
+    let unknown = filter.filter { !TextBenchmarks.names.contains($0) }
+    if !unknown.isEmpty {
+      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(TextBenchmarks.names.joined(separator: ", "))")
+    }
+    if !(budget > 0) { throw ValidationError("--budget must be positive") }
+  }
+
+  func run() throws {
+    let results = try TextBenchmarks.run(budget: budget, textFile: textFile,
+                                         filter: { filter.isEmpty || filter.contains($0) }) { name in
       if !json { Console.writeError("running \(name)…\n") }
     }
     try BenchOutput.print(results, json: json)
