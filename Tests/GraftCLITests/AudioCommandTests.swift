@@ -163,3 +163,19 @@ import Testing
     #expect(r.status == 2, "\(options): \(r.stderr)")
   }
 }
+
+@Suite struct BenchAudioCommandTests {
+  @Test func decodesGivenFiles() throws {
+    let helper = try AudioCommandTests()
+    let wav = try helper.writeWAV("bench.wav", pcm16: (0..<8000).map { Int16(truncatingIfNeeded: $0 * 7) }, channels: 2, rate: 8000)
+    let r = try GraftBinary.run(["bench", "audio", "--json", "--filter", "decode_wav", "--budget", "0.01", "--wav", wav,
+                                 "--filter", "decode_folder", "--folder", helper.directory])
+    #expect(r.status == 0, "\(r.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let benchmarks = try #require(object["benchmarks"] as? [[String: Any]])
+    #expect(benchmarks.map { $0["name"] as? String } == ["decode_wav", "decode_folder"])
+    #expect(benchmarks.allSatisfy { ($0["value"] as? Double ?? 0) > 0 && $0["unit"] as? String == "s" })
+    let missing = try GraftBinary.run(["bench", "audio", "--filter", "decode_wav", "--wav", helper.path("none.wav")])
+    #expect(missing.status == 1 && missing.stderr.contains("none.wav"))
+  }
+}

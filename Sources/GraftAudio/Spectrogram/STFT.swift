@@ -69,16 +69,38 @@ public struct STFT: Equatable, Sendable {
         let buffers = fft.makeBuffers()
         let input = buffers.input, spectrum = buffers.output
         input.initialize(repeating: 0, count: nFFT)
-        for t in range {
-          let start = t * hop
-          // y·w in Double, as librosa multiplies the float32 frame by the float64 window.
-          for j in windowRange { input[j] = Float(Double(x[start + j]) * window[j]) }
-          fft.execute(buffers)
-          for k in 0..<bins {
-            let re = spectrum[2 * k], im = spectrum[2 * k + 1]
-            let squared = re * re + im * im
-            dst[k * frames + t] = power == 2 ? squared : power == 1 ? squared.squareRoot() : pow(squared.squareRoot(), power)
+        // Frames are computed into a frame-major block, then written out as
+        // `block` contiguous columns per bin: writing [B, T] one frame at a time
+        // would touch a new cache line for every bin.
+        let block = 64
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * bins)
+        defer { scratch.deallocate() }
+        var t0 = range.lowerBound
+        while t0 < range.upperBound {
+          let t1 = min(t0 + block, range.upperBound)
+          for t in t0..<t1 {
+            let start = t * hop
+            // y·w in Double, as librosa multiplies the float32 frame by the float64 window.
+            for j in windowRange { input[j] = Float(Double(x[start + j]) * window[j]) }
+            fft.execute(buffers)
+            let row = scratch + (t - t0) * bins
+            for k in 0..<bins {
+              let re = spectrum[2 * k], im = spectrum[2 * k + 1]
+              row[k] = re * re + im * im
+            }
           }
+          let width = t1 - t0
+          if power != 2 {
+            for i in 0..<(width * bins) {
+              let magnitude = scratch[i].squareRoot()
+              scratch[i] = power == 1 ? magnitude : pow(magnitude, power)
+            }
+          }
+          for k in 0..<bins {
+            let column = dst + k * frames + t0
+            for j in 0..<width { column[j] = scratch[j * bins + k] }
+          }
+          t0 = t1
         }
       }
     }

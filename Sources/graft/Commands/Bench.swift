@@ -1,4 +1,5 @@
 import ArgumentParser
+import GraftAudio
 import GraftCore
 import GraftText
 import GraftVision
@@ -15,7 +16,7 @@ struct Bench: ParsableCommand {
         graft bench core --filter sgemm_1024 --filter add_16M --budget 3
         graft bench vision --json --png-dir /tmp/pngs
       """,
-    subcommands: [BenchCore.self, BenchVision.self, BenchText.self])
+    subcommands: [BenchCore.self, BenchVision.self, BenchText.self, BenchAudio.self])
 }
 
 struct BenchCore: ParsableCommand {
@@ -110,6 +111,46 @@ struct BenchText: ParsableCommand {
   func run() throws {
     let results = try TextBenchmarks.run(budget: budget, textFile: textFile,
                                          filter: { filter.isEmpty || filter.contains($0) }) { name in
+      if !json { Console.writeError("running \(name)…\n") }
+    }
+    try BenchOutput.print(results, json: json)
+  }
+}
+
+struct BenchAudio: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audio",
+    abstract: "Log-mel and STFT of 10 minutes of 16 kHz audio; decoding of given files and folders.")
+
+  @Flag(help: "Print JSON in the same shape as `graft bench core --json`.")
+  var json = false
+
+  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
+  var filter: [String] = []
+
+  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
+  var budget: Double = 3.0
+
+  @Option(help: ArgumentHelp("Decode this WAV file for decode_wav.", valueName: "file"))
+  var wav: String?
+
+  @Option(help: ArgumentHelp("Decode this FLAC file for decode_flac.", valueName: "file"))
+  var flac: String?
+
+  @Option(help: ArgumentHelp("Decode every file of this folder, across threads, for decode_folder.", valueName: "dir"))
+  var folder: String?
+
+  func validate() throws {
+    let unknown = filter.filter { !AudioBenchmarks.names.contains($0) }
+    if !unknown.isEmpty {
+      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(AudioBenchmarks.names.joined(separator: ", "))")
+    }
+    if !(budget > 0) { throw ValidationError("--budget must be positive") }
+  }
+
+  func run() throws {
+    let results = try AudioBenchmarks.run(budget: budget, wav: wav, flac: flac, folder: folder,
+                                          filter: { filter.isEmpty || filter.contains($0) }) { name in
       if !json { Console.writeError("running \(name)…\n") }
     }
     try BenchOutput.print(results, json: json)
