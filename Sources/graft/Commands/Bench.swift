@@ -100,6 +100,9 @@ struct BenchText: ParsableCommand {
   @Option(help: ArgumentHelp("Tokenize this UTF-8 file (default: 20 MB of generated review-like text).", valueName: "file"))
   var textFile: String?
 
+  @Option(help: ArgumentHelp("Write the generated 20 MB text to this file and exit (for the peer scripts).", valueName: "file"))
+  var saveText: String?
+
   func validate() throws {
     let unknown = filter.filter { !TextBenchmarks.names.contains($0) }
     if !unknown.isEmpty {
@@ -109,6 +112,10 @@ struct BenchText: ParsableCommand {
   }
 
   func run() throws {
+    if let saveText {
+      try AtomicFile.write(Array(TextBenchmarks.generatedText(bytes: 20 << 20).utf8), to: saveText)
+      return
+    }
     let results = try TextBenchmarks.run(budget: budget, textFile: textFile,
                                          filter: { filter.isEmpty || filter.contains($0) }) { name in
       if !json { Console.writeError("running \(name)…\n") }
