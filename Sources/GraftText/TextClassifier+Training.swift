@@ -1,61 +1,6 @@
 import Foundation
 import GraftCore
 
-/// Everything `TextClassifier.train` can be told.
-public struct TextTrainingOptions: Sendable {
-  public var tokenizer = Tokenizer()
-  /// Vocabulary: tokens seen at least this often in the training split…
-  public var minFrequency = 1
-  /// …at most this many entries (`<pad>` and `<unk>` included).
-  public var maxVocabularySize = 20_000
-  /// Texts longer than this many tokens are cut (`truncation` says which end).
-  public var maxLength = 64
-  public var truncation = SequenceEnd.post
-  /// Rows for words the embedding file lacks (`<unk>` included).
-  public var oov = OOVInitialization.randomNormal(seed: 42)
-  public var hiddenSize = 64
-  public var layers = 1
-  public var bidirectional = false
-  public var pooling = SequencePooling.last
-  public var layerDropout: Float = 0.2
-  public var headDropout: Float = 0.3
-  /// Epochs of the first stage (embeddings frozen), with early stopping on validation loss.
-  public var epochs = 10
-  /// Epochs of the second stage, where the embeddings train too; 0 skips it.
-  public var fineTuneEmbeddingsEpochs = 0
-  public var learningRate: Float = 2e-3
-  /// The embeddings' learning rate in the second stage (the rest keeps `learningRate`);
-  /// nil: `learningRate / 10`.
-  public var embeddingLearningRate: Float?
-  public var batchSize = 32
-  public var validationFraction = 0.2
-  /// Early stopping: epochs without a lower validation loss before stopping (best weights restored).
-  public var patience = 3
-  public var gradientClipNorm: Float? = 5
-  public var seed: UInt64 = 42
-  public var quiet = true
-
-  public init() {}
-}
-
-/// What a training run did and how well it ended on the validation split.
-public struct TextTrainingReport {
-  public var labels: [String]
-  public var trainCount: Int
-  public var validationCount: Int
-  public var vocabularySize: Int
-  /// How much of the vocabulary the embedding file covers.
-  public var coverage: EmbeddingCoverage
-  /// Share of the training split's tokens (not types) that have a vector.
-  public var tokenCoverage: Double
-  /// Validation metrics of the final model (the training split when there is no validation split).
-  public var validation: ClassificationMetrics
-  public var history: TrainingHistory
-  public var fineTuneHistory: TrainingHistory?
-  /// Rows or files of the dataset that were skipped.
-  public var issues: [TextDatasetIssue]
-}
-
 extension TextClassifier {
   /// The sentiment recipe: split `dataset` (stratified, seeded), build the vocabulary on the
   /// training split, import `embeddings` for it and freeze them, train the LSTM and head with
@@ -130,26 +75,5 @@ extension TextClassifier {
     let classifier = TextClassifier(model: model, preprocessing: preprocessing, labels: dataset.labels,
                                     training: report.json(options: options))
     return (classifier, report)
-  }
-}
-
-extension TextTrainingReport {
-  /// The bundle's `training` entry.
-  func json(options: TextTrainingOptions) -> [String: JSONValue] {
-    func encoded<T: Encodable>(_ value: T) -> JSONValue {
-      (try? JSONEncoder().encode(value)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } ?? .null
-    }
-    var out: [String: JSONValue] = [
-      "coverage": encoded(coverage), "token_coverage": .number(tokenCoverage),
-      "train_count": .number(Double(trainCount)), "validation_count": .number(Double(validationCount)),
-      "validation": encoded(validation), "history": encoded(history),
-      "learning_rate": .number(Double(options.learningRate)), "batch_size": .number(Double(options.batchSize)),
-      "seed": .number(Double(options.seed)),
-    ]
-    if let fineTuneHistory {
-      out["fine_tune"] = encoded(fineTuneHistory)
-      out["embedding_learning_rate"] = .number(Double(options.embeddingLearningRate ?? options.learningRate / 10))
-    }
-    return out
   }
 }

@@ -1,31 +1,6 @@
 import Foundation
 import GraftCore
 
-/// One labelled text.
-public struct TextExample: Equatable, Sendable {
-  public var text: String
-  /// Index into `TextDataset.labels`.
-  public var label: Int
-
-  public init(text: String, label: Int) {
-    self.text = text
-    self.label = label
-  }
-}
-
-/// How a text dataset is laid out on disk.
-public enum TextDataFormat: String, CaseIterable, Sendable {
-  /// A folder is `folder`; a `.csv` file is `csv`; any other file is `tsv` when its first line
-  /// has a tab, else `csv`.
-  case auto
-  /// Comma-separated values, RFC 4180 quoting.
-  case csv
-  /// Tab-separated values, optional quotes (see `DelimitedParser`).
-  case tsv
-  /// `root/<label>/<any file>`: one example per file, the folder name is the label.
-  case folder
-}
-
 /// Labelled texts read from a CSV/TSV table or a folder per class, as a `Dataset`.
 ///
 /// Tables: the first row is a header when one of its fields names a text column (`text`,

@@ -74,8 +74,26 @@ import Testing
       let probabilities = try #require(prediction["probabilities"] as? [String: Double])
       #expect(Set(probabilities.keys) == ["neg", "pos"] && abs(probabilities.values.reduce(0, +) - 1) < 1e-5)
     }
+    let evaluateText = try GraftBinary.run(["text", "evaluate", bundle, "--data", f.path("test.tsv")])
+    #expect(evaluateText.status == 0 && evaluateText.stdout.hasPrefix("\(f.path("test.tsv")): accuracy "))
+    #expect(evaluateText.stdout.contains("confusion (rows: actual, columns: predicted): [["))
     let plain = try GraftBinary.run(["text", "predict", bundle, "awful"])
     #expect(plain.status == 0 && plain.stdout.hasPrefix("neg\t0.") && plain.stdout.hasSuffix("\tawful\n"))
+  }
+
+  @Test func trainPrintsTheCoverageReport() throws {
+    let f = try Fixture()
+    let r = try GraftBinary.run([
+      "text", "train", "--data", f.path("train.tsv"), "--embeddings", f.path("vectors.txt"), "--out", f.path("t.graft"),
+      "--epochs", "1", "--hidden-size", "4", "--quiet",
+    ])
+    #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "\(f.path("train.tsv")): 80 examples, labels neg, pos")
+    #expect(lines.contains("\(f.path("vectors.txt")): 14 words, 4 dimensions"))
+    #expect(lines.contains("vocabulary: 16 tokens from 64 training texts; vectors for 14/14 (100.0%) of the words, 100.0% of the tokens"))
+    #expect(lines.contains { $0.hasPrefix("validation (16 texts): accuracy ") })
+    #expect(lines.last == "wrote \(f.path("t.graft"))")
   }
 
   @Test func badEmbeddingFileExitsOneNamingIt() throws {
@@ -94,5 +112,7 @@ import Testing
     #expect(noData.status == 1 && noData.stderr == "graft: \(f.path("nope.tsv")): no such file or folder\n")
     let usage = try GraftBinary.run(["text", "train", "--data", "a", "--embeddings", "b", "--out", "c", "--layers", "3"])
     #expect(usage.status == 2 && usage.stderr.contains("--layers must be 1 or 2"))
+    let noTexts = try GraftBinary.run(["text", "predict", f.path("none.graft")])
+    #expect(noTexts.status == 2 && noTexts.stderr.contains("give texts as arguments or with --file"))
   }
 }
