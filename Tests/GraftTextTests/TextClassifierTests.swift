@@ -75,6 +75,34 @@ import Testing
     #expect(classifier.model.embedding.weight.requiresGrad == false)
   }
 
+  @Test func theEmbeddingsTrainAtTheirOwnLearningRate() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir, count: 40)
+    var options = Self.options(fineTune: 1)
+    options.epochs = 1
+    options.embeddingLearningRate = 0
+    let (classifier, _) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    // Stage 2 trained the head (learningRate) but not the embedding (its group's rate is 0).
+    let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
+    #expect(classifier.model.embedding.weight.scalars == imported.scalars)
+    let history = try #require(classifier.training["fine_tune"])
+    #expect(history["epochs"]?.array?.count == 1)
+  }
+
+  @Test func theSameSeedGivesTheSameModel() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir, count: 40)
+    var options = Self.options(fineTune: 1)
+    options.epochs = 2
+    let texts = ["good film", "the plot was dull"]
+    let a = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    let b = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    #expect(a == b)
+    options.seed = 4
+    let c = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    #expect(c != a)
+  }
+
   @Test func evaluateRejectsLabelsTheModelDoesNotKnow() throws {
     let dir = try TemporaryFolder()
     let (dataset, table) = try Self.fixture(dir, count: 40)
