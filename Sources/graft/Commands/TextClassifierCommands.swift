@@ -11,7 +11,7 @@ struct TextDataOptions: ParsableArguments {
   @Option(help: "A CSV/TSV file of (text, label) or a folder with one folder of text files per label.")
   var data: String
 
-  @Option(help: "Data layout: \(TextDataFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(help: "Data layout (auto: a folder is folder, .csv is csv, a tab in the first line is tsv).")
   var format: TextDataFormat = .auto
 
   @Option(help: "Header name of the text column (default: text, sentence, review, …).")
@@ -61,16 +61,14 @@ struct TextTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an LSTM text classifier on pretrained word vectors and write a model bundle.",
     discussion: """
-      The vocabulary is built on the training split; the vectors are imported for it and frozen;
-      the LSTM and head train with Adam and early stopping on the validation split. With
-      --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr.
-      Prints the vocabulary coverage and the final validation metrics.
+      The vocabulary is built on the training split; the vectors are imported for it and frozen; the LSTM and head train with Adam and early stopping on the validation split. With --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr. Prints the vocabulary coverage and the final validation metrics.
+
       JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", …}.
       """)
 
   @OptionGroup var source: TextDataOptions
   @Option(help: "Pretrained vectors: word2vec (binary or text), GloVe or fastText .vec.") var embeddings: String
-  @Option(help: "Embedding file format: \(EmbeddingFormatChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(help: "Embedding file format (auto: detected).")
   var embeddingsFormat: EmbeddingFormatChoice = .auto
   @Option(help: "The bundle to write (NAME.graft).") var out: String
   @Option(help: "Cut texts to this many tokens.") var maxLen = 64
@@ -167,6 +165,7 @@ struct TextPredict: ParsableCommand {
     abstract: "Print the label probabilities of texts with a text classifier bundle.",
     discussion: """
       Texts come from the arguments and from --file (one text per non-empty line).
+
       JSON: {"labels": [...], "predictions": [{"text", "label", "probabilities": {label: p}}]}.
       """)
 
