@@ -5,14 +5,17 @@ import GraftText
 
 struct Text: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Text tools: inspect and query pretrained word vectors.",
+    abstract: "Text tools: train, evaluate and apply LSTM classifiers; inspect and query pretrained word vectors.",
     discussion: """
       Examples:
+        graft text train --data reviews.tsv --embeddings glove.6B.50d.txt --out sentiment.graft
+        graft text evaluate sentiment.graft --data test.tsv --json
+        graft text predict sentiment.graft "what a lovely film" --json
         graft text embeddings info glove.6B.50d.txt
         graft text embeddings lookup vectors.bin king queen --json
         graft text embeddings nearest glove.6B.50d.txt frog -k 5
       """,
-    subcommands: [TextEmbeddings.self])
+    subcommands: [TextTrain.self, TextEvaluate.self, TextPredict.self, TextEmbeddings.self])
 }
 
 struct TextEmbeddings: ParsableCommand {

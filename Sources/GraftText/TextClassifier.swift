@@ -1,0 +1,122 @@
+import Foundation
+import GraftCore
+
+/// A text classifier: `TextPreprocessing` + `LSTMClassifier` + label names, trained by
+/// `train(on:embeddings:options:)` and stored as a model bundle (modality `"text"`,
+/// architecture `"lstm_classifier"`) that rebuilds it with nothing else.
+public final class TextClassifier {
+  public static let architectureName = "lstm_classifier"
+
+  public let model: LSTMClassifier
+  public let preprocessing: TextPreprocessing
+  public let labels: [String]
+  /// Training record written to the bundle's `training` (coverage, histories, validation metrics).
+  public var training: [String: JSONValue]
+
+  public init(model: LSTMClassifier, preprocessing: TextPreprocessing, labels: [String],
+              training: [String: JSONValue] = [:]) {
+    precondition(labels.count == model.config.classCount, "TextClassifier: \(labels.count) labels, \(model.config.classCount) classes")
+    precondition(preprocessing.vocabulary.count == model.config.vocabularySize,
+                 "TextClassifier: vocabulary of \(preprocessing.vocabulary.count), model of \(model.config.vocabularySize)")
+    self.model = model
+    self.preprocessing = preprocessing
+    self.labels = labels
+    self.training = training
+    model.eval()
+  }
+
+  /// Reads the bundle at `path` and rebuilds the classifier, in inference mode.
+  public convenience init(bundlePath path: String) throws(BundleError) {
+    try self.init(bundle: ModelBundle.read(from: path), path: path)
+  }
+
+  /// Rebuilds the classifier `bundle` describes; `path` names it in errors.
+  public convenience init(bundle: ModelBundle, path: String) throws(BundleError) {
+    let config = bundle.config
+    guard config.modality == "text" else { throw BundleError(path: path, reason: .wrongModality(expected: "text", actual: config.modality)) }
+    guard config.architecture.name == Self.architectureName else {
+      throw BundleError(path: path, reason: .unknownArchitecture(config.architecture.name))
+    }
+    let modelConfig: LSTMClassifierConfig, preprocessing: TextPreprocessing
+    do {
+      modelConfig = try LSTMClassifierConfig(json: config.architecture.hyperparameters)
+      preprocessing = try TextPreprocessing(json: config.preprocessing)
+    } catch {
+      throw BundleError(path: path, reason: .invalidConfig(error.description))
+    }
+    guard modelConfig.classCount == config.labels.count else {
+      throw BundleError(path: path, reason: .invalidConfig("classes must equal the number of labels (\(config.labels.count))"))
+    }
+    guard modelConfig.vocabularySize == preprocessing.vocabulary.count else {
+      throw BundleError(path: path, reason: .invalidConfig(
+        "vocabulary_size \(modelConfig.vocabularySize) but the vocabulary has \(preprocessing.vocabulary.count) tokens"))
+    }
+    let model = LSTMClassifier(modelConfig, seed: 0)
+    try bundle.load(into: model, path: path)
+    self.init(model: model, preprocessing: preprocessing, labels: config.labels, training: config.training)
+  }
+
+  /// The bundle of this classifier.
+  public var bundle: ModelBundle {
+    let config = ModelBundle.Config(
+      modality: "text", architecture: ArchitectureSpec(name: Self.architectureName, hyperparameters: model.config.json),
+      labels: labels, preprocessing: preprocessing.json, training: training)
+    return ModelBundle(config: config, model: model)
+  }
+
+  public func write(to path: String) throws(BundleError) { try bundle.write(to: path) }
+
+  /// Label probabilities [texts.count][labels.count], in inference mode, batches of `batchSize`.
+  public func probabilities(_ texts: [String], batchSize: Int = 256) -> [[Float]] {
+    let wasTraining = model.isTraining
+    model.eval()
+    defer { model.train(wasTraining) }
+    var out: [[Float]] = []
+    out.reserveCapacity(texts.count)
+    withoutGradients {
+      var start = 0
+      while start < texts.count {
+        let chunk = texts[start..<min(start + batchSize, texts.count)]
+        let batch = TextPreprocessing.batch(chunk.map(preprocessing.encode), labels: [], indices: [])
+        let p = softmax(model(batch), axis: 1)
+        let c = labels.count
+        for row in 0..<chunk.count { out.append(Array(UnsafeBufferPointer(start: p.data + row * c, count: c))) }
+        start += batchSize
+      }
+    }
+    return out
+  }
+
+  /// The most probable label of each text, with every label's probability.
+  public func predict(_ texts: [String]) -> [TextPrediction] {
+    zip(texts, probabilities(texts)).map { text, p in
+      let best = p.indices.max { p[$0] < p[$1] } ?? 0
+      return TextPrediction(text: text, label: labels[best], probabilities: p, labels: labels)
+    }
+  }
+
+  /// Metrics on a labelled dataset, whose label names must all be this classifier's labels.
+  public func evaluate(_ dataset: TextDataset) throws(TextDatasetError) -> ClassificationMetrics {
+    let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+    let unknown = dataset.labels.filter { index[$0] == nil }
+    guard unknown.isEmpty else { throw TextDatasetError(path: dataset.path, reason: .unknownLabels(unknown, known: labels)) }
+    let actual = dataset.labelIndices.map { index[dataset.labels[$0]]! }
+    let predicted = probabilities(dataset.texts).map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
+    return ClassificationMetrics(predicted: predicted, actual: actual, classCount: labels.count, labels: labels)
+  }
+
+  // MARK: Entry points for the generic CLI (`graft evaluate` / `graft predict`)
+
+  /// Loads the bundle and the dataset at `data` (`format`, a single class allowed) and evaluates.
+  public static func evaluate(bundlePath: String, data: String, format: TextDataFormat = .auto) throws
+    -> (metrics: ClassificationMetrics, issues: [TextDatasetIssue]) {
+    let classifier = try TextClassifier(bundlePath: bundlePath)
+    let dataset = try TextDataset.load(data, format: format, allowSingleClass: true)
+    return (try classifier.evaluate(dataset), dataset.issues)
+  }
+
+  /// Loads the bundle and predicts each text.
+  public static func predict(bundlePath: String, texts: [String]) throws -> [TextPrediction] {
+    try TextClassifier(bundlePath: bundlePath).predict(texts)
+  }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GraftCore
+
+/// What a training run did and how well it ended on the validation split.
+public struct TextTrainingReport {
+  public var labels: [String]
+  public var trainCount: Int
+  public var validationCount: Int
+  public var vocabularySize: Int
+  /// How much of the vocabulary the embedding file covers.
+  public var coverage: EmbeddingCoverage
+  /// Share of the training split's tokens (not types) that have a vector.
+  public var tokenCoverage: Double
+  /// Validation metrics of the final model (the training split when there is no validation split).
+  public var validation: ClassificationMetrics
+  public var history: TrainingHistory
+  public var fineTuneHistory: TrainingHistory?
+  /// Rows or files of the dataset that were skipped.
+  public var issues: [TextDatasetIssue]
+}
+
+extension TextTrainingReport {
+  /// The bundle's `training` entry.
+  func json(options: TextTrainingOptions) -> [String: JSONValue] {
+    func encoded<T: Encodable>(_ value: T) -> JSONValue {
+      (try? JSONEncoder().encode(value)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } ?? .null
+    }
+    var out: [String: JSONValue] = [
+      "coverage": encoded(coverage), "token_coverage": .number(tokenCoverage),
+      "train_count": .number(Double(trainCount)), "validation_count": .number(Double(validationCount)),
+      "validation": encoded(validation), "history": encoded(history),
+      "learning_rate": .number(Double(options.learningRate)), "batch_size": .number(Double(options.batchSize)),
+      "seed": .number(Double(options.seed)),
+    ]
+    if let fineTuneHistory {
+      out["fine_tune"] = encoded(fineTuneHistory)
+      out["embedding_learning_rate"] = .number(Double(options.embeddingLearningRate ?? options.learningRate / 10))
+    }
+    return out
+  }
+}

@@ -1,0 +1,227 @@
+import ArgumentParser
+import Foundation
+import GraftCore
+import GraftText
+
+extension TextDataFormat: ExpressibleByArgument {}
+extension SequencePooling: ExpressibleByArgument {}
+
+/// Where the labelled texts are and how to read them (`train`, `evaluate`).
+struct TextDataOptions: ParsableArguments {
+  @Option(help: "A CSV/TSV file of (text, label) or a folder with one folder of text files per label.")
+  var data: String
+
+  @Option(help: "Data layout (auto: a folder is folder, .csv is csv, a tab in the first line is tsv).")
+  var format: TextDataFormat = .auto
+
+  @Option(help: "Header name of the text column (default: text, sentence, review, …).")
+  var textColumn: String?
+
+  @Option(help: "Header name of the label column (default: label, class, sentiment, …).")
+  var labelColumn: String?
+
+  func load(allowSingleClass: Bool = false) throws -> TextDataset {
+    try TextDataset.load(data, format: format, textColumn: textColumn, labelColumn: labelColumn,
+                         allowSingleClass: allowSingleClass)
+  }
+}
+
+enum TextCommandOutput {
+  /// Skipped rows on stderr: the first `limit` in full, then a count.
+  static func reportIssues(_ issues: [TextDatasetIssue], limit: Int = 10) {
+    for issue in issues.prefix(limit) { Console.writeError("skipped \(issue)\n") }
+    if issues.count > limit { Console.writeError("skipped \(issues.count - limit) more rows or files\n") }
+  }
+
+  static func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+
+  static func metricsLines(_ m: ClassificationMetrics) -> String {
+    var out = "accuracy \(percent(m.accuracy)), macro-F1 \(String(format: "%.3f", m.macroF1)) on \(m.count) examples\n"
+    let width = max(m.labels.map(\.count).max() ?? 0, 5)
+    out += "  " + "label".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall  f1     support\n"
+    for c in m.perClass {
+      out += "  " + c.label.padding(toLength: width, withPad: " ", startingAt: 0)
+        + String(format: "  %.3f      %.3f   %.3f  %d\n", c.precision, c.recall, c.f1, c.support)
+    }
+    out += "  confusion (rows: actual, columns: predicted): \(m.confusion)\n"
+    return out
+  }
+
+  /// `metrics` as a JSON object, with `extra` keys added.
+  static func metricsObject(_ m: ClassificationMetrics, _ extra: [String: JSONValue]) throws -> JSONValue {
+    let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(m))
+    var object = encoded.object ?? [:]
+    for (k, v) in extra { object[k] = v }
+    return .object(object)
+  }
+}
+
+struct TextTrain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train an LSTM text classifier on pretrained word vectors and write a model bundle.",
+    discussion: """
+      The vocabulary is built on the training split; the vectors are imported for it and frozen; the LSTM and head train with Adam and early stopping on the validation split. With --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr. Prints the vocabulary coverage and the final validation metrics.
+
+      JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", …}.
+      """)
+
+  @OptionGroup var source: TextDataOptions
+  @Option(help: "Pretrained vectors: word2vec (binary or text), GloVe or fastText .vec.") var embeddings: String
+  @Option(help: "Embedding file format (auto: detected).")
+  var embeddingsFormat: EmbeddingFormatChoice = .auto
+  @Option(help: "The bundle to write (NAME.graft).") var out: String
+  @Option(help: "Cut texts to this many tokens.") var maxLen = 64
+  @Option(help: "Keep tokens seen at least this often in the training split.") var minFrequency = 1
+  @Option(help: "Largest vocabulary (with <pad> and <unk>).") var maxVocab = 20_000
+  @Flag(help: "Bidirectional LSTM.") var bidirectional = false
+  @Option(help: "LSTM layers: 1 or 2.") var layers = 1
+  @Option(help: "LSTM hidden size.") var hiddenSize = 64
+  @Option(help: "Pooling over time: last, max or mean.") var pooling: SequencePooling = .last
+  @Option(help: "Epochs with frozen embeddings (early stopping on validation loss).") var epochs = 10
+  @Option(help: "Epochs that also train the embeddings (0: none).") var fineTuneEmbeddingsEpochs = 0
+  @Option(help: "Batch size.") var batchSize = 32
+  @Option(help: "Adam learning rate.") var lr: Float = 2e-3
+  @Option(help: "Learning rate of the embeddings when fine-tuning (default: --lr / 10).") var embeddingLr: Float?
+  @Option(help: "Share of the data held out for validation.") var validationFraction = 0.2
+  @Option(help: "Early-stopping patience in epochs.") var patience = 3
+  @Option(help: "Random seed (split, initialisation, shuffling).") var seed: UInt64 = 42
+  @Flag(help: "Print JSON.") var json = false
+  @Flag(help: "No per-epoch progress on stderr.") var quiet = false
+
+  func validate() throws {
+    if !(1...2).contains(layers) { throw ValidationError("--layers must be 1 or 2") }
+    if maxLen < 1 { throw ValidationError("--max-len must be at least 1") }
+    if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+    if fineTuneEmbeddingsEpochs < 0 { throw ValidationError("--fine-tune-embeddings-epochs must not be negative") }
+    if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    if hiddenSize < 1 { throw ValidationError("--hidden-size must be at least 1") }
+    if minFrequency < 1 { throw ValidationError("--min-frequency must be at least 1") }
+    if maxVocab < 2 { throw ValidationError("--max-vocab must be at least 2") }
+    if !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if let embeddingLr, !(embeddingLr > 0) { throw ValidationError("--embedding-lr must be positive") }
+    if !(validationFraction >= 0 && validationFraction < 1) { throw ValidationError("--validation-fraction must be in [0, 1)") }
+    if patience < 0 { throw ValidationError("--patience must not be negative") }
+  }
+
+  func run() throws {
+    let dataset = try source.load()
+    let table = try EmbeddingTable.load(embeddings, format: embeddingsFormat.format)
+    var options = TextTrainingOptions()
+    options.maxLength = maxLen
+    options.minFrequency = minFrequency
+    options.maxVocabularySize = maxVocab
+    options.bidirectional = bidirectional
+    options.layers = layers
+    options.hiddenSize = hiddenSize
+    options.pooling = pooling
+    options.epochs = epochs
+    options.fineTuneEmbeddingsEpochs = fineTuneEmbeddingsEpochs
+    options.batchSize = batchSize
+    options.learningRate = lr
+    options.embeddingLearningRate = embeddingLr
+    options.validationFraction = validationFraction
+    options.patience = patience
+    options.seed = seed
+    options.oov = .randomNormal(seed: seed)
+    options.quiet = quiet
+    TextCommandOutput.reportIssues(dataset.issues)
+    let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    try classifier.write(to: out)
+    let coverage = report.coverage
+    if json {
+      let value = try TextCommandOutput.metricsObject(report.validation, [
+        "coverage": .object([
+          "total": .number(Double(coverage.total)), "found": .number(Double(coverage.found)),
+          "missing": .number(Double(coverage.missing)), "rate": .number(coverage.rate),
+          "token_rate": .number(report.tokenCoverage), "sample_missing": .array(coverage.sampleMissing.map(JSONValue.string)),
+        ]),
+        "bundle": .string(out), "train_count": .number(Double(report.trainCount)),
+        "validation_count": .number(Double(report.validationCount)),
+        "vocabulary_size": .number(Double(report.vocabularySize)),
+        "epochs": .number(Double(report.history.epochs.count)),
+        "fine_tune_epochs": .number(Double(report.fineTuneHistory?.epochs.count ?? 0)),
+        "skipped": .number(Double(dataset.issues.count)),
+      ])
+      Console.writeOutput(try TextOutput.json(value))
+      return
+    }
+    var text = "\(source.data): \(dataset.count) examples, labels \(dataset.labels.joined(separator: ", "))"
+    text += dataset.issues.isEmpty ? "\n" : "; \(dataset.issues.count) rows or files skipped\n"
+    text += "\(embeddings): \(table.count) words, \(table.dimension) dimensions\n"
+    text += "vocabulary: \(report.vocabularySize) tokens from \(report.trainCount) training texts; "
+    text += "vectors for \(coverage.found)/\(coverage.total) (\(TextCommandOutput.percent(coverage.rate))) of the words, "
+    text += "\(TextCommandOutput.percent(report.tokenCoverage)) of the tokens\n"
+    if !coverage.sampleMissing.isEmpty { text += "  no vector: \(coverage.sampleMissing.joined(separator: " "))\n" }
+    text += "validation (\(report.validationCount) texts): " + TextCommandOutput.metricsLines(report.validation)
+    text += "wrote \(out)\n"
+    Console.writeOutput(text)
+  }
+}
+
+struct TextPredict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Print the label probabilities of texts with a text classifier bundle.",
+    discussion: """
+      Texts come from the arguments and from --file (one text per non-empty line).
+
+      JSON: {"labels": [...], "predictions": [{"text", "label", "probabilities": {label: p}}]}.
+      """)
+
+  @Argument(help: "The model bundle (NAME.graft).") var bundle: String
+  @Argument(help: "Texts to classify.") var texts: [String] = []
+  @Option(help: "A UTF-8 file with one text per line.") var file: String?
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() throws {
+    var all = texts
+    if let file {
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw TextDatasetError(path: file, reason: FileManager.default.fileExists(atPath: file) ? .unreadable("cannot read") : .missing)
+      }
+      guard let content = String(validating: [UInt8](data), as: UTF8.self) else {
+        throw TextDatasetError(path: file, reason: .unreadable("not valid UTF-8"))
+      }
+      all += content.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+    }
+    if all.isEmpty { throw ValidationError("give texts as arguments or with --file") }
+    let classifier = try TextClassifier(bundlePath: bundle)
+    let predictions = classifier.predict(all)
+    if json {
+      struct Report: Encodable {
+        var labels: [String]
+        var predictions: [TextPrediction]
+      }
+      Console.writeOutput(try TextOutput.json(Report(labels: classifier.labels, predictions: predictions)))
+    } else {
+      for p in predictions {
+        let probability = p.probabilities[classifier.labels.firstIndex(of: p.label) ?? 0]
+        Console.writeOutput("\(p.label)\t\(String(format: "%.4f", probability))\t\(p.text)\n")
+      }
+    }
+  }
+}
+
+struct TextEvaluate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate",
+    abstract: "Evaluate a text classifier bundle on labelled texts.",
+    discussion: "JSON: {\"count\", \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"skipped\", …}.")
+
+  @Argument(help: "The model bundle (NAME.graft).") var bundle: String
+  @OptionGroup var source: TextDataOptions
+  @Flag(help: "Print JSON.") var json = false
+
+  func run() throws {
+    let classifier = try TextClassifier(bundlePath: bundle)
+    let dataset = try source.load(allowSingleClass: true)
+    TextCommandOutput.reportIssues(dataset.issues)
+    let metrics = try classifier.evaluate(dataset)
+    if json {
+      Console.writeOutput(try TextOutput.json(TextCommandOutput.metricsObject(metrics, ["skipped": .number(Double(dataset.issues.count))])))
+    } else {
+      Console.writeOutput("\(source.data): " + TextCommandOutput.metricsLines(metrics))
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import GraftCore
+import GraftText
+import Testing
+
+@Suite struct TextClassifierTests {
+  static func options(fineTune: Int = 0) -> TextTrainingOptions {
+    var o = TextTrainingOptions()
+    o.hiddenSize = 8
+    o.epochs = 12
+    o.fineTuneEmbeddingsEpochs = fineTune
+    o.batchSize = 16
+    o.learningRate = 0.02
+    o.headDropout = 0.1
+    o.validationFraction = 0.25
+    o.patience = 4
+    o.seed = 3
+    return o
+  }
+
+  static func fixture(_ dir: TemporaryFolder, count: Int = 120) throws -> (TextDataset, EmbeddingTable) {
+    let data = try dir.write("train.tsv", SentimentFixture.tsv(SentimentFixture.examples(count: count, seed: 1)))
+    let vectors = try dir.write("vectors.txt", SentimentFixture.glove())
+    return (try TextDataset.load(data), try EmbeddingTable.load(vectors))
+  }
+
+  @Test func learnsTheTinySentimentTaskAndRoundTripsThroughABundle() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir)
+    let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: Self.options())
+    #expect(report.labels == ["negative", "positive"])
+    #expect(report.trainCount == 90 && report.validationCount == 30)
+    #expect(report.validation.accuracy >= 0.9, "\(report.validation.confusion)")
+    // Coverage: every fixture word but "boring" has a vector.
+    #expect(report.coverage.missing == 1 && report.coverage.sampleMissing == ["boring"])
+    #expect(report.coverage.total == report.vocabularySize - 2)
+    // Frozen: the embedding is exactly the imported matrix.
+    let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
+    #expect(classifier.model.embedding.weight.scalars == imported.scalars)
+
+    let texts = ["this movie was wonderful", "awful acting really", "", "unknownword superb"]
+    let before = classifier.probabilities(texts)
+    #expect(classifier.predict(texts).prefix(2).map(\.label) == ["positive", "negative"])
+    let path = dir.path("sentiment.graft")
+    try classifier.write(to: path)
+    let reloaded = try TextClassifier(bundlePath: path)
+    #expect(reloaded.probabilities(texts) == before)
+    #expect(reloaded.preprocessing == classifier.preprocessing && reloaded.labels == classifier.labels)
+    #expect(reloaded.model.config == classifier.model.config)
+    let config = try ModelBundle.read(from: path).config
+    #expect(config.modality == "text" && config.architecture.name == "lstm_classifier")
+    #expect(config.preprocessing["padding"] == "post" && config.preprocessing["max_length"] == 64)
+    #expect(config.training["coverage"]?["sampleMissing"] == ["boring"])
+
+    // The static entry points the generic CLI calls.
+    let test = try dir.write("test.tsv", SentimentFixture.tsv(SentimentFixture.examples(count: 40, seed: 99)))
+    let (metrics, issues) = try TextClassifier.evaluate(bundlePath: path, data: test)
+    #expect(issues.isEmpty && metrics.count == 40 && metrics.accuracy >= 0.9)
+    #expect(try TextClassifier.predict(bundlePath: path, texts: texts).map(\.probabilities) == before)
+  }
+
+  @Test func fineTuningMovesTheEmbeddingsButNotThePaddingRow() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir, count: 60)
+    var options = Self.options(fineTune: 2)
+    options.epochs = 2
+    options.patience = 10
+    let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    #expect(report.fineTuneHistory?.epochs.count == 2)
+    let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
+    let d = table.dimension, w = classifier.model.embedding.weight.scalars
+    #expect(Array(w[0..<d]) == [Float](repeating: 0, count: d))
+    #expect(w != imported.scalars)
+    // Frozen again after training, so a later stage does not move it by accident.
+    #expect(classifier.model.embedding.weight.requiresGrad == false)
+  }
+
+  @Test func theEmbeddingsTrainAtTheirOwnLearningRate() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir, count: 40)
+    var options = Self.options(fineTune: 1)
+    options.epochs = 1
+    options.embeddingLearningRate = 0
+    let (classifier, _) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    // Stage 2 trained the head (learningRate) but not the embedding (its group's rate is 0).
+    let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
+    #expect(classifier.model.embedding.weight.scalars == imported.scalars)
+    let history = try #require(classifier.training["fine_tune"])
+    #expect(history["epochs"]?.array?.count == 1)
+  }
+
+  @Test func theSameSeedGivesTheSameModel() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir, count: 40)
+    var options = Self.options(fineTune: 1)
+    options.epochs = 2
+    let texts = ["good film", "the plot was dull"]
+    let a = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    let b = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    #expect(a == b)
+    options.seed = 4
+    let c = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    #expect(c != a)
+  }
+
+  @Test func evaluateRejectsLabelsTheModelDoesNotKnow() throws {
+    let dir = try TemporaryFolder()
+    let (dataset, table) = try Self.fixture(dir, count: 40)
+    var options = Self.options()
+    options.epochs = 1
+    let (classifier, _) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    let other = try dir.write("other.tsv", "text\tlabel\ngood\tpositive\nmeh\tneutral\n")
+    #expect(throws: TextDatasetError(path: other, reason: .unknownLabels(["neutral"], known: ["negative", "positive"]))) {
+      try classifier.evaluate(try TextDataset.load(other))
+    }
+  }
+
+  @Test func bundleErrors() throws {
+    let dir = try TemporaryFolder()
+    #expect(throws: BundleError(path: dir.path("none.graft"), reason: .missing)) {
+      try TextClassifier(bundlePath: dir.path("none.graft"))
+    }
+    let vision = ModelBundle(config: .init(modality: "vision", architecture: .init(name: "classifier"), labels: ["a", "b"]),
+                             weights: [:])
+    try vision.write(to: dir.path("v.graft"))
+    #expect(throws: BundleError(path: dir.path("v.graft"), reason: .wrongModality(expected: "text", actual: "vision"))) {
+      try TextClassifier(bundlePath: dir.path("v.graft"))
+    }
+  }
+}
