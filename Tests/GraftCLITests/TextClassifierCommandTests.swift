@@ -79,6 +79,18 @@ import Testing
     #expect(evaluateText.stdout.contains("confusion (rows: actual, columns: predicted): [["))
     let plain = try GraftBinary.run(["text", "predict", bundle, "awful"])
     #expect(plain.status == 0 && plain.stdout.hasPrefix("neg\t0.") && plain.stdout.hasSuffix("\tawful\n"))
+
+    // The generic commands dispatch text bundles too.
+    let generic = try GraftBinary.run(["evaluate", bundle, "--data", f.path("test.tsv"), "--json"])
+    #expect(generic.status == 0, "\(generic.stderr)")
+    let g = try object(generic)
+    #expect(g["accuracy"] as? Double == e["accuracy"] as? Double && g["confusion"] as? [[Int]] == e["confusion"] as? [[Int]])
+    let genericPredict = try GraftBinary.run(["predict", bundle, "a lovely film", "--file", texts, "--top", "2", "--json"])
+    #expect(genericPredict.status == 0, "\(genericPredict.stderr)")
+    let entries = try #require(try JSONSerialization.jsonObject(with: Data(genericPredict.stdout.utf8)) as? [[String: Any]])
+    #expect(entries.map { $0["file"] as? String } == ["a lovely film", "the film was superb", "really awful plot"])
+    #expect(entries.map { ($0["predictions"] as? [[String: Any]])?.first?["label"] as? String } == ["pos", "pos", "neg"])
+    #expect(entries.allSatisfy { ($0["predictions"] as? [[String: Any]])?.count == 2 })
   }
 
   @Test func trainPrintsTheCoverageReport() throws {

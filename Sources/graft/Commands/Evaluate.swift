@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraftCore
+import GraftText
 import GraftVision
 
 /// Reads a bundle and fails clearly when this build has no handler for its modality.
@@ -10,10 +11,10 @@ func unsupportedModality(_ path: String, _ modality: String) -> CLIError {
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Evaluate a bundle on labelled data (for vision: a class-per-folder directory).",
+    abstract: "Evaluate a bundle on labelled data: a class-per-folder directory (vision), a TSV/CSV or folder of texts (text).",
     discussion: """
-      Folder classes are matched to the bundle's labels by name. Unreadable files are reported
-      and skipped.
+      Classes are matched to the bundle's labels by name. Unreadable files and malformed rows
+      are reported and skipped.
 
       Examples:
         graft evaluate pets.graft --data pets/test
@@ -44,22 +45,25 @@ struct Evaluate: ParsableCommand {
       let (evaluation, report, failed) = try classifier.evaluate(on: data, batchSize: batchSize)
       let skipped = report.skipped.map { ["path": $0.path, "reason": $0.reason.description] }
         + failed.map { ["reason": $0.description] }
-      try output(evaluation, skipped: skipped)
+      try output(evaluation.metrics, loss: evaluation.loss, skipped: skipped)
+    case "text":
+      let (metrics, issues) = try TextClassifier.evaluate(bundlePath: bundle, data: data)
+      try output(metrics, loss: nil, skipped: issues.map { ["reason": $0.description] })
     default:
       throw unsupportedModality(bundle, model.config.modality)
     }
   }
 
-  func output(_ evaluation: Evaluation, skipped: [[String: String]]) throws {
+  func output(_ metrics: ClassificationMetrics, loss: Double?, skipped: [[String: String]]) throws {
     if json {
-      guard case .object(var object) = try jsonValue(evaluation.metrics) else { return }
-      object["loss"] = .number(evaluation.loss)
+      guard case .object(var object) = try jsonValue(metrics) else { return }
+      if let loss { object["loss"] = .number(loss) }
       object["skipped"] = try jsonValue(skipped)
       try printJSON(JSONValue.object(object))
     } else {
       var text = ""
       for s in skipped { text += "skipped \(s["path"].map { $0 + ": " } ?? "")\(s["reason"] ?? "")\n" }
-      text += metricsText(evaluation.metrics) + "\n"
+      text += metricsText(metrics) + "\n"
       Console.writeOutput(text)
     }
   }
