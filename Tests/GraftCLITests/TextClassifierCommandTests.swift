@@ -91,6 +91,17 @@ import Testing
     #expect(entries.map { $0["file"] as? String } == ["a lovely film", "the film was superb", "really awful plot"])
     #expect(entries.map { ($0["predictions"] as? [[String: Any]])?.first?["label"] as? String } == ["pos", "pos", "neg"])
     #expect(entries.allSatisfy { ($0["predictions"] as? [[String: Any]])?.count == 2 })
+
+    // graft summary rebuilds the model and shows its layers and the training history.
+    let summary = try GraftBinary.run(["summary", bundle])
+    #expect(summary.status == 0, "\(summary.stderr)")
+    #expect(summary.stdout.contains("modality      text") && summary.stdout.contains("labels        neg, pos"))
+    #expect(summary.stdout.contains("lstm") && summary.stdout.contains("Total parameters:"))
+    #expect(summary.stdout.contains("history: epoch"))
+    let summaryJSON = try object(try GraftBinary.run(["summary", bundle, "--json"]))
+    #expect(summaryJSON["modality"] as? String == "text")
+    let layers = try #require(summaryJSON["layers"] as? [[String: Any]])
+    #expect(layers.contains { $0["name"] as? String == "head" && $0["parameters"] as? Int == 2 * (2 * 8) + 2 })
   }
 
   @Test func trainPrintsTheCoverageReport() throws {
