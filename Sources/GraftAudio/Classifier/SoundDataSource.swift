@@ -1,0 +1,232 @@
+import Foundation
+
+/// One labelled audio file.
+public struct SoundClip: Equatable, Sendable {
+  public let path: String
+  public let label: String
+
+  public init(path: String, label: String) {
+    self.path = path
+    self.label = label
+  }
+}
+
+/// Something in a data source that was skipped, with where and why: a malformed CSV row
+/// (`labels.csv:7: …`), a file that could not be decoded, a label a bundle does not know.
+public struct SoundDataIssue: Equatable, Sendable, CustomStringConvertible {
+  /// The file the issue is about (the CSV for a row problem, the audio file otherwise).
+  public let path: String
+  /// 1-based line of the CSV, for row problems.
+  public let line: Int?
+  public let reason: String
+
+  public init(path: String, line: Int? = nil, reason: String) {
+    self.path = path
+    self.line = line
+    self.reason = reason
+  }
+
+  public var description: String { line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)" }
+}
+
+/// Labelled audio clips from a class-per-folder directory or a CSV of `file,label`.
+///
+/// * **Folder**: `root/<label>/**/<file>` for files with an audio extension (`audioExtensions`,
+///   case-insensitive); labels are the sub-directory names, sorted; hidden entries are ignored.
+///   Other files are ignored and counted in `ignoredFiles`.
+/// * **CSV** (RFC 4180: commas, double-quoted fields with `""` escapes, `\n` or `\r\n`): when the
+///   first row names a `file` (or `path`, `filename`) column and a `label` (or `class`) column,
+///   case-insensitively, it is a header and those columns are used, whatever their position;
+///   otherwise every row is data, file in column 1 and label in column 2. Relative paths are
+///   relative to the CSV's directory. A row with too few fields or an empty file or label is
+///   reported in `issues` with its line number and skipped; blank lines are skipped silently.
+///   `filters` keep only rows whose named column equals a value (`split=train`), which needs a header.
+///
+/// Listing never opens the audio files; decoding problems are found and reported when the clips
+/// are turned into patches.
+public struct SoundDataSource: Sendable {
+  /// The directory or CSV file the clips came from.
+  public let source: String
+  public let clips: [SoundClip]
+  /// Distinct labels, sorted: class i is `labels[i]`.
+  public let labels: [String]
+  /// Rows or entries that were skipped while listing.
+  public let issues: [SoundDataIssue]
+  /// Files in a folder source without an audio extension.
+  public let ignoredFiles: Int
+
+  public static let audioExtensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff",
+                                                    "aifc", "au", "snd", "caf", "w64", "rf64"]
+
+  public init(source: String, clips: [SoundClip], issues: [SoundDataIssue] = [], ignoredFiles: Int = 0) {
+    self.source = source
+    self.clips = clips
+    self.labels = Array(Set(clips.map(\.label))).sorted()
+    self.issues = issues
+    self.ignoredFiles = ignoredFiles
+  }
+
+  /// Clips per label, in label order.
+  public var counts: [(label: String, count: Int)] {
+    labels.map { label in (label, clips.lazy.filter { $0.label == label }.count) }
+  }
+
+  /// A directory is read as class-per-folder, anything else as a CSV.
+  public static func load(_ path: String, filters: [(column: String, value: String)] = []) throws(SoundDataError)
+    -> SoundDataSource {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw SoundDataError(path: path, reason: .missing)
+    }
+    if isDirectory.boolValue {
+      guard filters.isEmpty else { throw SoundDataError(path: path, reason: .filtersNeedCSV) }
+      return try folder(path)
+    }
+    return try csv(path, filters: filters)
+  }
+
+  /// `root/<label>/**/<audio file>`.
+  public static func folder(_ root: String) throws(SoundDataError) -> SoundDataSource {
+    let fm = FileManager.default
+    let entries: [String]
+    do {
+      entries = try fm.contentsOfDirectory(atPath: root)
+    } catch {
+      throw SoundDataError(path: root, reason: .unreadable(String(describing: error)))
+    }
+    var clips: [SoundClip] = [], ignored = 0
+    for name in entries.sorted() where !name.hasPrefix(".") {
+      let dir = (root as NSString).appendingPathComponent(name)
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+      guard let walker = fm.enumerator(atPath: dir) else { continue }
+      var files: [String] = []
+      while let relative = walker.nextObject() as? String {
+        if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+        let full = (dir as NSString).appendingPathComponent(relative)
+        var sub: ObjCBool = false
+        guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else { continue }
+        if audioExtensions.contains((relative as NSString).pathExtension.lowercased()) {
+          files.append(full)
+        } else {
+          ignored += 1
+        }
+      }
+      clips += files.sorted().map { SoundClip(path: $0, label: name) }
+    }
+    guard !clips.isEmpty else { throw SoundDataError(path: root, reason: .noClips) }
+    return SoundDataSource(source: root, clips: clips, ignoredFiles: ignored)
+  }
+
+  /// A CSV of `file,label` (see the type's rules).
+  public static func csv(_ path: String, filters: [(column: String, value: String)] = []) throws(SoundDataError)
+    -> SoundDataSource {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SoundDataError(path: path, reason: .unreadable("cannot read the file"))
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw SoundDataError(path: path, reason: .unreadable("not UTF-8 text"))
+    }
+    let rows = CSV.rows(text)
+    guard let first = rows.first(where: { !$0.fields.allSatisfy(\.isEmpty) }) else {
+      throw SoundDataError(path: path, reason: .noClips)
+    }
+    let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let fileColumn = header.firstIndex { ["file", "path", "filename"].contains($0) }
+    let labelColumn = header.firstIndex { ["label", "class"].contains($0) }
+    let hasHeader = fileColumn != nil && labelColumn != nil
+    var filterColumns: [(Int, String)] = []
+    for (column, value) in filters {
+      guard hasHeader, let index = header.firstIndex(of: column.lowercased()) else {
+        throw SoundDataError(path: path, reason: .unknownColumn(column))
+      }
+      filterColumns.append((index, value))
+    }
+    let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelColumn!) : (0, 1)
+    let needed = max(fileIndex, labelIndex, filterColumns.map(\.0).max() ?? 0) + 1
+    let base = (path as NSString).deletingLastPathComponent
+    var clips: [SoundClip] = [], issues: [SoundDataIssue] = []
+    for row in rows {
+      if hasHeader && row.line == first.line { continue }
+      if row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      if let problem = row.problem {
+        issues.append(SoundDataIssue(path: path, line: row.line, reason: problem))
+        continue
+      }
+      guard row.fields.count >= needed else {
+        issues.append(SoundDataIssue(path: path, line: row.line,
+                                     reason: "expected at least \(needed) fields, found \(row.fields.count)"))
+        continue
+      }
+      let file = row.fields[fileIndex].trimmingCharacters(in: .whitespaces)
+      let label = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
+      guard !file.isEmpty, !label.isEmpty else {
+        issues.append(SoundDataIssue(path: path, line: row.line, reason: file.isEmpty ? "empty file name" : "empty label"))
+        continue
+      }
+      guard filterColumns.allSatisfy({ row.fields[$0.0].trimmingCharacters(in: .whitespaces) == $0.1 }) else { continue }
+      let full = file.hasPrefix("/") ? file : (base.isEmpty ? file : (base as NSString).appendingPathComponent(file))
+      clips.append(SoundClip(path: full, label: label))
+    }
+    guard !clips.isEmpty else { throw SoundDataError(path: path, reason: .noClips) }
+    return SoundDataSource(source: path, clips: clips, issues: issues)
+  }
+}
+
+/// A minimal RFC 4180 reader: rows of fields with the line each row starts on.
+enum CSV {
+  struct Row {
+    var fields: [String]
+    /// 1-based line of the row's first character.
+    var line: Int
+    /// Why the row is malformed (an unterminated quote), if it is.
+    var problem: String?
+  }
+
+  static func rows(_ text: String) -> [Row] {
+    var rows: [Row] = []
+    var fields: [String] = [], field = "", inQuotes = false, afterQuote = false
+    var line = 1, rowLine = 1
+    var problem: String? = nil
+    var iterator = Array(text.unicodeScalars).makeIterator()
+    var pending: Unicode.Scalar? = nil
+    func finishRow() {
+      fields.append(field)
+      rows.append(Row(fields: fields, line: rowLine, problem: problem))
+      fields = []; field = ""; problem = nil; afterQuote = false
+    }
+    while let c = pending ?? iterator.next() {
+      pending = nil
+      if inQuotes {
+        if c == "\"" {
+          if let next = iterator.next() {
+            if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; afterQuote = true; pending = next }
+          } else {
+            inQuotes = false; afterQuote = true
+          }
+        } else {
+          if c == "\n" { line += 1 }
+          field.unicodeScalars.append(c)
+        }
+        continue
+      }
+      switch c {
+      case ",":
+        fields.append(field); field = ""; afterQuote = false
+      case "\r":
+        if let next = iterator.next(), next != "\n" { pending = next }
+        finishRow(); line += 1; rowLine = line
+      case "\n":
+        finishRow(); line += 1; rowLine = line
+      case "\"" where field.isEmpty && !afterQuote:
+        inQuotes = true
+      default:
+        if afterQuote { problem = problem ?? "text after a closing quote" }
+        field.unicodeScalars.append(c)
+      }
+    }
+    if inQuotes { problem = "unterminated quoted field" }
+    if inQuotes || !field.isEmpty || !fields.isEmpty { finishRow() }
+    return rows
+  }
+}
