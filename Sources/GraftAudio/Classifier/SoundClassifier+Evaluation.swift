@@ -59,7 +59,7 @@ extension SoundClassifier {
 
   /// Metrics from aggregated clip probabilities (one `[C]` per clip).
   func evaluation(clipProbabilities: [[Float]], clips: [PreparedClip], skipped: [SoundDataIssue]) -> SoundEvaluation {
-    let decisions = clipProbabilities.map(decide)
+    let decisions = clipProbabilities.map { decide($0) }
     let actual = clips.map(\.label)
     let metrics = ClassificationMetrics(predicted: decisions, actual: actual, classCount: labels.count, labels: labels)
     var auc: Double? = nil, binary: BinaryMetrics? = nil

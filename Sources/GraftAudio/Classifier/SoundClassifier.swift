@@ -160,26 +160,27 @@ public final class SoundClassifier {
     return rows.count == 1 ? rows[0] : Tensor.concat(rows, axis: 0)
   }
 
-  /// The clip-level decision for aggregated probabilities `[C]`: thresholded for a binary
-  /// detector, argmax otherwise.
-  public func decide(_ clipProbabilities: [Float]) -> Int {
-    if let positive = positiveIndex, let threshold {
-      return clipProbabilities[positive] >= threshold ? positive : 1 - positive
+  /// The clip-level decision for aggregated probabilities `[C]`: for a binary detector, positive
+  /// when the positive probability reaches `threshold` (the stored one when nil); argmax otherwise.
+  public func decide(_ clipProbabilities: [Float], threshold: Float? = nil) -> Int {
+    if let positive = positiveIndex, let limit = threshold ?? self.threshold {
+      return clipProbabilities[positive] >= limit ? positive : 1 - positive
     }
     return clipProbabilities.indices.max { clipProbabilities[$0] < clipProbabilities[$1] } ?? 0
   }
 
-  /// The prediction for one clip's patches.
-  public func predict(_ patches: Patches, path: String) -> ClipPrediction {
+  /// The prediction for one clip's patches (`threshold` overrides the stored one).
+  public func predict(_ patches: Patches, path: String, threshold: Float? = nil) -> ClipPrediction {
     let clip = aggregation(probabilities(patches))
-    let index = decide(clip)
+    let index = decide(clip, threshold: threshold)
     return ClipPrediction(path: path, label: labels[index], labelIndex: index, probabilities: clip, labels: labels,
                           patches: patches.count, positiveScore: positiveIndex.map { clip[$0] })
   }
 
-  /// Decodes `path`, cuts it into patches (`frontEnd.patchHopFrames` apart) and predicts the clip.
-  public func predict(file path: String) throws(PreprocessingError) -> ClipPrediction {
-    predict(try frontEnd.patches(file: path), path: path)
+  /// Decodes `path`, cuts it into patches (`frontEnd.patchHopFrames` apart) and predicts the clip
+  /// (`threshold` overrides the stored one).
+  public func predict(file path: String, threshold: Float? = nil) throws(PreprocessingError) -> ClipPrediction {
+    predict(try frontEnd.patches(file: path), path: path, threshold: threshold)
   }
 }
 
