@@ -42,11 +42,12 @@ public struct SoundEvaluation: Sendable {
 
 extension SoundClassifier {
   /// Reads the bundle at `bundlePath` and evaluates it on the clips of `data` (a class-per-folder
-  /// directory or a CSV, see `SoundDataSource`), keeping the CSV rows that match `filters`.
-  public static func evaluate(bundlePath: String, data: String, filters: [(column: String, value: String)] = [])
-    throws -> SoundEvaluation {
+  /// directory or a CSV, see `SoundDataSource`), keeping the CSV rows that match `filters`; `root`
+  /// is the directory relative CSV paths start from (the CSV's own by default).
+  public static func evaluate(bundlePath: String, data: String, filters: [(column: String, value: String)] = [],
+                              root: String? = nil) throws -> SoundEvaluation {
     let classifier = try SoundClassifier(bundlePath: bundlePath)
-    return classifier.evaluate(try SoundDataSource.load(data, filters: filters))
+    return classifier.evaluate(try SoundDataSource.load(data, filters: filters, root: root))
   }
 
   /// Clip-level metrics on `data`. Clips whose label the classifier does not know and clips that

@@ -35,8 +35,9 @@ public struct SoundDataIssue: Equatable, Sendable, CustomStringConvertible {
 ///   case-insensitive); labels are the sub-directory names, sorted; hidden entries are ignored.
 ///   Other files are ignored and counted in `ignoredFiles`.
 /// * **CSV** (RFC 4180: commas, double-quoted fields with `""` escapes, `\n` or `\r\n`): when the
-///   first row names a `file` (or `path`, `filename`) column and a `label` (or `class`) column,
-///   case-insensitively, it is a header and those columns are used, whatever their position;
+///   first row names a `file` (or `path`, `filename`) column and a `label` (or `class`, `category`) column,
+///   case-insensitively, it is a header and those columns are used, whatever their position (the
+///   earlier name in each list wins when a header has several);
 ///   otherwise every row is data, file in column 1 and label in column 2. Relative paths are
 ///   relative to the CSV's directory. A row with too few fields or an empty file or label is
 ///   reported in `issues` with its line number and skipped; blank lines are skipped silently.
@@ -71,18 +72,18 @@ public struct SoundDataSource: Sendable {
     labels.map { label in (label, clips.lazy.filter { $0.label == label }.count) }
   }
 
-  /// A directory is read as class-per-folder, anything else as a CSV.
-  public static func load(_ path: String, filters: [(column: String, value: String)] = []) throws(SoundDataError)
-    -> SoundDataSource {
+  /// A directory is read as class-per-folder, anything else as a CSV (`root`: see `csv`).
+  public static func load(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil)
+    throws(SoundDataError) -> SoundDataSource {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw SoundDataError(path: path, reason: .missing)
     }
     if isDirectory.boolValue {
-      guard filters.isEmpty else { throw SoundDataError(path: path, reason: .filtersNeedCSV) }
+      guard filters.isEmpty && root == nil else { throw SoundDataError(path: path, reason: .filtersNeedCSV) }
       return try folder(path)
     }
-    return try csv(path, filters: filters)
+    return try csv(path, filters: filters, root: root)
   }
 
   /// `root/<label>/**/<audio file>`.
@@ -118,9 +119,10 @@ public struct SoundDataSource: Sendable {
     return SoundDataSource(source: root, clips: clips, ignoredFiles: ignored)
   }
 
-  /// A CSV of `file,label` (see the type's rules).
-  public static func csv(_ path: String, filters: [(column: String, value: String)] = []) throws(SoundDataError)
-    -> SoundDataSource {
+  /// A CSV of `file,label` (see the type's rules). Relative file names are relative to `root`
+  /// when given (ESC-50's `meta/esc50.csv` names files in `audio/`), else to the CSV's directory.
+  public static func csv(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil)
+    throws(SoundDataError) -> SoundDataSource {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw SoundDataError(path: path, reason: .unreadable("cannot read the file"))
     }
@@ -132,8 +134,9 @@ public struct SoundDataSource: Sendable {
       throw SoundDataError(path: path, reason: .noClips)
     }
     let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-    let fileColumn = header.firstIndex { ["file", "path", "filename"].contains($0) }
-    let labelColumn = header.firstIndex { ["label", "class"].contains($0) }
+    // The first name of each list that the header holds, in the list's order of preference.
+    let fileColumn = ["file", "path", "filename"].lazy.compactMap { header.firstIndex(of: $0) }.first
+    let labelColumn = ["label", "class", "category"].lazy.compactMap { header.firstIndex(of: $0) }.first
     let hasHeader = fileColumn != nil && labelColumn != nil
     var filterColumns: [(Int, String)] = []
     for (column, value) in filters {
@@ -144,7 +147,7 @@ public struct SoundDataSource: Sendable {
     }
     let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelColumn!) : (0, 1)
     let needed = max(fileIndex, labelIndex, filterColumns.map(\.0).max() ?? 0) + 1
-    let base = (path as NSString).deletingLastPathComponent
+    let base = root ?? (path as NSString).deletingLastPathComponent
     var clips: [SoundClip] = [], issues: [SoundDataIssue] = []
     for row in rows {
       if hasHeader && row.line == first.line { continue }

@@ -115,13 +115,17 @@ struct AudioEvaluate: ParsableCommand {
                                                          valueName: "column=value"))
   var filters: [String] = []
 
+  @Option(help: ArgumentHelp("Directory that relative paths in the CSV start from (default: the CSV's).", valueName: "dir"))
+  var audioRoot: String?
+
   @Flag(help: "Print JSON: count, accuracy, macro_f1, labels, confusion, per_class, roc_auc, threshold, skipped.")
   var json = false
 
   func validate() throws { _ = try parseFilters(filters) }
 
   func run() throws {
-    let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data, filters: try parseFilters(filters))
+    let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data, filters: try parseFilters(filters),
+                                                  root: audioRoot)
     if json {
       try printJSON(evaluation.json(includePredictions: false))
       return

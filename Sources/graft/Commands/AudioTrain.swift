@@ -128,6 +128,9 @@ struct AudioTrain: ParsableCommand {
                                                          valueName: "column=value"))
   var filters: [String] = []
 
+  @Option(help: ArgumentHelp("Directory that relative paths in the CSV start from (default: the CSV's).", valueName: "dir"))
+  var audioRoot: String?
+
   @Flag(help: "Print a JSON summary.")
   var json = false
 
@@ -159,7 +162,7 @@ struct AudioTrain: ParsableCommand {
   }
 
   func run() throws {
-    let source = try SoundDataSource.load(data, filters: try parseFilters(filters))
+    let source = try SoundDataSource.load(data, filters: try parseFilters(filters), root: audioRoot)
     let soundBase = try soundBase()
     var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
     if let blocks = fineTuneBlocks {

@@ -45,6 +45,18 @@ import Testing
     }
   }
 
+  @Test func esc50StyleHeaderUsesFilenameAndCategory() throws {
+    let files = try TestAudioFiles()
+    let csv = files.path("esc50.csv")
+    try Data("filename,fold,target,category,esc10\n1-1.wav,1,0,dog,True\n1-2.wav,2,20,crying_baby,False\n".utf8)
+      .write(to: URL(fileURLWithPath: csv))
+    let source = try SoundDataSource.load(csv, filters: [("fold", "2")], root: "/data/ESC-50/audio")
+    #expect(source.clips == [SoundClip(path: "/data/ESC-50/audio/1-2.wav", label: "crying_baby")])
+    let both = files.path("both.csv")
+    try Data("category,path,label\nx,a.wav,y\n".utf8).write(to: URL(fileURLWithPath: both))
+    #expect(try SoundDataSource.load(both).clips == [SoundClip(path: files.path("a.wav"), label: "y")])
+  }
+
   @Test func foldersAreLabels() throws {
     let files = try TestAudioFiles()
     try SyntheticSounds.writeFolder(files, root: "data", perClass: 2)
