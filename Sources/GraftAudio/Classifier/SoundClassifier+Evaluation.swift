@@ -45,9 +45,9 @@ extension SoundClassifier {
   /// directory or a CSV, see `SoundDataSource`), keeping the CSV rows that match `filters`; `root`
   /// is the directory relative CSV paths start from (the CSV's own by default).
   public static func evaluate(bundlePath: String, data: String, filters: [(column: String, value: String)] = [],
-                              root: String? = nil) throws -> SoundEvaluation {
+                              root: String? = nil, labelColumn: String? = nil) throws -> SoundEvaluation {
     let classifier = try SoundClassifier(bundlePath: bundlePath)
-    return classifier.evaluate(try SoundDataSource.load(data, filters: filters, root: root))
+    return classifier.evaluate(try SoundDataSource.load(data, filters: filters, root: root, labelColumn: labelColumn))
   }
 
   /// Clip-level metrics on `data`. Clips whose label the classifier does not know and clips that

@@ -30,7 +30,7 @@ public struct SoundDataError: Error, Equatable, CustomStringConvertible {
       case .unreadable(let why): "cannot read: \(why)"
       case .noClips: "no labelled audio clips"
       case .unknownColumn(let c): "no column \"\(c)\" in the CSV header"
-      case .filtersNeedCSV: "column filters and an audio root apply to CSV files, not directories"
+      case .filtersNeedCSV: "column filters, a label column and an audio root apply to CSV files, not directories"
       case .tooFewLabels(let labels): "training needs at least 2 labels, found \(labels.count) (\(labels.joined(separator: ", ")))"
       case .invalidPositiveLabel(let p, let labels):
         labels.count == 2 ? "positive label \"\(p)\" is not one of \(labels.joined(separator: ", "))"

@@ -72,18 +72,20 @@ public struct SoundDataSource: Sendable {
     labels.map { label in (label, clips.lazy.filter { $0.label == label }.count) }
   }
 
-  /// A directory is read as class-per-folder, anything else as a CSV (`root`: see `csv`).
-  public static func load(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil)
-    throws(SoundDataError) -> SoundDataSource {
+  /// A directory is read as class-per-folder, anything else as a CSV (`root`, `labelColumn`: see `csv`).
+  public static func load(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil,
+                          labelColumn: String? = nil) throws(SoundDataError) -> SoundDataSource {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw SoundDataError(path: path, reason: .missing)
     }
     if isDirectory.boolValue {
-      guard filters.isEmpty && root == nil else { throw SoundDataError(path: path, reason: .filtersNeedCSV) }
+      guard filters.isEmpty && root == nil && labelColumn == nil else {
+        throw SoundDataError(path: path, reason: .filtersNeedCSV)
+      }
       return try folder(path)
     }
-    return try csv(path, filters: filters, root: root)
+    return try csv(path, filters: filters, root: root, labelColumn: labelColumn)
   }
 
   /// `root/<label>/**/<audio file>`.
@@ -121,8 +123,10 @@ public struct SoundDataSource: Sendable {
 
   /// A CSV of `file,label` (see the type's rules). Relative file names are relative to `root`
   /// when given (ESC-50's `meta/esc50.csv` names files in `audio/`), else to the CSV's directory.
-  public static func csv(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil)
-    throws(SoundDataError) -> SoundDataSource {
+  /// `labelColumn` names the label column of a CSV with a header instead of `label`/`class`/`category`
+  /// (cough_audio's `source_class`).
+  public static func csv(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil,
+                         labelColumn: String? = nil) throws(SoundDataError) -> SoundDataSource {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw SoundDataError(path: path, reason: .unreadable("cannot read the file"))
     }
@@ -136,8 +140,12 @@ public struct SoundDataSource: Sendable {
     let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     // The first name of each list that the header holds, in the list's order of preference.
     let fileColumn = ["file", "path", "filename"].lazy.compactMap { header.firstIndex(of: $0) }.first
-    let labelColumn = ["label", "class", "category"].lazy.compactMap { header.firstIndex(of: $0) }.first
-    let hasHeader = fileColumn != nil && labelColumn != nil
+    let labelNames = labelColumn.map { [$0.lowercased()] } ?? ["label", "class", "category"]
+    let labelIndexInHeader = labelNames.lazy.compactMap { header.firstIndex(of: $0) }.first
+    if let labelColumn, fileColumn == nil || labelIndexInHeader == nil {
+      throw SoundDataError(path: path, reason: .unknownColumn(fileColumn == nil ? "file" : labelColumn))
+    }
+    let hasHeader = fileColumn != nil && labelIndexInHeader != nil
     var filterColumns: [(Int, String)] = []
     for (column, value) in filters {
       guard hasHeader, let index = header.firstIndex(of: column.lowercased()) else {
@@ -145,7 +153,7 @@ public struct SoundDataSource: Sendable {
       }
       filterColumns.append((index, value))
     }
-    let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelColumn!) : (0, 1)
+    let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelIndexInHeader!) : (0, 1)
     let needed = max(fileIndex, labelIndex, filterColumns.map(\.0).max() ?? 0) + 1
     let base = root ?? (path as NSString).deletingLastPathComponent
     var clips: [SoundClip] = [], issues: [SoundDataIssue] = []

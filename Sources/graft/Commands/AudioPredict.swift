@@ -118,6 +118,9 @@ struct AudioEvaluate: ParsableCommand {
   @Option(help: ArgumentHelp("Directory that relative paths in the CSV start from (default: the CSV's).", valueName: "dir"))
   var audioRoot: String?
 
+  @Option(help: ArgumentHelp("The CSV column holding the labels (default: label, class or category).", valueName: "name"))
+  var labelColumn: String?
+
   @Flag(help: "Print JSON: count, accuracy, macro_f1, labels, confusion, per_class, roc_auc, threshold, skipped.")
   var json = false
 
@@ -125,7 +128,7 @@ struct AudioEvaluate: ParsableCommand {
 
   func run() throws {
     let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data, filters: try parseFilters(filters),
-                                                  root: audioRoot)
+                                                  root: audioRoot, labelColumn: labelColumn)
     if json {
       try printJSON(evaluation.json(includePredictions: false))
       return

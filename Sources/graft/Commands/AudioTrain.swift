@@ -131,6 +131,9 @@ struct AudioTrain: ParsableCommand {
   @Option(help: ArgumentHelp("Directory that relative paths in the CSV start from (default: the CSV's).", valueName: "dir"))
   var audioRoot: String?
 
+  @Option(help: ArgumentHelp("The CSV column holding the labels (default: label, class or category).", valueName: "name"))
+  var labelColumn: String?
+
   @Flag(help: "Print a JSON summary.")
   var json = false
 
@@ -162,7 +165,7 @@ struct AudioTrain: ParsableCommand {
   }
 
   func run() throws {
-    let source = try SoundDataSource.load(data, filters: try parseFilters(filters), root: audioRoot)
+    let source = try SoundDataSource.load(data, filters: try parseFilters(filters), root: audioRoot, labelColumn: labelColumn)
     let soundBase = try soundBase()
     var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
     if let blocks = fineTuneBlocks {
