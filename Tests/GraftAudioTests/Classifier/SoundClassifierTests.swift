@@ -95,6 +95,48 @@ import Testing
     }
   }
 
+  @Test func basesFromWeightFilesAndAugmentedPatches() throws {
+    let files = try TestAudioFiles()
+    try SyntheticSounds.writeFolder(files, root: "data", perClass: 2)
+    let data = try SoundDataSource.load(files.path("data"))
+    let spec = ArchitectureSpec(name: "vggish", hyperparameters: ["width_multiplier": 0.0625])
+    var g = Generator(seed: 11)
+    let pretrained = VGGish(widthMultiplier: 0.0625, using: &g)
+    let weights = files.path("vggish.safetensors")
+    try SafeTensors.write(Dictionary(uniqueKeysWithValues: pretrained.stateDict().map { ("base." + $0.0, $0.1) }), to: weights)
+    var options = Self.options()
+    options.validationFraction = 0
+    options.recipe.headEpochs = 1
+    let run = try SoundClassifier.train(data: data, base: .weights(spec, path: weights), options: options)
+    // The frozen base is the file's, unchanged by training; no validation means threshold 0.5.
+    let trained = Dictionary(uniqueKeysWithValues: run.classifier.model.base.stateDict().map { ($0.0, $0.1.scalars) })
+    #expect(pretrained.stateDict().allSatisfy { trained[$0.0] == $0.1.scalars })
+    #expect(run.validation == nil && run.validationClips == 0 && run.classifier.threshold == 0.5)
+    #expect(run.transfer.usedFeatureCache)
+    // Weights of another network are refused with the file named.
+    let resnet = ArchitectureSpec(name: "audio_resnet", hyperparameters: ["base_width": 4])
+    do {
+      _ = try SoundClassifier.train(data: data, base: .weights(resnet, path: weights), options: options)
+      Issue.record("no error")
+    } catch let error as SoundDataError {
+      #expect(error.path == weights && error.description.contains("weights do not fit audio_resnet"))
+    }
+
+    // SpecAugment: patches are masked per draw, reproducibly, and the feature cache is off.
+    options.augment = SpecAugment(timeMasks: 2, maxTimeWidth: 40, frequencyMasks: 2, maxFrequencyWidth: 20, fill: -100)
+    let augmented = try SoundClassifier.train(data: data, base: .weights(spec, path: weights), options: options)
+    #expect(!augmented.transfer.usedFeatureCache)
+    let (clips, _) = SoundClassifier.prepare(data.clips, labels: data.labels, frontEnd: LogMelFrontEnd())
+    let a = PatchDataset(clips, augment: (options.augment!, seed: 3)), b = PatchDataset(clips, augment: (options.augment!, seed: 3))
+    let first = try a.example(at: 0).input.scalars, second = try a.example(at: 0).input.scalars
+    let again = try b.example(at: 0).input.scalars, againSecond = try b.example(at: 0).input.scalars
+    #expect(first == again && second == againSecond)
+    #expect(first != second)
+    #expect(first.contains(-100) || second.contains(-100))
+    let plain = try PatchDataset(clips, augment: nil).example(at: 0)
+    #expect(plain.input.scalars == clips[0].patches.patch(0).scalars && plain.input.shape == [1, 96, 64])
+  }
+
   @Test func thresholdSitsBetweenTheChosenScoreAndTheNextLower() {
     #expect(SoundClassifier.chooseThreshold(scores: [1, 1, 0.2, 0.1], positives: [true, true, false, false], criterion: .youden) == 0.6)
     #expect(SoundClassifier.chooseThreshold(scores: [0.9, 0.3, 0.7], positives: [true, false, true], criterion: .f1) == 0.5)
