@@ -49,6 +49,11 @@ public final class SoundClassifier {
     try self.init(bundle: try ModelBundle.read(from: bundlePath), path: bundlePath)
   }
 
+  /// Rebuilds the classifier of a bundle already read (errors name it `<bundle>`).
+  public convenience init(bundle: ModelBundle) throws(BundleError) {
+    try self.init(bundle: bundle, path: "<bundle>")
+  }
+
   /// Rebuilds the classifier `bundle` describes; `path` names it in errors.
   public convenience init(bundle: ModelBundle, path: String) throws(BundleError) {
     registerArchitectures()
@@ -175,6 +180,15 @@ public final class SoundClassifier {
     let index = decide(clip, threshold: threshold)
     return ClipPrediction(path: path, label: labels[index], labelIndex: index, probabilities: clip, labels: labels,
                           patches: patches.count, positiveScore: positiveIndex.map { clip[$0] })
+  }
+
+  /// Reads the bundle at `bundlePath` and predicts each file: a prediction, or the reason the file
+  /// could not be read (one file's failure does not stop the others). What a generic
+  /// `graft predict` calls for audio bundles.
+  public static func predict(bundlePath: String, files: [String], threshold: Float? = nil) throws(BundleError)
+    -> [Result<ClipPrediction, PreprocessingError>] {
+    let classifier = try SoundClassifier(bundlePath: bundlePath)
+    return files.map { file in Result { () throws(PreprocessingError) in try classifier.predict(file: file, threshold: threshold) } }
   }
 
   /// Decodes `path`, cuts it into patches (`frontEnd.patchHopFrames` apart) and predicts the clip

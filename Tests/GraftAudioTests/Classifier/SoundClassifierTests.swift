@@ -59,6 +59,18 @@ import Testing
     #expect(evaluation.metrics.count == 16 && evaluation.metrics.accuracy == 1 && evaluation.rocAUC == 1)
     #expect(evaluation.skipped.map(\.path) == [broken])
     #expect(evaluation.binary?.truePositives == 8)
+    let csv = files.path("eval.csv")
+    try Data("file,label\ndata/tone/t0.wav,tone\ndata/noise/n0.wav,dog\ndata/noise/n1.wav\n".utf8).write(to: URL(fileURLWithPath: csv))
+    let partial = try SoundClassifier.evaluate(bundlePath: bundlePath, data: csv)
+    #expect(partial.metrics.count == 1 && partial.predictions.map(\.label) == ["tone"])
+    #expect(partial.skipped.map(\.description) == [
+      "\(csv):4: expected at least 2 fields, found 1",
+      "\(files.path("data/noise/n0.wav")): label \"dog\" is not one of noise, tone",
+    ])
+    let results = try SoundClassifier.predict(bundlePath: bundlePath, files: [tone, broken])
+    #expect((try results[0].get()).label == "tone")
+    #expect(throws: PreprocessingError.self) { try results[1].get() }
+    #expect(try SoundClassifier(bundle: ModelBundle.read(from: bundlePath)).labels == ["noise", "tone"])
 
     // Events: tone bursts planted in a long noise recording are found at the right times.
     var long = SyntheticSounds.noise(seconds: 8, amplitude: 0.3, seed: 6)
