@@ -33,7 +33,8 @@ public struct SoundDataIssue: Equatable, Sendable, CustomStringConvertible {
 ///
 /// * **Folder**: `root/<label>/**/<file>` for files with an audio extension (`audioExtensions`,
 ///   case-insensitive); labels are the sub-directory names, sorted; hidden entries are ignored.
-///   Other files are ignored and counted in `ignoredFiles`.
+///   Other files are ignored and counted in `ignoredFiles`; a sub-directory without audio files
+///   is reported in `issues` (its label is left out).
 /// * **CSV** (RFC 4180: commas, double-quoted fields with `""` escapes, `\n` or `\r\n`): when the
 ///   first row names a `file` (or `path`, `filename`) column and a `label` (or `class`, `category`) column,
 ///   case-insensitively, it is a header and those columns are used, whatever their position (the
@@ -97,7 +98,7 @@ public struct SoundDataSource: Sendable {
     } catch {
       throw SoundDataError(path: root, reason: .unreadable(String(describing: error)))
     }
-    var clips: [SoundClip] = [], ignored = 0
+    var clips: [SoundClip] = [], issues: [SoundDataIssue] = [], ignored = 0
     for name in entries.sorted() where !name.hasPrefix(".") {
       let dir = (root as NSString).appendingPathComponent(name)
       var isDirectory: ObjCBool = false
@@ -115,10 +116,11 @@ public struct SoundDataSource: Sendable {
           ignored += 1
         }
       }
+      if files.isEmpty { issues.append(SoundDataIssue(path: dir, reason: "no audio files: label \"\(name)\" left out")) }
       clips += files.sorted().map { SoundClip(path: $0, label: name) }
     }
     guard !clips.isEmpty else { throw SoundDataError(path: root, reason: .noClips) }
-    return SoundDataSource(source: root, clips: clips, ignoredFiles: ignored)
+    return SoundDataSource(source: root, clips: clips, issues: issues, ignoredFiles: ignored)
   }
 
   /// A CSV of `file,label` (see the type's rules). Relative file names are relative to `root`

@@ -69,7 +69,12 @@ import Testing
     let source = try SoundDataSource.load(files.path("data"))
     #expect(source.labels == ["noise", "tone"])
     #expect(source.clips.map { ($0.path as NSString).lastPathComponent } == ["n0.wav", "n1.wav", "broken.wav", "t0.wav", "t1.wav"])
-    #expect(source.ignoredFiles == 1)
+    #expect(source.ignoredFiles == 1 && source.issues.isEmpty)
+    try FileManager.default.createDirectory(atPath: files.path("data/silence"), withIntermediateDirectories: true)
+    _ = try files.bytes("data/silence/notes.md", Array("none yet".utf8))
+    let withEmpty = try SoundDataSource.load(files.path("data"))
+    #expect(withEmpty.labels == ["noise", "tone"] && withEmpty.ignoredFiles == 2)
+    #expect(withEmpty.issues == [SoundDataIssue(path: files.path("data/silence"), reason: "no audio files: label \"silence\" left out")])
     #expect(throws: SoundDataError(path: files.path("nowhere"), reason: .missing)) { try SoundDataSource.load(files.path("nowhere")) }
     try FileManager.default.createDirectory(atPath: files.path("empty"), withIntermediateDirectories: true)
     #expect(throws: SoundDataError(path: files.path("empty"), reason: .noClips)) { try SoundDataSource.load(files.path("empty")) }
