@@ -149,6 +149,25 @@ import Testing
     #expect(second["base"] as? String == "audio_resnet" && second["feature_cache"] as? Bool == true)
     let rowIssues = try #require(second["skipped"] as? [[String: Any]])
     #expect(rowIssues.count == 1 && rowIssues.first?["line"] as? Int == 19)
+    let withArch = try GraftBinary.run(["audio", "train", "--data", csv, "--base", bundle, "--arch", "vggish",
+                                        "--out", path("x.graft"), "--quiet"])
+    #expect(withArch.status == 1 && withArch.stderr.hasSuffix("--arch applies to none and weights files\n"))
+
+    // The bundle's base weights as a safetensors file with --arch: loaded as they are.
+    let stored = try SafeTensors.read(bundle + "/model.safetensors").tensors
+    let baseWeights = stored.filter { $0.key.hasPrefix("base.") }
+    try SafeTensors.write(Dictionary(uniqueKeysWithValues: baseWeights.map { (String($0.key.dropFirst(5)), $0.value) }),
+                          to: path("base.safetensors"))
+    let fromFile = try GraftBinary.run(["audio", "train", "--data", path("data"), "--base", path("base.safetensors"),
+                                        "--arch", "audio_resnet", "--width-multiplier", "0.5", "--epochs", "2",
+                                        "--out", path("file.graft"), "--quiet"])
+    #expect(fromFile.status == 0, "\(fromFile.stderr)")
+    let reloaded = try SafeTensors.read(path("file.graft") + "/model.safetensors").tensors
+    #expect(baseWeights.allSatisfy { reloaded[$0.key]?.scalars == $0.value.scalars })
+    let wrongArch = try GraftBinary.run(["audio", "train", "--data", path("data"), "--base", path("base.safetensors"),
+                                         "--arch", "vggish", "--width-multiplier", "0.5", "--out", path("w.graft"), "--quiet"])
+    #expect(wrongArch.status == 1 && wrongArch.stderr.hasPrefix("graft: \(path("base.safetensors")): weights do not fit vggish"))
+    #expect(wrongArch.stderr.split(separator: "\n").count == 1)
   }
 
   @Test func errorsAreOneLineAndExitOne() throws {

@@ -159,7 +159,10 @@ struct AudioTrain: ParsableCommand {
     guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory) else {
       throw CLIError("\(base): no such base (a bundle directory, a .safetensors file, or none)")
     }
-    if isDirectory.boolValue { return .bundle(path: base) }
+    if isDirectory.boolValue {
+      guard arch == nil else { throw CLIError("\(base): a bundle brings its own base; --arch applies to none and weights files") }
+      return .bundle(path: base)
+    }
     guard let arch else { throw CLIError("\(base): a weights file needs --arch to say which network it holds") }
     return .weights(arch.spec(width: widthMultiplier), path: base)
   }
