@@ -197,29 +197,3 @@ public final class SoundClassifier {
     predict(try frontEnd.patches(file: path), path: path, threshold: threshold)
   }
 }
-
-/// One clip's prediction.
-public struct ClipPrediction: Sendable, Equatable {
-  public let path: String
-  public let label: String
-  public let labelIndex: Int
-  /// Aggregated probability per label, in `labels` order.
-  public let probabilities: [Float]
-  public let labels: [String]
-  /// Patches the clip was cut into.
-  public let patches: Int
-  /// The aggregated probability of the positive label, for binary detectors.
-  public let positiveScore: Float?
-
-  /// The probability of the predicted label.
-  public var score: Float { probabilities[labelIndex] }
-}
-
-extension JSONValue {
-  /// Any `Encodable` value as a `JSONValue` (through `JSONEncoder`); `.null` if it cannot be encoded.
-  static func encoding<T: Encodable>(_ value: T) -> JSONValue {
-    guard let data = try? JSONEncoder().encode(value),
-          let json = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
-    return json
-  }
-}

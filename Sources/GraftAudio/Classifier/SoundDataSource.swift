@@ -11,24 +11,6 @@ public struct SoundClip: Equatable, Sendable {
   }
 }
 
-/// Something in a data source that was skipped, with where and why: a malformed CSV row
-/// (`labels.csv:7: …`), a file that could not be decoded, a label a bundle does not know.
-public struct SoundDataIssue: Equatable, Sendable, CustomStringConvertible {
-  /// The file the issue is about (the CSV for a row problem, the audio file otherwise).
-  public let path: String
-  /// 1-based line of the CSV, for row problems.
-  public let line: Int?
-  public let reason: String
-
-  public init(path: String, line: Int? = nil, reason: String) {
-    self.path = path
-    self.line = line
-    self.reason = reason
-  }
-
-  public var description: String { line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)" }
-}
-
 /// Labelled audio clips from a class-per-folder directory or a CSV of `file,label`.
 ///
 /// * **Folder**: `root/<label>/**/<file>` for files with an audio extension (`audioExtensions`,
@@ -183,63 +165,5 @@ public struct SoundDataSource: Sendable {
     }
     guard !clips.isEmpty else { throw SoundDataError(path: path, reason: .noClips) }
     return SoundDataSource(source: path, clips: clips, issues: issues)
-  }
-}
-
-/// A minimal RFC 4180 reader: rows of fields with the line each row starts on.
-enum CSV {
-  struct Row {
-    var fields: [String]
-    /// 1-based line of the row's first character.
-    var line: Int
-    /// Why the row is malformed (an unterminated quote), if it is.
-    var problem: String?
-  }
-
-  static func rows(_ text: String) -> [Row] {
-    var rows: [Row] = []
-    var fields: [String] = [], field = "", inQuotes = false, afterQuote = false
-    var line = 1, rowLine = 1
-    var problem: String? = nil
-    var iterator = Array(text.unicodeScalars).makeIterator()
-    var pending: Unicode.Scalar? = nil
-    func finishRow() {
-      fields.append(field)
-      rows.append(Row(fields: fields, line: rowLine, problem: problem))
-      fields = []; field = ""; problem = nil; afterQuote = false
-    }
-    while let c = pending ?? iterator.next() {
-      pending = nil
-      if inQuotes {
-        if c == "\"" {
-          if let next = iterator.next() {
-            if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; afterQuote = true; pending = next }
-          } else {
-            inQuotes = false; afterQuote = true
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          field.unicodeScalars.append(c)
-        }
-        continue
-      }
-      switch c {
-      case ",":
-        fields.append(field); field = ""; afterQuote = false
-      case "\r":
-        if let next = iterator.next(), next != "\n" { pending = next }
-        finishRow(); line += 1; rowLine = line
-      case "\n":
-        finishRow(); line += 1; rowLine = line
-      case "\"" where field.isEmpty && !afterQuote:
-        inQuotes = true
-      default:
-        if afterQuote { problem = problem ?? "text after a closing quote" }
-        field.unicodeScalars.append(c)
-      }
-    }
-    if inQuotes { problem = "unterminated quoted field" }
-    if inQuotes || !field.isEmpty || !fields.isEmpty { finishRow() }
-    return rows
   }
 }
