@@ -85,7 +85,7 @@ struct AudioTrain: ParsableCommand {
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
 
-  @Option(help: "Base architecture for --base none or a .safetensors file: vggish, audio_resnet or smallcnn.")
+  @Option(help: "Base architecture for --base none or a .safetensors file.")
   var arch: AudioArchitecture?
 
   @Option(help: "Scale the --arch channel counts (1 = full size; 0.25 trains much faster).")
