@@ -1,4 +1,5 @@
 import ArgumentParser
+import GraftAudio
 import GraftCore
 import GraftVision
 
@@ -34,6 +35,7 @@ enum GraftVersion {
 enum GraftMain {
   static func main() {
     GraftVision.registerArchitectures()
+    GraftAudio.registerArchitectures()
     do {
       var command = try Graft.parseAsRoot()
       try command.run()

@@ -5,7 +5,7 @@ import GraftCore
 
 struct Audio: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Inspect audio files, decode them to .npy, compute spectrograms.",
+    abstract: "Inspect, decode and analyse audio files; train, run and evaluate sound classifiers.",
     discussion: """
       Reads what libsndfile reads: WAV, FLAC, OGG/Vorbis, AIFF, … Arrays are written as float32 \
       .npy files (numpy.load reads them).
@@ -14,8 +14,12 @@ struct Audio: ParsableCommand {
         graft audio info clip.flac --json
         graft audio decode clip.flac --out clip.npy --mono --sample-rate 16000
         graft audio spectrogram clip.flac --out mel.npy --sample-rate 16000 --n-fft 512 --n-mels 64 --db
+        graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
+        graft audio predict cough.graft recording.flac --events
+        graft audio evaluate cough.graft --data test/ --json
       """,
-    subcommands: [AudioInfoCommand.self, AudioDecode.self, AudioSpectrogram.self])
+    subcommands: [AudioInfoCommand.self, AudioDecode.self, AudioSpectrogram.self, AudioTrain.self, AudioPredict.self,
+                  AudioEvaluate.self])
 }
 
 extension WindowFunction: ExpressibleByArgument {}

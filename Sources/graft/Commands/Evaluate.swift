@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraftAudio
 import GraftCore
 import GraftText
 import GraftVision
@@ -49,21 +50,28 @@ struct Evaluate: ParsableCommand {
     case "text":
       let (metrics, issues) = try TextClassifier.evaluate(bundlePath: bundle, data: data)
       try output(metrics, loss: nil, skipped: issues.map { ["reason": $0.description] })
+    case "audio":
+      let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data)
+      try output(evaluation.metrics, loss: nil, skipped: evaluation.skipped.map { ["reason": $0.description] },
+                 extra: evaluation.rocAUC.map { ["roc_auc": .number($0)] } ?? [:])
     default:
       throw unsupportedModality(bundle, model.config.modality)
     }
   }
 
-  func output(_ metrics: ClassificationMetrics, loss: Double?, skipped: [[String: String]]) throws {
+  func output(_ metrics: ClassificationMetrics, loss: Double?, skipped: [[String: String]],
+              extra: [String: JSONValue] = [:]) throws {
     if json {
       guard case .object(var object) = try jsonValue(metrics) else { return }
       if let loss { object["loss"] = .number(loss) }
+      for (k, v) in extra { object[k] = v }
       object["skipped"] = try jsonValue(skipped)
       try printJSON(JSONValue.object(object))
     } else {
       var text = ""
       for s in skipped { text += "skipped \(s["path"].map { $0 + ": " } ?? "")\(s["reason"] ?? "")\n" }
       text += metricsText(metrics) + "\n"
+      for (k, v) in extra.sorted(by: { $0.key < $1.key }) { text += "\(k): \(v)\n" }
       Console.writeOutput(text)
     }
   }

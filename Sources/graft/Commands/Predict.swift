@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import GraftAudio
 import GraftCore
 import GraftText
 import GraftVision
 
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Predict labels with a bundle: PNG images (vision) or texts (text).",
+    abstract: "Predict labels with a bundle: PNG images (vision), audio files (audio) or texts (text).",
     discussion: """
       Prints the top K labels with their probabilities for each input. For a vision bundle the
       inputs are PNG files; a file that cannot be read is reported on stderr (one line naming
@@ -75,6 +76,16 @@ struct Predict: ParsableCommand {
       entries = try TextClassifier.predict(bundlePath: bundle, texts: texts).map { p in
         let ranked = zip(p.labels, p.probabilities).sorted { $0.1 > $1.1 }.prefix(top)
         return Entry(file: p.text, predictions: ranked.map { Scored(label: $0.0, probability: Double($0.1)) })
+      }
+    case "audio":
+      entries = try zip(files, SoundClassifier.predict(bundlePath: bundle, files: files)).map { file, result in
+        switch result {
+        case .success(let p):
+          let ranked = zip(p.labels, p.probabilities).sorted { $0.1 > $1.1 }.prefix(top)
+          return Entry(file: file, predictions: ranked.map { Scored(label: $0.0, probability: Double($0.1)) })
+        case .failure(let error):
+          return Entry(file: file, error: error.description)
+        }
       }
     default:
       throw unsupportedModality(bundle, model.config.modality)

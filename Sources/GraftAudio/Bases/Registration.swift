@@ -1,0 +1,18 @@
+import GraftCore
+
+/// Registers GraftAudio's bases with `ArchitectureRegistry` — `vggish` (`VGGish`) and
+/// `audio_resnet` (`AudioResNet`) — so bundles that name them can be rebuilt. Call it once before
+/// reading such a bundle (`SoundClassifier` does); calling it again changes nothing.
+/// Qualify it as `GraftAudio.registerArchitectures()` where other modules define one too.
+public func registerArchitectures() {
+  _ = AudioArchitectures.registered
+}
+
+enum AudioArchitectures {
+  /// Runs once, on first use (Swift initialises static lets exactly once, thread-safely).
+  static let registered: Bool = {
+    ArchitectureRegistry.register("vggish", VGGish.build)
+    ArchitectureRegistry.register("audio_resnet", AudioResNet.build)
+    return true
+  }()
+}

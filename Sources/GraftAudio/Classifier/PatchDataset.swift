@@ -1,0 +1,52 @@
+import GraftCore
+import Synchronization
+
+/// A clip decoded and cut into patches.
+struct PreparedClip {
+  let path: String
+  let label: Int
+  let patches: Patches
+}
+
+/// Clip labels as a dataset, for the stratified split.
+struct ClipLabels: Dataset {
+  let labels: [Int]
+  var count: Int { labels.count }
+  func example(at index: Int) throws -> Int { labels[index] }
+  func label(at index: Int) -> Int? { labels[index] }
+}
+
+/// Every patch of every clip as one example `[1, L, M]` labelled with its clip's label, optionally
+/// masked by SpecAugment. The masks of item i's k-th draw come from a generator seeded by
+/// (seed, i, k), so a run is reproducible whatever order or thread the loader uses.
+final class PatchDataset: Dataset {
+  let clips: [PreparedClip]
+  /// (clip, patch) of each item.
+  let items: [(clip: Int, patch: Int)]
+  let augment: (SpecAugment, seed: UInt64)?
+  private let draws = Mutex<[Int: UInt64]>([:])
+
+  init(_ clips: [PreparedClip], augment: (SpecAugment, seed: UInt64)?) {
+    self.clips = clips
+    self.items = clips.enumerated().flatMap { c in (0..<c.element.patches.count).map { (c.offset, $0) } }
+    self.augment = augment
+  }
+
+  var count: Int { items.count }
+
+  func label(at index: Int) -> Int? { clips[items[index].clip].label }
+
+  func example(at index: Int) throws -> LabeledTensor {
+    let (c, p) = items[index]
+    var patch = clips[c].patches.patch(p)
+    if let (specAugment, seed) = augment {
+      let draw = draws.withLock { counts -> UInt64 in
+        defer { counts[index, default: 0] += 1 }
+        return counts[index, default: 0]
+      }
+      var g = Generator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0x1_0000_0001 &+ draw)
+      patch = specAugment(patch, using: &g)
+    }
+    return LabeledTensor(input: patch, label: clips[c].label)
+  }
+}

@@ -1,0 +1,86 @@
+import GraftCore
+
+/// A detection in a recording: from `start` to `end` seconds, `label` with peak patch probability `score`.
+public struct SoundEvent: Sendable, Equatable, Codable {
+  public let start: Double
+  public let end: Double
+  public let label: String
+  public let score: Float
+
+  public init(start: Double, end: Double, label: String, score: Float) {
+    self.start = start
+    self.end = end
+    self.label = label
+    self.score = score
+  }
+}
+
+extension SoundClassifier {
+  /// Time-stamped detections in a (long) recording.
+  ///
+  /// Patches slide over the recording `hopFrames` apart (`eventHopFrames`, a quarter patch, by
+  /// default), so they overlap. Each patch speaks for the stretch of time nearer its centre than
+  /// any other patch's centre (the first from the start, the last to the end: with a regular hop,
+  /// the hop-long stretch around its centre), which puts a detection where the sound is rather
+  /// than a whole patch length around it. A patch detects:
+  /// * for a binary detector, its positive label when the positive probability is at least
+  ///   `threshold` (the bundle's threshold when nil, else 0.5);
+  /// * otherwise its most probable label when that probability is at least `threshold` (0.5 when nil).
+  /// Consecutive patches that detect the same label merge into one event, whose score is the
+  /// highest of their probabilities.
+  public func events(file path: String, threshold: Float? = nil, hopFrames: Int? = nil) throws(PreprocessingError)
+    -> [SoundEvent] {
+    let audio: AudioBuffer
+    do {
+      audio = try decodeAudio(at: path)
+    } catch {
+      throw PreprocessingError(path: path, reason: .decode(error.reason))
+    }
+    let patches = try frontEnd.patches(audio, path: path, hopFrames: hopFrames ?? eventHopFrames)
+    return events(patches, threshold: threshold, duration: audio.duration)
+  }
+
+  /// The events of already cut `patches` (see `events(file:threshold:hopFrames:)`); times end at
+  /// `duration` seconds when given.
+  public func events(_ patches: Patches, threshold: Float? = nil, duration: Double? = nil) -> [SoundEvent] {
+    let probabilities = self.probabilities(patches)
+    let classes = labels.count
+    let p = probabilities.data
+    // The detected label and its probability per patch, nil where nothing is detected.
+    let detections: [(label: Int, score: Float)?] = (0..<patches.count).map { i in
+      let row = (0..<classes).map { p[i * classes + $0] }
+      if let positive = positiveIndex {
+        let limit = threshold ?? self.threshold ?? 0.5
+        return row[positive] >= limit ? (positive, row[positive]) : nil
+      }
+      let best = row.indices.max { row[$0] < row[$1] }!
+      return row[best] >= (threshold ?? 0.5) ? (best, row[best]) : nil
+    }
+    let spans = Self.spans(starts: patches.starts, frames: patches.frames, frameCount: patches.frameCount)
+    let seconds = frontEnd.secondsPerFrame
+    var events: [SoundEvent] = []
+    var open: (label: Int, start: Double, end: Double, score: Float)? = nil
+    for (i, detection) in detections.enumerated() {
+      let (from, to) = (spans[i].0 * seconds, spans[i].1 * seconds)
+      if let d = detection, let current = open, current.label == d.label {
+        open = (d.label, current.start, to, max(current.score, d.score))
+        continue
+      }
+      if let current = open { events.append(SoundEvent(start: current.start, end: current.end, label: labels[current.label], score: current.score)) }
+      open = detection.map { ($0.label, from, to, $0.score) }
+    }
+    if let current = open { events.append(SoundEvent(start: current.start, end: current.end, label: labels[current.label], score: current.score)) }
+    guard let duration else { return events }
+    return events.map { SoundEvent(start: min($0.start, duration), end: min($0.end, duration), label: $0.label, score: $0.score) }
+  }
+
+  /// The stretch (in frames) each patch speaks for: from the midpoint with the previous patch's
+  /// centre to the midpoint with the next one's; the first from 0, the last to `frameCount`.
+  static func spans(starts: [Int], frames: Int, frameCount: Int) -> [(Double, Double)] {
+    let centres = starts.map { Double($0) + Double(min(frames, frameCount)) / 2 }
+    return centres.indices.map { i in
+      (i == 0 ? 0 : (centres[i - 1] + centres[i]) / 2,
+       i == centres.count - 1 ? Double(frameCount) : (centres[i] + centres[i + 1]) / 2)
+    }
+  }
+}

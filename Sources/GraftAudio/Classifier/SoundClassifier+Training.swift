@@ -1,0 +1,177 @@
+import Foundation
+import GraftCore
+
+extension SoundClassifier {
+  /// Trains a classifier on `data` with the shared `TransferRecipe`.
+  ///
+  /// Every clip is decoded and cut into patches first; a clip that fails (corrupt, empty,
+  /// unsupported) is reported in `skipped` with its reason and left out. Clips, not patches, are
+  /// split into training and validation (stratified), so no clip is on both sides. **Each patch of
+  /// a training clip is one training example carrying the clip's label** (a weak label: a 5 s
+  /// "cough" clip may hold one cough and four quiet patches, which `max` aggregation tolerates
+  /// better than `mean`). The recipe trains the head on cached base features (unless `augment`
+  /// makes the patches random), optionally fine-tunes the top blocks, and reports patch-level
+  /// metrics; then the validation clips are scored the way `predict` scores a clip (patch
+  /// probabilities aggregated per clip), giving the clip-level metrics, the ROC-AUC of a binary
+  /// task and, with a positive label, the threshold that maximises the criterion on them
+  /// (`chooseThreshold`; 0.5 when there is no validation clip of each class).
+  public static func train(data: SoundDataSource, base: SoundBase, options: SoundTrainingOptions = .init())
+    throws -> SoundTrainingRun {
+    registerArchitectures()
+    let labels = data.labels
+    guard labels.count >= 2 else { throw SoundDataError(path: data.source, reason: .tooFewLabels(labels)) }
+    if let positive = options.positiveLabel, labels.count != 2 || !labels.contains(positive) {
+      throw SoundDataError(path: data.source, reason: .invalidPositiveLabel(positive, labels: labels))
+    }
+    var recipe = options.recipe
+    let (extractor, bundleFrontEnd) = try makeBase(base, source: data.source)
+    if case .scratch = base, recipe.fineTune == nil {
+      recipe.fineTune = FineTune(topBlocks: extractor.blocks.count, epochs: recipe.headEpochs,
+                                 baseLearningRate: recipe.headLearningRate, headLearningRate: recipe.headLearningRate,
+                                 trainBatchNorm: true)
+    }
+    let frontEnd = options.frontEnd ?? bundleFrontEnd ?? LogMelFrontEnd()
+    if let problem = mismatch(extractor, frontEnd) {
+      throw SoundDataError(path: data.source, reason: .baseMismatch(problem))
+    }
+
+    // Decode every clip once; failures are reported and skipped.
+    let (clips, failures) = prepare(data.clips, labels: labels, frontEnd: frontEnd)
+    let skipped = data.issues + failures
+    guard !clips.isEmpty else {
+      throw SoundDataError(path: data.source, reason: .nothingToTrainOn("no clip could be decoded (\(failures.count) failed)"))
+    }
+    let split = trainValidationSplit(ClipLabels(labels: clips.map(\.label)), validationFraction: options.validationFraction,
+                                     seed: recipe.seed)
+    let trainClips = split.train.indices.map { clips[$0] }
+    let validationClips = split.validation.indices.map { clips[$0] }
+    let missing = labels.indices.filter { c in !trainClips.contains { $0.label == c } }
+    guard missing.isEmpty else {
+      throw SoundDataError(path: data.source, reason: .nothingToTrainOn(
+        "no decodable training clip for \(missing.map { labels[$0] }.joined(separator: ", "))"))
+    }
+    let train = PatchDataset(trainClips, augment: options.augment.map { ($0, recipe.seed) })
+    let validation = validationClips.isEmpty ? nil : PatchDataset(validationClips, augment: nil)
+    let result = try recipe.run(base: extractor, classCount: labels.count, labelNames: labels, train: train,
+                                validation: validation, augmented: options.augment != nil)
+
+    // Clip-level validation: probabilities first, then the threshold, then the decisions.
+    let hop = options.eventHopFrames ?? max(1, frontEnd.patchFrames / 4)
+    let scorer = SoundClassifier(model: result.model, labels: labels, frontEnd: frontEnd, aggregation: options.aggregation,
+                                 positiveLabel: options.positiveLabel, threshold: 0.5, eventHopFrames: hop)
+    let clipProbabilities = validationClips.map { options.aggregation(scorer.probabilities($0.patches)) }
+    var threshold: Float? = nil
+    if let positive = scorer.positiveIndex {
+      threshold = Self.chooseThreshold(scores: clipProbabilities.map { $0[positive] },
+                                       positives: validationClips.map { $0.label == positive },
+                                       criterion: options.thresholdCriterion)
+    }
+    let classifier = SoundClassifier(model: result.model, labels: labels, frontEnd: frontEnd,
+                                     aggregation: options.aggregation, positiveLabel: options.positiveLabel,
+                                     threshold: threshold, eventHopFrames: hop)
+    let evaluation = validationClips.isEmpty ? nil
+      : classifier.evaluation(clipProbabilities: clipProbabilities, clips: validationClips, skipped: [])
+
+    var preprocessing = classifier.preprocessing
+    if options.positiveLabel != nil { preprocessing.thresholdCriterion = options.thresholdCriterion }
+    var bundle = ModelBundle(transfer: result, modality: "audio", labels: labels, preprocessing: preprocessing.json)
+    if let evaluation { bundle.config.training["clip_validation"] = evaluation.json(includePredictions: false) }
+    bundle.config.training["data"] = [
+      "train_clips": .number(Double(trainClips.count)), "validation_clips": .number(Double(validationClips.count)),
+      "train_patches": .number(Double(train.count)), "skipped": .number(Double(skipped.count)),
+      "each_patch_inherits_its_clip_label": true,
+    ]
+    return SoundTrainingRun(classifier: classifier, bundle: bundle, transfer: result, validation: evaluation,
+                            skipped: skipped, trainClips: trainClips.count, validationClips: validationClips.count,
+                            trainPatches: train.count)
+  }
+
+  /// The decision threshold for validation clip scores: `bestThreshold`'s choice (one of the
+  /// scores, the highest among equally good ones), moved down to the midpoint between it and the
+  /// next lower score. Every validation clip gets the same decision as with `bestThreshold`'s
+  /// value, but a new clip scoring a little below the lowest accepted positive is not rejected
+  /// (with confident models the chosen score is often 1.0 itself, which nothing else would reach).
+  /// 0.5 when the scores lack a class.
+  static func chooseThreshold(scores: [Float], positives: [Bool], criterion: ThresholdCriterion) -> Float {
+    guard let best = bestThreshold(scores: scores, positives: positives, criterion: criterion) else { return 0.5 }
+    guard let below = scores.filter({ $0 < best.threshold }).max() else { return best.threshold }
+    return below + (best.threshold - below) / 2
+  }
+
+  /// Builds the base, and the front end a base bundle was trained with.
+  static func makeBase(_ base: SoundBase, source: String) throws -> (any FeatureExtractor, LogMelFrontEnd?) {
+    switch base {
+    case .module(let m):
+      return (m, nil)
+    case .scratch(let spec):
+      return (try ArchitectureRegistry.makeBase(spec), nil)
+    case .weights(let spec, let path):
+      let extractor = try ArchitectureRegistry.makeBase(spec)
+      let file: SafeTensorsFile
+      do {
+        file = try SafeTensors.read(path)
+      } catch {
+        throw SoundDataError(path: path, reason: .base(error.description))
+      }
+      var tensors = file.tensors
+      if !tensors.isEmpty, tensors.keys.allSatisfy({ $0.hasPrefix("base.") }) {
+        tensors = Dictionary(uniqueKeysWithValues: tensors.map { (String($0.key.dropFirst(5)), $0.value) })
+      }
+      do {
+        try extractor.load(tensors, strict: true, source: path)
+      } catch {
+        throw SoundDataError(path: path, reason: .base("weights do not fit \(spec.name): \(error)"))
+      }
+      return (extractor, nil)
+    case .bundle(let path):
+      let bundle = try ModelBundle.read(from: path)
+      let model = try bundle.makeClassifier(path: path)
+      var frontEnd: LogMelFrontEnd? = nil
+      if bundle.config.modality == "audio", bundle.config.preprocessing["front_end"] != nil {
+        do {
+          frontEnd = try Preprocessing(json: bundle.config.preprocessing).frontEnd
+        } catch {
+          throw BundleError(path: path, reason: .invalidConfig("preprocessing: \(error.description)"))
+        }
+      }
+      return (model.base, frontEnd)
+    }
+  }
+
+  /// Why patches of `frontEnd` cannot go through `base`, or nil when they can.
+  static func mismatch(_ base: any FeatureExtractor, _ frontEnd: LogMelFrontEnd) -> String? {
+    let (h, w) = (frontEnd.patchFrames, frontEnd.nMels)
+    if let v = base as? VGGish, v.inputHeight != h || v.inputWidth != w {
+      return "the vggish base takes \(v.inputHeight)×\(v.inputWidth) patches, the front end makes \(h)×\(w)"
+    }
+    if let r = base as? AudioResNet {
+      if r.inputChannels != 1 { return "the audio_resnet base takes \(r.inputChannels) channels, patches have 1" }
+      let least = 2 << (r.layers.count - 1)
+      if h < least || w < least { return "patches of \(h)×\(w) are too small for audio_resnet (at least \(least)×\(least))" }
+    }
+    if let s = base as? SmallCNN {
+      if s.inputChannels != 1 { return "the smallcnn base takes \(s.inputChannels) channels, patches have 1" }
+      let least = 1 << s.widths.count
+      if h < least || w < least { return "patches of \(h)×\(w) are too small for smallcnn (at least \(least)×\(least))" }
+    }
+    return nil
+  }
+
+  /// Decodes and patches `clips`; a clip that fails becomes an issue naming the file and the reason.
+  static func prepare(_ clips: [SoundClip], labels: [String], frontEnd: LogMelFrontEnd)
+    -> (clips: [PreparedClip], failures: [SoundDataIssue]) {
+    var prepared: [PreparedClip] = [], failures: [SoundDataIssue] = []
+    for clip in clips {
+      guard let label = labels.firstIndex(of: clip.label) else {
+        failures.append(SoundDataIssue(path: clip.path, reason: "label \"\(clip.label)\" is not one of \(labels.joined(separator: ", "))"))
+        continue
+      }
+      do {
+        prepared.append(PreparedClip(path: clip.path, label: label, patches: try frontEnd.patches(file: clip.path)))
+      } catch {
+        failures.append(SoundDataIssue(path: clip.path, reason: error.reason.description))
+      }
+    }
+    return (prepared, failures)
+  }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// One labelled audio file.
+public struct SoundClip: Equatable, Sendable {
+  public let path: String
+  public let label: String
+
+  public init(path: String, label: String) {
+    self.path = path
+    self.label = label
+  }
+}
+
+/// Labelled audio clips from a class-per-folder directory or a CSV of `file,label`.
+///
+/// * **Folder**: `root/<label>/**/<file>` for files with an audio extension (`audioExtensions`,
+///   case-insensitive); labels are the sub-directory names, sorted; hidden entries are ignored.
+///   Other files are ignored and counted in `ignoredFiles`; a sub-directory without audio files
+///   is reported in `issues` (its label is left out).
+/// * **CSV** (RFC 4180: commas, double-quoted fields with `""` escapes, `\n` or `\r\n`): when the
+///   first row names a `file` (or `path`, `filename`) column and a `label` (or `class`, `category`) column,
+///   case-insensitively, it is a header and those columns are used, whatever their position (the
+///   earlier name in each list wins when a header has several);
+///   otherwise every row is data, file in column 1 and label in column 2. Relative paths are
+///   relative to the CSV's directory. A row with too few fields or an empty file or label is
+///   reported in `issues` with its line number and skipped; blank lines are skipped silently.
+///   `filters` keep only rows whose named column equals a value (`split=train`), which needs a header.
+///
+/// Listing never opens the audio files; decoding problems are found and reported when the clips
+/// are turned into patches.
+public struct SoundDataSource: Sendable {
+  /// The directory or CSV file the clips came from.
+  public let source: String
+  public let clips: [SoundClip]
+  /// Distinct labels, sorted: class i is `labels[i]`.
+  public let labels: [String]
+  /// Rows or entries that were skipped while listing.
+  public let issues: [SoundDataIssue]
+  /// Files in a folder source without an audio extension.
+  public let ignoredFiles: Int
+
+  public static let audioExtensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff",
+                                                    "aifc", "au", "snd", "caf", "w64", "rf64"]
+
+  public init(source: String, clips: [SoundClip], issues: [SoundDataIssue] = [], ignoredFiles: Int = 0) {
+    self.source = source
+    self.clips = clips
+    self.labels = Array(Set(clips.map(\.label))).sorted()
+    self.issues = issues
+    self.ignoredFiles = ignoredFiles
+  }
+
+  /// Clips per label, in label order.
+  public var counts: [(label: String, count: Int)] {
+    labels.map { label in (label, clips.lazy.filter { $0.label == label }.count) }
+  }
+
+  /// A directory is read as class-per-folder, anything else as a CSV (`root`, `labelColumn`: see `csv`).
+  public static func load(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil,
+                          labelColumn: String? = nil) throws(SoundDataError) -> SoundDataSource {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw SoundDataError(path: path, reason: .missing)
+    }
+    if isDirectory.boolValue {
+      guard filters.isEmpty && root == nil && labelColumn == nil else {
+        throw SoundDataError(path: path, reason: .filtersNeedCSV)
+      }
+      return try folder(path)
+    }
+    return try csv(path, filters: filters, root: root, labelColumn: labelColumn)
+  }
+
+  /// `root/<label>/**/<audio file>`.
+  public static func folder(_ root: String) throws(SoundDataError) -> SoundDataSource {
+    let fm = FileManager.default
+    let entries: [String]
+    do {
+      entries = try fm.contentsOfDirectory(atPath: root)
+    } catch {
+      throw SoundDataError(path: root, reason: .unreadable(String(describing: error)))
+    }
+    var clips: [SoundClip] = [], issues: [SoundDataIssue] = [], ignored = 0
+    for name in entries.sorted() where !name.hasPrefix(".") {
+      let dir = (root as NSString).appendingPathComponent(name)
+      var isDirectory: ObjCBool = false
+      guard fm.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+      guard let walker = fm.enumerator(atPath: dir) else { continue }
+      var files: [String] = []
+      while let relative = walker.nextObject() as? String {
+        if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+        let full = (dir as NSString).appendingPathComponent(relative)
+        var sub: ObjCBool = false
+        guard fm.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else { continue }
+        if audioExtensions.contains((relative as NSString).pathExtension.lowercased()) {
+          files.append(full)
+        } else {
+          ignored += 1
+        }
+      }
+      if files.isEmpty { issues.append(SoundDataIssue(path: dir, reason: "no audio files: label \"\(name)\" left out")) }
+      clips += files.sorted().map { SoundClip(path: $0, label: name) }
+    }
+    guard !clips.isEmpty else { throw SoundDataError(path: root, reason: .noClips) }
+    return SoundDataSource(source: root, clips: clips, issues: issues, ignoredFiles: ignored)
+  }
+
+  /// A CSV of `file,label` (see the type's rules). Relative file names are relative to `root`
+  /// when given (ESC-50's `meta/esc50.csv` names files in `audio/`), else to the CSV's directory.
+  /// `labelColumn` names the label column of a CSV with a header instead of `label`/`class`/`category`
+  /// (cough_audio's `source_class`).
+  public static func csv(_ path: String, filters: [(column: String, value: String)] = [], root: String? = nil,
+                         labelColumn: String? = nil) throws(SoundDataError) -> SoundDataSource {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SoundDataError(path: path, reason: .unreadable("cannot read the file"))
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw SoundDataError(path: path, reason: .unreadable("not UTF-8 text"))
+    }
+    let rows = CSV.rows(text)
+    guard let first = rows.first(where: { !$0.fields.allSatisfy(\.isEmpty) }) else {
+      throw SoundDataError(path: path, reason: .noClips)
+    }
+    let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    // The first name of each list that the header holds, in the list's order of preference.
+    let fileColumn = ["file", "path", "filename"].lazy.compactMap { header.firstIndex(of: $0) }.first
+    let labelNames = labelColumn.map { [$0.lowercased()] } ?? ["label", "class", "category"]
+    let labelIndexInHeader = labelNames.lazy.compactMap { header.firstIndex(of: $0) }.first
+    if let labelColumn, fileColumn == nil || labelIndexInHeader == nil {
+      throw SoundDataError(path: path, reason: .unknownColumn(fileColumn == nil ? "file" : labelColumn))
+    }
+    let hasHeader = fileColumn != nil && labelIndexInHeader != nil
+    var filterColumns: [(Int, String)] = []
+    for (column, value) in filters {
+      guard hasHeader, let index = header.firstIndex(of: column.lowercased()) else {
+        throw SoundDataError(path: path, reason: .unknownColumn(column))
+      }
+      filterColumns.append((index, value))
+    }
+    let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelIndexInHeader!) : (0, 1)
+    let needed = max(fileIndex, labelIndex, filterColumns.map(\.0).max() ?? 0) + 1
+    let base = root ?? (path as NSString).deletingLastPathComponent
+    var clips: [SoundClip] = [], issues: [SoundDataIssue] = []
+    for row in rows {
+      if hasHeader && row.line == first.line { continue }
+      if row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+      if let problem = row.problem {
+        issues.append(SoundDataIssue(path: path, line: row.line, reason: problem))
+        continue
+      }
+      guard row.fields.count >= needed else {
+        issues.append(SoundDataIssue(path: path, line: row.line,
+                                     reason: "expected at least \(needed) fields, found \(row.fields.count)"))
+        continue
+      }
+      let file = row.fields[fileIndex].trimmingCharacters(in: .whitespaces)
+      let label = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
+      guard !file.isEmpty, !label.isEmpty else {
+        issues.append(SoundDataIssue(path: path, line: row.line, reason: file.isEmpty ? "empty file name" : "empty label"))
+        continue
+      }
+      guard filterColumns.allSatisfy({ row.fields[$0.0].trimmingCharacters(in: .whitespaces) == $0.1 }) else { continue }
+      let full = file.hasPrefix("/") ? file : (base.isEmpty ? file : (base as NSString).appendingPathComponent(file))
+      clips.append(SoundClip(path: full, label: label))
+    }
+    guard !clips.isEmpty else { throw SoundDataError(path: path, reason: .noClips) }
+    return SoundDataSource(source: path, clips: clips, issues: issues)
+  }
+}

@@ -1,0 +1,59 @@
+import GraftCore
+
+/// Where the base of a new sound classifier comes from.
+public enum SoundBase {
+  /// Fresh weights: training from scratch. Unless the recipe says otherwise, every block is then
+  /// fine-tuned (with batch statistics) after the head stage, for as many epochs as the head.
+  case scratch(ArchitectureSpec)
+  /// A safetensors file holding the architecture's state dict (keys may carry a `base.` prefix,
+  /// as a bundle's do).
+  case weights(ArchitectureSpec, path: String)
+  /// The base of a trained bundle; an audio bundle's front end comes with it.
+  case bundle(path: String)
+  /// A base already in memory.
+  case module(any FeatureExtractor)
+}
+
+/// How `SoundClassifier.train` runs.
+public struct SoundTrainingOptions {
+  /// The front end; nil takes the base bundle's (for `.bundle`) or `LogMelFrontEnd()`.
+  public var frontEnd: LogMelFrontEnd?
+  public var aggregation: PatchAggregation
+  /// Makes a binary detector: ROC-AUC and a decision threshold chosen on the validation clips.
+  public var positiveLabel: String?
+  public var thresholdCriterion: ThresholdCriterion
+  /// Fraction of the clips (stratified by label, seeded by the recipe's seed) held out for validation.
+  public var validationFraction: Double
+  public var recipe: TransferRecipe
+  /// Masks training patches (then base features are not cached).
+  public var augment: SpecAugment?
+  public var eventHopFrames: Int?
+
+  public init(frontEnd: LogMelFrontEnd? = nil, aggregation: PatchAggregation = .mean, positiveLabel: String? = nil,
+              thresholdCriterion: ThresholdCriterion = .youden, validationFraction: Double = 0.2,
+              recipe: TransferRecipe = TransferRecipe(), augment: SpecAugment? = nil, eventHopFrames: Int? = nil) {
+    self.frontEnd = frontEnd
+    self.aggregation = aggregation
+    self.positiveLabel = positiveLabel
+    self.thresholdCriterion = thresholdCriterion
+    self.validationFraction = validationFraction
+    self.recipe = recipe
+    self.augment = augment
+    self.eventHopFrames = eventHopFrames
+  }
+}
+
+/// What `SoundClassifier.train` produced.
+public struct SoundTrainingRun {
+  public let classifier: SoundClassifier
+  /// The bundle to write (`bundle.write(to:)`).
+  public let bundle: ModelBundle
+  public let transfer: TransferResult
+  /// Clip-level metrics on the validation clips (nil without validation).
+  public let validation: SoundEvaluation?
+  /// Malformed rows and files that could not be decoded, each with its reason; all were skipped.
+  public let skipped: [SoundDataIssue]
+  public let trainClips: Int
+  public let validationClips: Int
+  public let trainPatches: Int
+}

@@ -1,0 +1,217 @@
+import ArgumentParser
+import Foundation
+import GraftAudio
+import GraftCore
+
+/// The bases `graft audio train --arch` names.
+enum AudioArchitecture: String, ExpressibleByArgument, CaseIterable {
+  case vggish
+  case audioResNet = "audio_resnet"
+  case smallcnn
+
+  /// The architecture with its channel counts scaled by `width` (1 = the full network).
+  func spec(width: Double) -> ArchitectureSpec {
+    switch self {
+    case .vggish:
+      return ArchitectureSpec(name: "vggish", hyperparameters: ["width_multiplier": .number(width)])
+    case .audioResNet:
+      return ArchitectureSpec(name: "audio_resnet", hyperparameters: [
+        "input_channels": 1, "base_width": .number(Double(max(1, Int((16 * width).rounded())))),
+      ])
+    case .smallcnn:
+      return ArchitectureSpec(name: "smallcnn", hyperparameters: [
+        "input_channels": 1, "widths": .array([32, 64, 128].map { .number(Double(max(1, Int((Double($0) * width).rounded())))) }),
+      ])
+    }
+  }
+}
+
+extension PatchAggregation: ExpressibleByArgument {}
+extension ThresholdCriterion: ExpressibleByArgument {}
+
+/// Prints a JSON value as sorted, pretty JSON.
+func printJSON(_ value: JSONValue) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  Console.writeOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+}
+
+/// `COLUMN=VALUE` filters of CSV rows.
+func parseFilters(_ filters: [String]) throws -> [(column: String, value: String)] {
+  try filters.map { text in
+    guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+      throw ValidationError("--where takes COLUMN=VALUE, got \"\(text)\"")
+    }
+    return (String(text[..<eq]), String(text[text.index(after: eq)...]))
+  }
+}
+
+func issuesJSON(_ issues: [SoundDataIssue]) -> JSONValue {
+  .array(issues.map { issue in
+    var o: [String: JSONValue] = ["path": .string(issue.path), "reason": .string(issue.reason)]
+    if let line = issue.line { o["line"] = .number(Double(line)) }
+    return .object(o)
+  })
+}
+
+func fixed(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
+
+struct AudioTrain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train a sound classifier on log-mel patches and write a .graft bundle.",
+    discussion: """
+      DATA is a folder with one sub-folder of audio files per label, or a CSV with file and label \
+      columns (header optional; --where split=train keeps matching rows). Every clip is decoded, \
+      resampled to 16 kHz and cut into 0.96 s log-mel patches (VGGish's front end); each patch is \
+      a training example with its clip's label. Files that cannot be decoded and malformed CSV \
+      rows are reported and skipped. 20 % of the clips (stratified) are held out to report \
+      clip-level metrics; with --positive, the decision threshold is chosen on them.
+
+      BASE is a trained bundle (its base and front end are reused), a .safetensors file of the \
+      --arch base's weights, or `none` to train --arch from scratch (every block is trained).
+
+      Examples:
+        graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
+        graft audio train --data labels.csv --where split=train --base cough.graft --out mine.graft --json
+      """)
+
+  @Option(help: ArgumentHelp("A class-per-folder directory or a CSV of file,label.", valueName: "dir-or-csv"))
+  var data: String
+
+  @Option(help: ArgumentHelp("A bundle, a .safetensors file (with --arch) or none.", valueName: "base"))
+  var base: String
+
+  @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
+  var out: String
+
+  @Option(help: "Base architecture for --base none or a .safetensors file.")
+  var arch: AudioArchitecture?
+
+  @Option(help: "Scale the --arch channel counts (1 = full size; 0.25 trains much faster).")
+  var widthMultiplier: Double = 1
+
+  @Option(help: "Make a binary detector for this label: ROC-AUC and a validation-chosen threshold.")
+  var positive: String?
+
+  @Option(help: "Epochs of the head (and of the from-scratch training).")
+  var epochs = 10
+
+  @Option(help: "Also fine-tune the top N blocks of the base (default 0; all blocks for --base none).")
+  var fineTuneBlocks: Int?
+
+  @Option(help: "Epochs of fine-tuning (default: --epochs).")
+  var fineTuneEpochs: Int?
+
+  @Option(help: "Patches per batch.")
+  var batchSize = 32
+
+  @Option(help: "Learning rate of the head (fine-tuning uses a tenth of it).")
+  var lr: Float = 1e-3
+
+  @Option(help: "Seed of the split, the batch order and the head's initialisation.")
+  var seed: UInt64 = 42
+
+  @Option(help: "Fraction of the clips held out for validation (0 for none).")
+  var validationFraction = 0.2
+
+  @Option(help: "How patch probabilities become a clip's: mean or max.")
+  var aggregation: PatchAggregation = .mean
+
+  @Option(help: "How --positive picks its threshold: youden or f1.")
+  var thresholdCriterion: ThresholdCriterion = .youden
+
+  @Flag(help: "Mask random time and mel stripes of training patches (SpecAugment; disables the feature cache).")
+  var specAugment = false
+
+  @Option(name: .customLong("where"), help: ArgumentHelp("Keep CSV rows whose COLUMN equals VALUE (repeatable).",
+                                                         valueName: "column=value"))
+  var filters: [String] = []
+
+  @Option(help: ArgumentHelp("Directory that relative paths in the CSV start from (default: the CSV's).", valueName: "dir"))
+  var audioRoot: String?
+
+  @Option(help: ArgumentHelp("The CSV column holding the labels (default: label, class or category).", valueName: "name"))
+  var labelColumn: String?
+
+  @Flag(help: "Print a JSON summary.")
+  var json = false
+
+  @Flag(help: "Print no progress.")
+  var quiet = false
+
+  func validate() throws {
+    if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+    if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    if !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if let fineTuneBlocks, fineTuneBlocks < 0 { throw ValidationError("--fine-tune-blocks must not be negative") }
+    if let fineTuneEpochs, fineTuneEpochs < 1 { throw ValidationError("--fine-tune-epochs must be at least 1") }
+    if !(validationFraction >= 0 && validationFraction < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
+    if !(widthMultiplier > 0 && widthMultiplier <= 16) { throw ValidationError("--width-multiplier must lie in (0, 16]") }
+    if base == "none" && arch == nil { throw ValidationError("--base none needs --arch") }
+    _ = try parseFilters(filters)
+  }
+
+  /// `--base` as a `SoundBase`.
+  func soundBase() throws -> SoundBase {
+    if base == "none" { return .scratch(arch!.spec(width: widthMultiplier)) }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory) else {
+      throw CLIError("\(base): no such base (a bundle directory, a .safetensors file, or none)")
+    }
+    if isDirectory.boolValue {
+      guard arch == nil else { throw CLIError("\(base): a bundle brings its own base; --arch applies to none and weights files") }
+      return .bundle(path: base)
+    }
+    guard let arch else { throw CLIError("\(base): a weights file needs --arch to say which network it holds") }
+    return .weights(arch.spec(width: widthMultiplier), path: base)
+  }
+
+  func run() throws {
+    let source = try SoundDataSource.load(data, filters: try parseFilters(filters), root: audioRoot, labelColumn: labelColumn)
+    let soundBase = try soundBase()
+    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
+    if let blocks = fineTuneBlocks {
+      let scratch: Bool
+      if case .scratch = soundBase { scratch = true } else { scratch = false }
+      recipe.fineTune = FineTune(topBlocks: blocks, epochs: fineTuneEpochs ?? epochs,
+                                 baseLearningRate: scratch ? lr : lr / 10, headLearningRate: scratch ? lr : lr / 10,
+                                 trainBatchNorm: scratch)
+    }
+    let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
+                                       validationFraction: validationFraction, recipe: recipe,
+                                       augment: specAugment ? SpecAugment(fill: LogMelFrontEnd().floor) : nil)
+    if !json && !quiet {
+      let counts = source.counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
+      Console.writeError("data: \(source.clips.count) clips (\(counts))\n")
+    }
+    let run = try SoundClassifier.train(data: source, base: soundBase, options: options)
+    try run.bundle.write(to: out)
+
+    if json {
+      var object: [String: JSONValue] = [
+        "out": .string(out), "labels": .array(run.classifier.labels.map { .string($0) }),
+        "counts": .object(Dictionary(uniqueKeysWithValues: source.counts.map { ($0.label, .number(Double($0.count))) })),
+        "train_clips": .number(Double(run.trainClips)), "validation_clips": .number(Double(run.validationClips)),
+        "train_patches": .number(Double(run.trainPatches)), "skipped": issuesJSON(run.skipped),
+        "base": .string(run.classifier.model.base.architecture.name),
+        "validation": run.validation?.json(includePredictions: false) ?? .null,
+        "feature_cache": .bool(run.transfer.usedFeatureCache),
+      ]
+      if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
+      if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
+      try printJSON(.object(object))
+      return
+    }
+    for issue in run.skipped { Console.writeError("graft: warning: skipped \(issue)\n") }
+    var lines = ["trained on \(run.trainClips) clips (\(run.trainPatches) patches), validated on \(run.validationClips) clips"]
+    if let v = run.validation {
+      var line = "validation: accuracy \(fixed(v.metrics.accuracy)), macro-F1 \(fixed(v.metrics.macroF1))"
+      if let auc = v.rocAUC { line += ", ROC-AUC \(fixed(auc))" }
+      if let t = v.threshold, let p = v.positiveLabel { line += ", threshold \(fixed(Double(t))) for \(p)" }
+      lines.append(line)
+    }
+    lines.append("wrote \(out)")
+    Console.writeOutput(lines.joined(separator: "\n") + "\n")
+  }
+}
