@@ -25,6 +25,8 @@ public final class AudioStream {
   /// The header's frame count, nil where libsndfile does not know it (`SF_COUNT_MAX`).
   private let declaredFrames: Int?
   private var buffer: [Float]
+  /// Size of the file in bytes (bounds what a header may make us reserve).
+  private var fileBytes = 0
 
   /// Opens `path`. `blockFrames` must be positive.
   public init(path: String, blockFrames: Int = 65_536) throws(AudioError) {
@@ -40,6 +42,7 @@ public final class AudioStream {
     }
     guard status.st_mode & S_IFMT == S_IFREG else { throw fail(.cannotOpen("not a regular file")) }
     guard status.st_size > 0 else { throw fail(.empty) }
+    fileBytes = Int(status.st_size)
 
     let raw: SndFile.Opened
     switch SndFile.openForReading(path) {
@@ -67,8 +70,16 @@ public final class AudioStream {
 
   /// The next block of up to `blockFrames` frames, or nil after the last.
   public func next() throws(AudioError) -> AudioBuffer? {
-    guard let handle else { return nil }
-    let got = buffer.withUnsafeMutableBufferPointer { SndFile.readFrames(handle, into: $0.baseAddress!, frames: blockFrames) }
+    let got = try buffer.withUnsafeMutableBufferPointer { (b) throws(AudioError) -> Int in try readBlock(into: b.baseAddress!) }
+    guard got > 0 else { return nil }
+    return AudioBuffer(samples: Array(buffer.prefix(got * info.channels)), channels: info.channels, sampleRate: info.sampleRate)
+  }
+
+  /// Reads up to `blockFrames` frames into `destination` (room for `blockFrames × channels`
+  /// floats) and returns how many; 0 after the last. Checks for truncation at the end.
+  func readBlock(into destination: UnsafeMutablePointer<Float>) throws(AudioError) -> Int {
+    guard let handle else { return 0 }
+    let got = SndFile.readFrames(handle, into: destination, frames: blockFrames)
     if got < blockFrames {
       // The last block: query the handle's error, then close it.
       let (code, message) = SndFile.error(handle)
@@ -83,18 +94,70 @@ public final class AudioStream {
       }
       if code != 0 { throw AudioError(path: path, reason: .malformed(message)) }
     }
-    guard got > 0 else { return nil }
-    framesRead += got
-    return AudioBuffer(samples: Array(buffer.prefix(got * info.channels)), channels: info.channels, sampleRate: info.sampleRate)
+    framesRead += max(0, got)
+    return max(0, got)
   }
 
-  /// Reads the remaining blocks into one buffer.
+  /// Reads the remaining blocks into one buffer, decoding straight into it (no per-block copies).
   public func readAll() throws(AudioError) -> AudioBuffer {
-    var samples: [Float] = []
-    // The header's frame count only sizes the first allocation, bounded so a lying header costs nothing.
-    samples.reserveCapacity(min(max(0, info.frames - framesRead), (1 << 24) / info.channels) * info.channels)
-    while let block = try next() { samples += block.samples }
-    return AudioBuffer(samples: samples, channels: info.channels, sampleRate: info.sampleRate)
+    let channels = info.channels
+    // The header's frame count sizes the allocation, bounded by the file's size (a float per
+    // quarter byte is beyond any codec's ratio here) so a lying header costs nothing.
+    let declared = max(0, info.frames - framesRead) * channels
+    if declaredFrames != nil, declared > 0, declared <= 4 * fileBytes {
+      // The usual case: the header's length is plausible; decode into exactly that much
+      // uninitialised memory (one block of slack for the final short read).
+      var failure: AudioError?
+      let samples = [Float](unsafeUninitializedCapacity: declared + blockFrames * channels) { buffer, count in
+        count = 0
+        AudioStream.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+        while handle != nil {
+          if count + blockFrames * channels > buffer.count { break }
+          do {
+            count += try readBlock(into: buffer.baseAddress! + count) * channels
+          } catch let error as AudioError { failure = error; break } catch { break }
+        }
+      }
+      if let failure { throw failure }
+      if handle == nil { return AudioBuffer(samples: samples, channels: channels, sampleRate: info.sampleRate) }
+      // More audio than declared: continue with the growing path below.
+      return try continueReading(samples)
+    }
+    return try continueReading([])
+  }
+
+  /// Asks the kernel to back a large, not yet touched buffer with transparent huge pages
+  /// (`madvise(MADV_HUGEPAGE)`, as NumPy does for large arrays): decoding a long file into
+  /// fresh memory otherwise spends much of its time in page faults, one per 4 KiB.
+  static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    let huge = 2 << 20
+    guard let base = buffer.baseAddress, buffer.count >= 2 * huge else { return }
+    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
+    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+  }
+
+  /// Appends the remaining blocks to `samples`, growing as needed.
+  private func continueReading(_ initial: [Float]) throws(AudioError) -> AudioBuffer {
+    let channels = info.channels
+    let declared = max(0, info.frames - framesRead) * channels
+    var samples = initial
+    samples.reserveCapacity(samples.count + min(declared, 4 * fileBytes) + blockFrames * channels)
+    while handle != nil {
+      let start = samples.count
+      let room = blockFrames * channels
+      if samples.capacity - start < room { samples.reserveCapacity(max(samples.capacity * 2, start + room)) }
+      var got = 0
+      var failure: AudioError?
+      samples.append(contentsOf: repeatElement(0, count: room))
+      samples.withUnsafeMutableBufferPointer { all in
+        do { got = try readBlock(into: all.baseAddress! + start) } catch let error as AudioError { failure = error } catch {}
+      }
+      samples.removeLast(room - got * channels)
+      if let failure { throw failure }
+    }
+    return AudioBuffer(samples: samples, channels: channels, sampleRate: info.sampleRate)
   }
 
   static func reason(forOpenError code: Int32, message: String) -> AudioError.Reason {

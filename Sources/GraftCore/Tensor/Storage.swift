@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A 64-byte-aligned, heap-allocated buffer of `Float` that a `Tensor` owns.
 ///
 /// Storage is a reference type so that in-place updates (optimizer steps,
@@ -14,8 +18,7 @@ public final class Storage: @unchecked Sendable {
     precondition(count >= 0, "Storage: negative count \(count)")
     self.count = count
     let bytes = Storage.byteCount(count)
-    let raw = StorageCache.take(bytes: bytes)
-      ?? UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: Storage.alignment)
+    let raw = StorageCache.take(bytes: bytes) ?? Storage.allocateFresh(bytes)
     pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
   }
 
@@ -30,6 +33,20 @@ public final class Storage: @unchecked Sendable {
   }
 
   static func byteCount(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
+
+  /// A new allocation. Large ones are advised to use transparent huge pages
+  /// (`madvise(MADV_HUGEPAGE)`, as NumPy does) before they are first touched:
+  /// filling fresh memory otherwise costs a page fault per 4 KiB.
+  static func allocateFresh(_ bytes: Int) -> UnsafeMutableRawPointer {
+    let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: Storage.alignment)
+    let huge = 2 << 20
+    if bytes >= 4 * huge {
+      let start = (Int(bitPattern: raw) + huge - 1) & ~(huge - 1)
+      let end = (Int(bitPattern: raw) + bytes) & ~(huge - 1)
+      if end > start, let p = UnsafeMutableRawPointer(bitPattern: start) { _ = madvise(p, end - start, MADV_HUGEPAGE) }
+    }
+    return raw
+  }
 
   /// Releases buffers kept for reuse (see `StorageCache`).
   public static func releaseCachedBuffers() { StorageCache.empty() }
