@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gensim peer for GraftText's embedding readers: time KeyedVectors.load_word2vec_format.
 
-    /work/venv-text/bin/python Tools/peers/embeddings_gensim.py FILE [--binary | --no-header]
+    python Tools/peers/embeddings_gensim.py FILE [--binary | --no-header]
 
 Prints JSON {"file", "seconds", "count", "dimension", "gensim"}; compare with
 `time .build/release/graft text embeddings info FILE` (which includes process start-up).
