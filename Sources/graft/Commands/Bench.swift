@@ -9,43 +9,56 @@ struct Bench: ParsableCommand {
     abstract: "Run benchmarks and print their figures.",
     discussion: """
       Build in release first (`make bench` does). Figures and how they compare with
-      PyTorch are recorded in docs/BENCHMARKS.md.
+      PyTorch and the other peers are recorded in docs/BENCHMARKS.md.
 
       Examples:
         graft bench core --json
         graft bench core --filter sgemm_1024 --filter add_16M --budget 3
         graft bench vision --json --png-dir /tmp/pngs
+        graft bench text --text-file reviews.txt
+        graft bench audio --wav long.wav --flac long.flac
       """,
     subcommands: [BenchCore.self, BenchVision.self, BenchText.self, BenchAudio.self])
 }
 
-struct BenchCore: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "core",
-    abstract: "Tensor-core throughput: GEMM, 3×3 convolution, elementwise add.")
-
-  @Flag(help: "Print JSON: {\"machine\": {...}, \"benchmarks\": [{\"name\", \"value\", \"unit\", ...}]}.")
+/// The options every `graft bench` command shares.
+struct BenchOptions: ParsableArguments {
+  @Flag(help: "Print JSON: {\"machine\": {...}, \"benchmarks\": [{\"name\", \"value\", \"unit\", ...}], \"peak_rss_mb\"}.")
   var json = false
 
   @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
   var filter: [String] = []
 
-  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
-  var budget: Double = 1.0
+  @Option(help: "Seconds of timed runs per benchmark; the median is reported (default: 1 for core, 3 otherwise).")
+  var budget: Double?
 
-  func validate() throws {
-    let unknown = filter.filter { !CoreBenchmarks.names.contains($0) }
+  /// Rejects unknown names and a non-positive budget (usage errors, exit 2).
+  func validate(known names: [String]) throws {
+    let unknown = filter.filter { !names.contains($0) }
     if !unknown.isEmpty {
-      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(CoreBenchmarks.names.joined(separator: ", "))")
+      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(names.joined(separator: ", "))")
     }
-    if !(budget > 0) { throw ValidationError("--budget must be positive") }
+    if let budget, !(budget > 0) { throw ValidationError("--budget must be positive") }
   }
 
+  func selected(_ name: String) -> Bool { filter.isEmpty || filter.contains(name) }
+
+  func progress(_ name: String) { if !json { Console.writeError("running \(name)…\n") } }
+
+  func print(_ results: [BenchmarkResult]) throws { try BenchOutput.print(results, json: json) }
+}
+
+struct BenchCore: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "core",
+    abstract: "Tensor-core throughput: GEMM, 3×3 convolution, elementwise add, small CNN, feature cache.")
+
+  @OptionGroup var options: BenchOptions
+
+  func validate() throws { try options.validate(known: CoreBenchmarks.names) }
+
   func run() throws {
-    let results = CoreBenchmarks.run(budget: budget, filter: { filter.isEmpty || filter.contains($0) }) { name in
-      if !json { Console.writeError("running \(name)…\n") }
-    }
-    try BenchOutput.print(results, json: json)
+    try options.print(CoreBenchmarks.run(budget: options.budget ?? 1, filter: options.selected, progress: options.progress))
   }
 }
 
@@ -54,32 +67,16 @@ struct BenchVision: ParsableCommand {
     commandName: "vision",
     abstract: "PNG decoding (one thread and all threads) and ResNet-18 / MobileNetV2 at 224×224, batch 16.")
 
-  @Flag(help: "Print JSON in the same shape as `graft bench core --json`.")
-  var json = false
-
-  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
-  var filter: [String] = []
-
-  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
-  var budget: Double = 3.0
+  @OptionGroup var options: BenchOptions
 
   @Option(help: ArgumentHelp("Decode the PNG files of this folder (default: 64 generated 224×224 RGB images).", valueName: "dir"))
   var pngDir: String?
 
-  func validate() throws {
-    let unknown = filter.filter { !VisionBenchmarks.names.contains($0) }
-    if !unknown.isEmpty {
-      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(VisionBenchmarks.names.joined(separator: ", "))")
-    }
-    if !(budget > 0) { throw ValidationError("--budget must be positive") }
-  }
+  func validate() throws { try options.validate(known: VisionBenchmarks.names) }
 
   func run() throws {
-    let results = try VisionBenchmarks.run(budget: budget, pngDirectory: pngDir,
-                                           filter: { filter.isEmpty || filter.contains($0) }) { name in
-      if !json { Console.writeError("running \(name)…\n") }
-    }
-    try BenchOutput.print(results, json: json)
+    try options.print(VisionBenchmarks.run(budget: options.budget ?? 3, pngDirectory: pngDir, filter: options.selected,
+                                           progress: options.progress))
   }
 }
 
@@ -88,14 +85,7 @@ struct BenchText: ParsableCommand {
     commandName: "text",
     abstract: "Tokenizer MB/s (single thread, full Unicode rules) and the LSTM classifier step (batch 32, 100 tokens).")
 
-  @Flag(help: "Print JSON in the same shape as `graft bench core --json`.")
-  var json = false
-
-  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
-  var filter: [String] = []
-
-  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
-  var budget: Double = 3.0
+  @OptionGroup var options: BenchOptions
 
   @Option(help: ArgumentHelp("Tokenize this UTF-8 file (default: 20 MB of generated review-like text).", valueName: "file"))
   var textFile: String?
@@ -103,24 +93,15 @@ struct BenchText: ParsableCommand {
   @Option(help: ArgumentHelp("Write the generated 20 MB text to this file and exit (for the peer scripts).", valueName: "file"))
   var saveText: String?
 
-  func validate() throws {
-    let unknown = filter.filter { !TextBenchmarks.names.contains($0) }
-    if !unknown.isEmpty {
-      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(TextBenchmarks.names.joined(separator: ", "))")
-    }
-    if !(budget > 0) { throw ValidationError("--budget must be positive") }
-  }
+  func validate() throws { try options.validate(known: TextBenchmarks.names) }
 
   func run() throws {
     if let saveText {
       try AtomicFile.write(Array(TextBenchmarks.generatedText(bytes: 20 << 20).utf8), to: saveText)
       return
     }
-    let results = try TextBenchmarks.run(budget: budget, textFile: textFile,
-                                         filter: { filter.isEmpty || filter.contains($0) }) { name in
-      if !json { Console.writeError("running \(name)…\n") }
-    }
-    try BenchOutput.print(results, json: json)
+    try options.print(TextBenchmarks.run(budget: options.budget ?? 3, textFile: textFile, filter: options.selected,
+                                         progress: options.progress))
   }
 }
 
@@ -129,14 +110,7 @@ struct BenchAudio: ParsableCommand {
     commandName: "audio",
     abstract: "Log-mel and STFT of 10 minutes of 16 kHz audio; decoding of given files and folders.")
 
-  @Flag(help: "Print JSON in the same shape as `graft bench core --json`.")
-  var json = false
-
-  @Option(help: ArgumentHelp("Run only this benchmark (repeatable).", valueName: "name"))
-  var filter: [String] = []
-
-  @Option(help: "Seconds of timed runs per benchmark (the median is reported).")
-  var budget: Double = 3.0
+  @OptionGroup var options: BenchOptions
 
   @Option(help: ArgumentHelp("Decode this WAV file for decode_wav.", valueName: "file"))
   var wav: String?
@@ -147,19 +121,10 @@ struct BenchAudio: ParsableCommand {
   @Option(help: ArgumentHelp("Decode every file of this folder, across threads, for decode_folder.", valueName: "dir"))
   var folder: String?
 
-  func validate() throws {
-    let unknown = filter.filter { !AudioBenchmarks.names.contains($0) }
-    if !unknown.isEmpty {
-      throw ValidationError("unknown benchmark \(unknown.joined(separator: ", ")); known: \(AudioBenchmarks.names.joined(separator: ", "))")
-    }
-    if !(budget > 0) { throw ValidationError("--budget must be positive") }
-  }
+  func validate() throws { try options.validate(known: AudioBenchmarks.names) }
 
   func run() throws {
-    let results = try AudioBenchmarks.run(budget: budget, wav: wav, flac: flac, folder: folder,
-                                          filter: { filter.isEmpty || filter.contains($0) }) { name in
-      if !json { Console.writeError("running \(name)…\n") }
-    }
-    try BenchOutput.print(results, json: json)
+    try options.print(AudioBenchmarks.run(budget: options.budget ?? 3, wav: wav, flac: flac, folder: folder,
+                                          filter: options.selected, progress: options.progress))
   }
 }
