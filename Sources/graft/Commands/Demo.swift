@@ -114,7 +114,7 @@ enum DemoTable {
   static let descriptions = [
     "vision": "4 procedural shape/texture classes, 32×32 PNG; smallcnn base pretrained on 8 other classes",
     "text": "positive/negative sentences; LSTM over word2vec vectors (PPMI+SVD on a generated corpus)",
-    "audio": "cough vs other, 1 s FLAC clips, log-mel patches; smallcnn base pretrained on 8 other sounds",
+    "audio": "cough vs other, 1 s FLAC clips, log-mel patches; smallcnn base pretrained on 9 other sounds",
   ]
 
   static func render(_ results: [DemoScenarioResult]) -> String {
