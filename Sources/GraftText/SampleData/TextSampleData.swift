@@ -27,8 +27,8 @@ public enum TextSampleData {
   public static let corpusSentences = 30_000
   public static let dimension = 24
 
-  /// One review sentence of polarity `positive` with adjectives from `adjectives`.
-  static func sentence(positive: Bool, adjectives: [String], using g: inout Generator) -> [String] {
+  /// One review sentence whose sentiment words come from `adjectives`.
+  static func sentence(adjectives: [String], using g: inout Generator) -> [String] {
     func pick(_ a: [String]) -> String { a[g.int(below: a.count)] }
     let a = pick(adjectives), a2 = pick(adjectives), n = pick(nouns), n2 = pick(nouns), i = pick(intensifiers)
     let shapes: [[String]] = [
@@ -49,7 +49,7 @@ public enum TextSampleData {
       let positive = k % 2 == 0
       let unseen = g.nextUnit() < unseenShare
       let words = positive ? (unseen ? unseenPositive : seenPositive) : (unseen ? unseenNegative : seenNegative)
-      return (sentence(positive: positive, adjectives: words, using: &g).joined(separator: " "),
+      return (sentence(adjectives: words, using: &g).joined(separator: " "),
               positive ? "positive" : "negative")
     }
   }
@@ -61,7 +61,7 @@ public enum TextSampleData {
       let positive = g.nextUnit() < 0.5
       let words = positive ? seenPositive + unseenPositive : seenNegative + unseenNegative
       let cues = positive ? positiveCues : negativeCues
-      var s = sentence(positive: positive, adjectives: words, using: &g)
+      var s = sentence(adjectives: words, using: &g)
       let cue = cues[g.int(below: cues.count)]
       switch g.int(below: 3) {
       case 0: s += ["i", cue, "it"]
