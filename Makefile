@@ -8,7 +8,7 @@ IMPORT_CHECK := --explicit-target-dependency-import-check error
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON_VENV ?= .venv-tools
 
-.PHONY: all deps build release test demo bench fixtures compare clean
+.PHONY: all deps build release test demo sample-data bench fixtures compare clean
 
 all: build
 
@@ -37,6 +37,11 @@ test: deps
 ## The main job on SampleData, release build.
 demo: release
 	.build/release/graft demo
+
+## Regenerate SampleData/ (datasets + bases pretrained on source tasks), deterministic by seed.
+## Run by hand; commit the result with SampleData/README.md.
+sample-data: release
+	.build/release/graft demo make-sample-data --out SampleData --seed 42
 
 ## Core benchmarks as JSON (see docs/BENCHMARKS.md).
 bench: release

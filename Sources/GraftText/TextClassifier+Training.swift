@@ -13,8 +13,15 @@ extension TextClassifier {
                                                             seed: options.seed)
     let tokenizer = options.tokenizer
     let trainTokens = trainSplit.indices.map { tokenizer.tokenize(dataset.texts[$0]) }
-    let vocabulary = Vocabulary(counting: trainTokens, minFrequency: options.minFrequency,
+    var vocabulary = Vocabulary(counting: trainTokens, minFrequency: options.minFrequency,
                                 maxSize: options.maxVocabularySize)
+    if options.vocabularyIncludesEmbeddingWords {
+      let room = max(0, options.maxVocabularySize - vocabulary.count)
+      let extra = embeddings.words.lazy.filter {
+        !vocabulary.contains($0) && $0 != Vocabulary.paddingToken && $0 != Vocabulary.unknownToken
+      }.prefix(room)
+      vocabulary = Vocabulary(words: Array(vocabulary.tokens.dropFirst(2)) + extra)
+    }
     var tokens = 0, found = 0
     for stream in trainTokens {
       tokens += stream.count
@@ -28,7 +35,7 @@ extension TextClassifier {
       layers: options.layers, bidirectional: options.bidirectional, layerDropout: options.layerDropout,
       headDropout: options.headDropout, pooling: options.pooling, classCount: dataset.labels.count)
     let model = LSTMClassifier(config, pretrained: embeddings.embeddingMatrix(for: vocabulary, oov: options.oov),
-                               freezeEmbedding: true, seed: options.seed)
+                               freezeEmbedding: options.freezeEmbeddings, seed: options.seed)
 
     func encode<D: Dataset>(_ split: Subset<D>) -> EncodedTexts {
       EncodedTexts(sequences: split.indices.map { preprocessing.encode(dataset.texts[$0]) },

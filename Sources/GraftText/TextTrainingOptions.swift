@@ -7,6 +7,10 @@ public struct TextTrainingOptions: Sendable {
   public var minFrequency = 1
   /// …at most this many entries (`<pad>` and `<unk>` included).
   public var maxVocabularySize = 20_000
+  /// Also put the embedding table's words in the vocabulary (after the training split's tokens,
+  /// within `maxVocabularySize`), so a word first met at prediction time keeps its pretrained
+  /// vector instead of becoming `<unk>`.
+  public var vocabularyIncludesEmbeddingWords = false
   /// Texts longer than this many tokens are cut (`truncation` says which end).
   public var maxLength = 64
   public var truncation = SequenceEnd.post
@@ -16,6 +20,9 @@ public struct TextTrainingOptions: Sendable {
   public var layers = 1
   public var bidirectional = false
   public var pooling = SequencePooling.last
+  /// Keep the embeddings frozen in the first stage (transfer). `false` trains them from the first
+  /// epoch, as a model trained from scratch (random vectors) needs.
+  public var freezeEmbeddings = true
   public var layerDropout: Float = 0.2
   public var headDropout: Float = 0.3
   /// Epochs of the first stage (embeddings frozen), with early stopping on validation loss.

@@ -39,13 +39,13 @@ import Testing
   }
 
   @Test func demoLearnsTheSpirals() throws {
-    let r = try GraftBinary.run(["demo", "--json", "--epochs", "30"])
+    let r = try GraftBinary.run(["demo", "--core", "--json", "--epochs", "30"])
     #expect(r.status == 0, "\(r.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     // Chance is 1/3; a working tape, kernels and optimizer get well above 0.9.
     #expect((object["testAccuracy"] as? Double ?? 0) > 0.9)
     // Same seed, same result.
-    let again = try GraftBinary.run(["demo", "--json", "--epochs", "30"])
+    let again = try GraftBinary.run(["demo", "--core", "--json", "--epochs", "30"])
     let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
     #expect(object["finalLoss"] as? Double == second["finalLoss"] as? Double)
   }

@@ -68,6 +68,30 @@ enum SndFile {
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// Opens `path` for writing `channels` channels at `sampleRate` Hz in `format` (major format |
+  /// subtype), or libsndfile's error message. The corresponding C functions are `sf_open` with
+  /// `SFM_WRITE`, then `sf_strerror(NULL)` on failure.
+  static func openForWriting(_ path: String, sampleRate: Int, channels: Int, format: Int32) -> Result<Handle, OpenFailure> {
+    openLock.withLock { _ in
+      var info = SF_INFO()
+      info.samplerate = Int32(sampleRate)
+      info.channels = Int32(channels)
+      info.format = format
+      if let handle = sf_open(path, Int32(SFM_WRITE), &info) { return .success(handle) }
+      return .failure(OpenFailure(code: sf_error(nil), message: message(sf_strerror(nil))))
+    }
+  }
+
+  /// Writes `frames` interleaved frames of floats in [-1, 1]; returns the number written.
+  /// The corresponding C function is `sf_writef_float`.
+  static func writeFrames(_ handle: Handle, from buffer: UnsafePointer<Float>, frames: Int) -> Int {
+    Int(sf_writef_float(handle, buffer, sf_count_t(frames)))
+  }
+
+  /// `SF_FORMAT_FLAC | SF_FORMAT_PCM_16` and `SF_FORMAT_WAV | SF_FORMAT_FLOAT`.
+  static let flac16 = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+  static let wavFloat = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
+
   /// Closes the handle. The corresponding C function is `sf_close`.
   static func close(_ handle: Handle) {
     sf_close(handle)

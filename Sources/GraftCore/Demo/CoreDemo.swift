@@ -4,7 +4,7 @@ import Glibc
 
 /// The core demo: a two-layer MLP learns three interleaved spirals from
 /// generated points, trained with the tape and plain SGD with momentum.
-/// (The full transfer-learning demo replaces it once the modality modules land.)
+/// `graft demo --core` runs it; `graft demo` runs the transfer scenarios of the modality modules.
 public enum CoreDemo {
   public struct Result: Codable, Sendable {
     public var trainExamples: Int

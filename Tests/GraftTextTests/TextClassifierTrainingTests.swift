@@ -1,0 +1,52 @@
+import Foundation
+import GraftCore
+import GraftText
+import Testing
+
+@Suite struct TextClassifierTrainingTests {
+  static func data() throws -> (TextDataset, EmbeddingTable) {
+    let texts = (0..<40).map { $0 % 2 == 0 ? "a good film \($0 % 3 == 0 ? "indeed" : "")" : "a bad film" }
+    let dataset = try TextDataset(path: "<memory>", texts: texts, labelNames: (0..<40).map { $0 % 2 == 0 ? "pos" : "neg" })
+    var g = Generator(seed: 1)
+    let words = ["a", "good", "bad", "film", "great", "awful"]
+    return (dataset, EmbeddingTable(words: words, vectors: Tensor.randomNormal([words.count, 6], using: &g)))
+  }
+
+  static func options() -> TextTrainingOptions {
+    var o = TextTrainingOptions()
+    o.hiddenSize = 4
+    o.epochs = 2
+    o.validationFraction = 0
+    return o
+  }
+
+  @Test func embeddingWordsJoinTheVocabularyOnlyWhenAsked() throws {
+    let (dataset, table) = try Self.data()
+    let (plain, _) = try TextClassifier.train(on: dataset, embeddings: table, options: Self.options())
+    #expect(!plain.preprocessing.vocabulary.contains("great"))
+    var o = Self.options()
+    o.vocabularyIncludesEmbeddingWords = true
+    let (wide, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let vocabulary = wide.preprocessing.vocabulary
+    #expect(vocabulary.contains("great") && vocabulary.contains("awful") && vocabulary.contains("indeed"))
+    // The training tokens keep their places; the extra words follow, each with its pretrained row.
+    #expect(Array(vocabulary.tokens.prefix(plain.preprocessing.vocabulary.count)) == plain.preprocessing.vocabulary.tokens)
+    let row = vocabulary.index(of: "great")!, d = table.dimension
+    let weights = wide.model.embedding.weight
+    #expect(Array(UnsafeBufferPointer(start: weights.data + row * d, count: d)) == table.vector(for: "great")!)
+  }
+
+  @Test func unfrozenEmbeddingsTrainFromTheFirstEpoch() throws {
+    let (dataset, table) = try Self.data()
+    var o = Self.options()
+    let (frozen, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let goodRow = frozen.preprocessing.vocabulary.index(of: "good")!, d = table.dimension
+    func row(_ c: TextClassifier) -> [Float] {
+      Array(UnsafeBufferPointer(start: c.model.embedding.weight.data + goodRow * d, count: d))
+    }
+    #expect(row(frozen) == table.vector(for: "good")!)
+    o.freezeEmbeddings = false
+    let (trained, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    #expect(row(trained) != table.vector(for: "good")!)
+  }
+}
