@@ -53,7 +53,12 @@ struct CLIError: Error, CustomStringConvertible {
 struct AudioInfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
-    abstract: "Print an audio file's frames, channels, sample rate, format, subtype and duration.")
+    abstract: "Print an audio file's frames, channels, sample rate, format, subtype and duration.",
+    discussion: """
+      Examples:
+        graft audio info cough.flac
+        graft audio info meeting.wav --json
+      """)
 
   @Argument(help: "The audio file.")
   var input: String
@@ -91,6 +96,10 @@ struct AudioDecode: ParsableCommand {
     discussion: """
       Integer encodings are scaled to [-1, 1) as libsndfile and python-soundfile do \
       (PCM-16 sample v becomes v / 32768); float encodings are kept as stored.
+
+      Examples:
+        graft audio decode cough.flac --out cough.npy
+        graft audio decode meeting.wav --out meeting.npy --mono --sample-rate 16000
       """)
 
   @Argument(help: "The audio file.")
@@ -136,6 +145,11 @@ struct AudioSpectrogram: ParsableCommand {
       np.abs(librosa.stft(y, n_fft, hop_length, win_length, window, center, pad_mode)) ** power; \
       with --n-mels, librosa.feature.melspectrogram (filters as librosa.filters.mel); with --db, \
       librosa.power_to_db (power 2) or librosa.amplitude_to_db (power 1) with ref 1.0.
+
+      Examples:
+        graft audio spectrogram cough.flac --out cough.npy
+        graft audio spectrogram cough.flac --out mel.npy --sample-rate 16000 --n-fft 512 \
+          --hop-length 160 --n-mels 64 --db
       """)
 
   @Argument(help: "The audio file.")

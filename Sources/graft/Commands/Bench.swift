@@ -51,7 +51,12 @@ struct BenchOptions: ParsableArguments {
 struct BenchCore: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "core",
-    abstract: "Tensor-core throughput: GEMM, 3×3 convolution, elementwise add, small CNN, feature cache.")
+    abstract: "Tensor-core throughput: GEMM, 3×3 convolution, elementwise add, small CNN, feature cache.",
+    discussion: """
+      Examples:
+        graft bench core --json
+        GRAFT_NUM_THREADS=1 graft bench core --filter sgemm_1024 --budget 3
+      """)
 
   @OptionGroup var options: BenchOptions
 
@@ -65,7 +70,12 @@ struct BenchCore: ParsableCommand {
 struct BenchVision: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "vision",
-    abstract: "PNG decoding (one thread and all threads) and ResNet-18 / MobileNetV2 at 224×224, batch 16.")
+    abstract: "PNG decoding (one thread and all threads) and ResNet-18 / MobileNetV2 at 224×224, batch 16.",
+    discussion: """
+      Examples:
+        graft bench vision --json
+        graft bench vision --filter png_decode_224 --png-dir photos/
+      """)
 
   @OptionGroup var options: BenchOptions
 
@@ -83,7 +93,12 @@ struct BenchVision: ParsableCommand {
 struct BenchText: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "text",
-    abstract: "Tokenizer MB/s (single thread, full Unicode rules) and the LSTM classifier step (batch 32, 100 tokens).")
+    abstract: "Tokenizer MB/s (single thread, full Unicode rules) and the LSTM classifier step (batch 32, 100 tokens).",
+    discussion: """
+      Examples:
+        graft bench text --json
+        graft bench text --save-text /tmp/text.txt && graft bench text --text-file /tmp/text.txt
+      """)
 
   @OptionGroup var options: BenchOptions
 
@@ -108,7 +123,12 @@ struct BenchText: ParsableCommand {
 struct BenchAudio: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audio",
-    abstract: "Log-mel and STFT of 10 minutes of 16 kHz audio; decoding of given files and folders.")
+    abstract: "Log-mel and STFT of 10 minutes of 16 kHz audio; decoding of given files and folders.",
+    discussion: """
+      Examples:
+        graft bench audio --json
+        graft bench audio --wav long.wav --flac long.flac --folder clips/
+      """)
 
   @OptionGroup var options: BenchOptions
 

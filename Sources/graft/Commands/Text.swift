@@ -22,6 +22,11 @@ struct TextEmbeddings: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embeddings",
     abstract: "Read word2vec (binary or text), GloVe and fastText .vec files.",
+    discussion: """
+      Examples:
+        graft text embeddings info glove.6B.50d.txt --json
+        graft text embeddings nearest GoogleNews-vectors-negative300.bin king -k 5
+      """,
     subcommands: [TextEmbeddingsInfo.self, TextEmbeddingsLookup.self, TextEmbeddingsNearest.self])
 }
 
@@ -86,7 +91,13 @@ struct TextEmbeddingsInfo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
     abstract: "Print the format, word count and dimension of an embedding file.",
-    discussion: "JSON: {\"path\", \"format\", \"count\", \"dimension\"}.")
+    discussion: """
+      JSON: {"path", "format", "count", "dimension"}.
+
+      Examples:
+        graft text embeddings info vectors.bin
+        graft text embeddings info glove.6B.50d.txt --format glove --json
+      """)
 
   @OptionGroup var source: EmbeddingFileOptions
   @Flag(help: "Print JSON.") var json = false
@@ -113,7 +124,12 @@ struct TextEmbeddingsLookup: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lookup",
     abstract: "Print the vectors of words; exits 1 if any word is not in the table.",
-    discussion: "JSON: {\"word\": [v1, …], …}. Text: one line per word, the word then its values.")
+    discussion: """
+      JSON: {"word": [v1, …], …}. Text: one line per word, the word then its values.
+
+      Examples:
+        graft text embeddings lookup glove.6B.50d.txt good bad --json
+      """)
 
   @OptionGroup var source: EmbeddingFileOptions
   @Argument(help: "Words to look up (exact match).") var words: [String]
@@ -143,7 +159,12 @@ struct TextEmbeddingsNearest: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "nearest",
     abstract: "Print the words nearest to a word by cosine similarity (the word itself left out).",
-    discussion: "JSON: {\"word\", \"neighbours\": [{\"word\", \"similarity\"}, …]}, best first.")
+    discussion: """
+      JSON: {"word", "neighbours": [{"word", "similarity"}, …]}, best first.
+
+      Examples:
+        graft text embeddings nearest glove.6B.50d.txt king -k 5
+      """)
 
   @OptionGroup var source: EmbeddingFileOptions
   @Argument(help: "The query word (exact match).") var word: String

@@ -26,7 +26,12 @@ enum ChannelChoice: String, ExpressibleByArgument, CaseIterable {
 struct VisionDecode: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "decode",
-    abstract: "Decode a PNG file into an (H, W, C) uint8 .npy array (uint16 with --16bit).")
+    abstract: "Decode a PNG file into an (H, W, C) uint8 .npy array (uint16 with --16bit).",
+    discussion: """
+      Examples:
+        graft vision decode cat.png --out cat.npy
+        graft vision decode scan.png --out scan.npy --channels gray --16bit
+      """)
 
   @Argument(help: ArgumentHelp("The PNG file.", valueName: "in.png"))
   var input: String
@@ -82,7 +87,12 @@ struct VisionDecode: ParsableCommand {
 struct VisionInfo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
-    abstract: "Print a PNG file's header: size, decoded channels, bit depth, colour type, interlace.")
+    abstract: "Print a PNG file's header: size, decoded channels, bit depth, colour type, interlace.",
+    discussion: """
+      Examples:
+        graft vision info cat.png
+        graft vision info cat.png --json
+      """)
 
   @Argument(help: ArgumentHelp("The PNG file.", valueName: "in.png"))
   var input: String
@@ -147,7 +157,12 @@ enum VerifyChoice: String, ExpressibleByArgument, CaseIterable {
 struct VisionFolder: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "folder",
-    abstract: "Scan a class-per-folder image directory: classes, counts, imbalance, unreadable files.")
+    abstract: "Scan a class-per-folder image directory: classes, counts, imbalance, unreadable files.",
+    discussion: """
+      Examples:
+        graft vision folder pets/train
+        graft vision folder pets/train --verify decode --json
+      """)
 
   @Argument(help: ArgumentHelp("The root directory (one sub-directory per class).", valueName: "root"))
   var root: String
