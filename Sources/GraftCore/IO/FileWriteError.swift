@@ -8,6 +8,8 @@ public struct FileWriteError: Error, Equatable, CustomStringConvertible {
     case invalidPath
     /// `open(2)` of the temporary file failed; carries `strerror(errno)`.
     case cannotCreate(String)
+    /// The directory to hold the file could not be created; carries the reason.
+    case cannotCreateDirectory(String)
     /// `write(2)` failed.
     case writeFailed(String)
     /// `fsync(2)` or `close(2)` of the temporary file failed.
@@ -22,6 +24,7 @@ public struct FileWriteError: Error, Equatable, CustomStringConvertible {
       switch self {
       case .invalidPath: "not a file path"
       case .cannotCreate(let m): "cannot create temporary file: \(m)"
+      case .cannotCreateDirectory(let m): "cannot create directory: \(m)"
       case .writeFailed(let m): "write failed: \(m)"
       case .syncFailed(let m): "sync failed: \(m)"
       case .renameFailed(let m): "rename failed: \(m)"
