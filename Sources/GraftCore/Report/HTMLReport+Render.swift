@@ -113,9 +113,9 @@ extension ReportSection {
       }
       out += "<figcaption><span class=\"name\">\(escapeHTML(e.name))</span><br>"
       if e.isMistake {
-        out += "<b>\(escapeHTML(e.predicted))</b> \(percent(e.confidence)) · actual <b>\(escapeHTML(e.actual))</b>"
+        out += "predicted <b>\(escapeHTML(e.predicted))</b> \(percent(e.confidence)) · actual <b>\(escapeHTML(e.actual))</b>"
       } else {
-        out += "<b>\(escapeHTML(e.predicted))</b> \(percent(e.confidence))"
+        out += "<b>\(escapeHTML(e.predicted))</b> \(percent(e.confidence)) ✓"
       }
       out += "</figcaption>\n</figure>\n"
     }

@@ -58,7 +58,9 @@ struct TrainingCurves {
       if k > 0, start < n {
         let xx = (x(start - 1) + x(start)) / 2
         out += "<line x1=\"\(f(xx))\" y1=\"\(f(Self.top))\" x2=\"\(f(xx))\" y2=\"\(f(h - Self.bottom))\" stroke=\"#9aa3b5\" stroke-dasharray=\"4 3\"/>\n"
-        out += "<text x=\"\(f(xx + 4))\" y=\"\(f(Self.top + 12))\">\(escapeHTML(stage.name))</text>\n"
+        // Accuracy curves rise to the top and loss curves fall to the bottom: label the free side.
+        let labelY = metric == .accuracy ? h - Self.bottom - 6 : Self.top + 12
+        out += "<text x=\"\(f(xx + 4))\" y=\"\(f(labelY))\">\(escapeHTML(stage.name))</text>\n"
       }
       start += stage.history.epochs.count
     }

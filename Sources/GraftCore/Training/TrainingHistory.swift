@@ -11,6 +11,20 @@ public struct EpochRecord: Codable, Sendable, Equatable {
   public var learningRate: Float
   public var seconds: Double
 
+  public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil,
+              validationAccuracy: Double? = nil, validationMacroF1: Double? = nil, validationROCAUC: Double? = nil,
+              learningRate: Float, seconds: Double) {
+    self.epoch = epoch
+    self.trainLoss = trainLoss
+    self.trainAccuracy = trainAccuracy
+    self.validationLoss = validationLoss
+    self.validationAccuracy = validationAccuracy
+    self.validationMacroF1 = validationMacroF1
+    self.validationROCAUC = validationROCAUC
+    self.learningRate = learningRate
+    self.seconds = seconds
+  }
+
   enum CodingKeys: String, CodingKey {
     case epoch, seconds
     case trainLoss = "train_loss", trainAccuracy = "train_accuracy"

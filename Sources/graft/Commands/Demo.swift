@@ -13,7 +13,9 @@ struct Demo: ParsableCommand {
       by the project on a different source task), then briefly fine-tunes its top, and trains the
       same architecture from scratch on the same small target set; both are scored on the test
       split. It prints one table: scenario, train/test examples, transfer and scratch accuracy
-      and macro-F1, seconds. `graft demo make-sample-data` regenerates SampleData/.
+      and macro-F1, seconds. It exits with status 1 when transfer does not beat scratch on both
+      accuracy and macro-F1 in every scenario run. `graft demo make-sample-data` regenerates
+      SampleData/.
 
       `--core` runs the core demo instead: a two-layer MLP learns three interleaved spirals.
 
@@ -86,6 +88,14 @@ struct Demo: ParsableCommand {
       Console.writeOutput(String(decoding: try encoder.encode(Output(scenarios: results)), as: UTF8.self) + "\n")
     } else {
       Console.writeOutput(DemoTable.render(results))
+    }
+    // The demo's claim is that transfer beats scratch; a run where it does not is a failure
+    // (a wrong sample task or base), not a result to print and forget.
+    let losers = results.filter { !$0.transferWins }.map(\.name)
+    if !losers.isEmpty {
+      Console.writeError("graft demo: transfer did not beat scratch in \(losers.joined(separator: ", ")) "
+                         + "(accuracy and macro-F1 on the test split)\n")
+      throw ExitCode(1)
     }
   }
 
