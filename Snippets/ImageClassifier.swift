@@ -1,5 +1,5 @@
 // docs/vision.md, section 5, on generated data: write a tiny PNG folder, train an
-// ImageClassifier on a small random ResNet, save the bundle, load it back, predict.
+// ImageClassifier on a small random ResNet, save the bundle, load it back, predict, report.
 import Foundation
 import GraftCore
 import GraftVision
@@ -23,3 +23,18 @@ print(training.report)
 try training.bundle.write(to: "\(root)/colours.graft")
 let classifier = try ImageClassifier(bundleAt: "\(root)/colours.graft")
 print(try classifier.predict(file: "\(root)/train/red/0.png", top: 2))
+
+// Per-file predictions and the HTML report (docs/vision.md, "The HTML report").
+let tested = try classifier.evaluateFolder(on: "\(root)/train")
+print(tested.predictions.filter { !$0.isCorrect }.map(\.path))
+let page = try HTMLReport(title: "colours.graft", sections: [
+  training.reportSection(facts: [ReportFact("data", "\(root)/train")]),
+  classifier.reportSection(for: tested, heading: "Train folder"),
+]).write(toDirectory: "\(root)/report")
+print(page)
+
+// The augmentation sheet of `graft vision preview`.
+let folder = try ImageFolder(root: "\(root)/train", preprocessing: .init(width: 16, height: 16))
+let sheet = try AugmentationPreview(folder: folder, augmentation: Augmentation([.horizontalFlip(), .rotation(maxDegrees: 15)]),
+                                    count: 9, size: 16, seed: 42)
+try PNGEncoder.write(sheet.image, to: "\(root)/grid.png")

@@ -42,6 +42,11 @@ public struct ImageClassifier {
     public var report: ImageFolder.Report
     /// Items that failed to decode during training (after passing the scan).
     public var skipped: [SkippedItem]
+    /// The preprocessing the model was trained with (also in `bundle`).
+    public var preprocessing: ImageFolder.Preprocessing
+    /// The files held out for validation, in path order (empty without a validation split);
+    /// `validationEvaluation()` predicts them one by one.
+    public var validationItems: [ImageFolder.Item]
     /// Validation metrics after the last stage (nil without a validation split).
     public var metrics: ClassificationMetrics? {
       (result.fineTuneEvaluation ?? result.headEvaluation)?.metrics
@@ -111,20 +116,8 @@ public struct ImageClassifier {
   public func evaluate(on root: String, batchSize: Int = 32, verify: ImageFolder.Verification = .header)
     throws -> (evaluation: Evaluation, report: ImageFolder.Report, skipped: [SkippedItem])
   {
-    let folder = try ImageFolder(root: root, preprocessing: preprocessing, verify: verify)
-    var map: [Int] = []
-    for name in folder.classes {
-      guard let index = labels.firstIndex(of: name) else {
-        throw ImageClassifierError(path: root + "/" + name,
-                                   reason: .unknownClass(name: name, known: labels))
-      }
-      map.append(index)
-    }
-    let data = RelabeledDataset(base: folder, map: map)
-    let loader = DataLoader(data, sampler: BatchSampler(count: data.count, batchSize: batchSize, order: .sequential))
-    model.eval()
-    let evaluation = Trainer.evaluate(loader, labelNames: labels) { model($0.inputs) }
-    return (evaluation, folder.report, loader.skipped)
+    let result = try evaluateFolder(on: root, batchSize: batchSize, verify: verify)
+    return (result.evaluation, result.report, result.skipped)
   }
 
   // MARK: Training
@@ -165,7 +158,9 @@ public struct ImageClassifier {
     if let augmentation { parameters["train_augmentation"] = .array(augmentation.steps.map { .string("\($0)") }) }
     parameters["validation_fraction"] = .number(validationFraction)
     let bundle = ModelBundle(transfer: result, modality: modality, labels: folder.classes, preprocessing: parameters)
-    return Training(result: result, bundle: bundle, report: folder.report, skipped: result.skipped)
+    let validationItems = validation.map { $0.indices.map { folder.items[$0] } } ?? []
+    return Training(result: result, bundle: bundle, report: folder.report, skipped: result.skipped,
+                    preprocessing: preprocessing, validationItems: validationItems)
   }
 
   static func makeBase(_ base: Base) throws -> any FeatureExtractor {
@@ -181,18 +176,5 @@ public struct ImageClassifier {
     case .scratch(let spec):
       return try ArchitectureRegistry.makeBase(spec)
     }
-  }
-}
-
-/// Items of another labelled dataset with each label mapped through `map`.
-struct RelabeledDataset<Base: Dataset>: Dataset where Base.Element == LabeledTensor {
-  let base: Base
-  let map: [Int]
-  var count: Int { base.count }
-  func label(at index: Int) -> Int? { base.label(at: index).map { map[$0] } }
-  func example(at index: Int) throws -> LabeledTensor {
-    var e = try base.example(at: index)
-    e.label = map[e.label]
-    return e
   }
 }

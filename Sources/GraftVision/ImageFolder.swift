@@ -15,6 +15,11 @@ public struct ImageFolder: Dataset {
   public struct Item: Equatable, Sendable {
     public let path: String
     public let label: Int
+
+    public init(path: String, label: Int) {
+      self.path = path
+      self.label = label
+    }
   }
 
   /// How much of each file the scan reads.

@@ -5,7 +5,7 @@ import GraftVision
 
 struct Vision: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders, train classifiers.",
+    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders, train classifiers, preview augmentations.",
     discussion: """
       Pixels are the raw libpng decode (palettes expanded, tRNS as alpha, no gamma), as
       Pillow/PyTorch pipelines see them.
@@ -14,8 +14,9 @@ struct Vision: ParsableCommand {
         graft vision info photo.png --json
         graft vision decode photo.png --out photo.npy --channels rgb
         graft vision folder data/train --verify decode
+        graft vision preview --data data/train --augment flip,crop --out grid.png
       """,
-    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self, VisionTrain.self])
+    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self, VisionTrain.self, VisionPreview.self])
 }
 
 /// The channel layout `vision decode` writes.

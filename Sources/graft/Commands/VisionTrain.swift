@@ -15,6 +15,17 @@ enum AugmentChoice: String, CaseIterable {
     case .jitter: .colorJitter(brightness: 0.2, contrast: 0.2, saturation: 0.2)
     }
   }
+
+  /// The steps of a comma-separated `--augment` list, in order; a usage error names an unknown one.
+  static func steps(_ list: String, size: Int) throws -> [Augmentation.Step] {
+    try list.split(separator: ",").map { part in
+      let name = part.trimmingCharacters(in: .whitespaces)
+      guard let choice = AugmentChoice(rawValue: name) else {
+        throw ValidationError("unknown --augment \"\(name)\" (one of \(allCases.map(\.rawValue).joined(separator: ", ")))")
+      }
+      return choice.step(size: size)
+    }
+  }
 }
 
 struct VisionTrain: ParsableCommand {
@@ -26,10 +37,16 @@ struct VisionTrain: ParsableCommand {
       torchvision-layout weights together with --arch (see Tools/convert_torchvision.py), or `none`
       with --arch for a randomly initialised base (pair it with --fine-tune-blocks to train it).
       A stratified --validation fraction is held out; its metrics are printed at the end.
+      --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG,
+      thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and
+      accuracy curves per epoch (head, then fine-tune), and for the validation split the
+      confusion matrix, per-class precision/recall/F1 and a grid of up to 48 thumbnails,
+      mistakes first (most confident first). With --validation 0 it holds the facts and curves.
 
       Examples:
         graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft
         graft vision train --data pets/train --base pets.graft --out pets2.graft --fine-tune-blocks 1 --augment flip,crop
+        graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft --report pets-report
         graft vision train --data digits --base none --arch smallcnn --widths 16,32 --size 28 --out digits.graft \\
           --fine-tune-blocks 2 --fine-tune-epochs 10
       """)
@@ -85,7 +102,10 @@ struct VisionTrain: ParsableCommand {
   @Option(help: "Random seed (split, shuffling, head initialisation, augmentation).")
   var seed: UInt64 = 42
 
-  @Flag(help: "Print JSON: {\"bundle\", \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\"} (metrics null without validation).")
+  @Option(help: ArgumentHelp("Also write an HTML report to DIR/index.html (facts, curves, confusion matrix, per-class table, thumbnail grid).", valueName: "dir"))
+  var report: String?
+
+  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\"} (metrics null without validation).")
   var json = false
 
   @Flag(help: "No per-epoch progress on stderr.")
@@ -125,14 +145,7 @@ struct VisionTrain: ParsableCommand {
 
   func augmentation() throws -> Augmentation? {
     guard let augment else { return nil }
-    var steps: [Augmentation.Step] = []
-    for name in augment.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-      guard let choice = AugmentChoice(rawValue: name) else {
-        throw ValidationError("unknown --augment \"\(name)\" (one of \(AugmentChoice.allCases.map(\.rawValue).joined(separator: ", ")))")
-      }
-      steps.append(choice.step(size: size))
-    }
-    return Augmentation(steps)
+    return Augmentation(try AugmentChoice.steps(augment, size: size))
   }
 
   func architecture(_ name: String) -> ArchitectureSpec {
@@ -165,9 +178,12 @@ struct VisionTrain: ParsableCommand {
     let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, fineTune: fineTune,
                                 seed: seed, quiet: quiet)
     let preprocessing = ImageFolder.Preprocessing(width: size, height: size, resizeShorterSide: resizeShorterSide)
+    let started = Date()
     let training = try ImageClassifier.train(base: source, on: data, recipe: recipe, preprocessing: preprocessing,
                                              augmentation: try augmentation(), validationFraction: validation)
     try training.bundle.write(to: out)
+    let seconds = Date().timeIntervalSince(started)
+    let reportPath = try report.map { try writeReport(training, to: $0, seconds: seconds) }
 
     let skipped = training.report.skipped.map { Skipped(path: $0.path, reason: $0.reason.description) }
       + training.skipped.map { Skipped(path: nil, reason: $0.description) }
@@ -179,6 +195,7 @@ struct VisionTrain: ParsableCommand {
       object["classes"] = .array(training.report.classCounts.map { ["name": .string($0.name), "count": .number(Double($0.count))] })
       object["skipped"] = try jsonValue(skipped)
       object["feature_cache"] = .bool(training.result.usedFeatureCache)
+      if let reportPath { object["report"] = .string(reportPath) }
       try printJSON(JSONValue.object(object))
     } else {
       var text = "\(data): \(training.report)\n"
@@ -191,8 +208,39 @@ struct VisionTrain: ParsableCommand {
       text += training.result.usedFeatureCache
         ? "head trained on cached base features\n" : "base features recomputed every batch (augmentation)\n"
       text += "wrote \(out)\n"
+      if let reportPath { text += "wrote report \(reportPath)\n" }
       Console.writeOutput(text)
     }
+  }
+
+  /// Writes `dir/index.html`: the facts of this run, its curves and the validation split's
+  /// metrics and thumbnails. Returns the page's path.
+  func writeReport(_ training: ImageClassifier.Training, to dir: String, seconds: Double) throws -> String {
+    var baseText = base
+    if let arch { baseText += " (\(arch)\(widths.map { " \($0)" } ?? ""))" }
+    let fineTuned = training.result.fineTuneHistory.map(\.epochs.count) ?? 0
+    var facts = [
+      ReportFact("data", data),
+      ReportFact("base", baseText),
+      ReportFact("classes", training.report.classCounts.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
+      ReportFact("images", "\(training.report.total) (validation \(training.validationItems.count), fraction \(validation))"),
+      ReportFact("input", "\(size)×\(size)" + (resizeShorterSide.map { " (shorter side \($0), centre crop)" } ?? "")),
+      ReportFact("augmentation", augment ?? "none"),
+      ReportFact("feature cache", training.result.usedFeatureCache
+        ? "used (head trained on cached base features)" : "not used (features recomputed every batch)"),
+      ReportFact("epochs", "head \(training.result.headHistory.epochs.count)" + (fineTuned > 0
+        ? ", fine-tune \(fineTuned) (top \(fineTuneBlocks) block\(fineTuneBlocks == 1 ? "" : "s"))" : "")),
+      ReportFact("seconds", String(format: "%.1f", seconds)),
+      ReportFact("seed", "\(seed)"),
+      ReportFact("bundle", out),
+    ]
+    if let stop = training.result.fineTuneHistory?.stopReason ?? training.result.headHistory.stopReason {
+      facts.append(ReportFact("stopped", stop))
+    }
+    let section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
+    let title = "\((out as NSString).lastPathComponent): training report"
+    let command = "graft " + CommandLine.arguments.dropFirst().joined(separator: " ")
+    return try HTMLReport(title: title, subtitle: command, sections: [section]).write(toDirectory: dir)
   }
 
   struct Skipped: Encodable {
