@@ -33,7 +33,7 @@ public enum TextReport {
       ReportFact("labels", report.labels.joined(separator: ", ")),
       ReportFact("examples", "\(report.trainCount) training, \(report.validationCount) validation"
         + (report.validatedOnTrainingSplit ? " (metrics below are on the training split)" : "")),
-      ReportFact("skipped", "\(report.issues.count) rows or files"),
+      ReportFact("skipped", skippedCount(report.issues.count)),
       ReportFact("epochs", "\(report.history.epochs.count) train"
         + (report.fineTuneHistory.map { ", \($0.epochs.count) fine-tune (embeddings unfrozen)" } ?? "")),
     ]
@@ -56,7 +56,7 @@ public enum TextReport {
     }
     facts += [
       ReportFact("examples", "\(evaluation.predictions.count)"),
-      ReportFact("skipped", "\(evaluation.issues.count) rows or files"),
+      ReportFact("skipped", skippedCount(evaluation.issues.count)),
     ]
     return ReportSection(
       heading: heading, facts: facts, metrics: evaluation.metrics, rocAUC: evaluation.rocAUC,
@@ -83,6 +83,8 @@ public enum TextReport {
     if issues.count > skippedLimit { lines.append("… and \(issues.count - skippedLimit) more") }
     return lines
   }
+
+  static func skippedCount(_ n: Int) -> String { n == 1 ? "1 row or file" : "\(n) rows or files" }
 
   static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
 }
