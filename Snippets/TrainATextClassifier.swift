@@ -1,4 +1,6 @@
-// docs/text.md's classifier example: train on pretrained vectors, bundle, reload, predict.
+// docs/text.md's classifier example: train on pretrained vectors, bundle, reload, predict,
+// evaluate with an HTML report.
+import GraftCore
 import GraftText
 
 do {
@@ -13,7 +15,11 @@ do {
   try classifier.write(to: "sentiment.graft")
   let loaded = try TextClassifier(bundlePath: "sentiment.graft")  // needs nothing else
   print(loaded.predict(["what a lovely film"]))
-  print(try loaded.evaluate(try TextDataset.load("test.tsv", allowSingleClass: true)).accuracy)
+  let test = try TextDataset.load("test.tsv", allowSingleClass: true)
+  print(try loaded.evaluate(test).accuracy)
+  let evaluation = try loaded.evaluation(of: test)  // + per-text predictions, issues
+  let section = TextReport.section(evaluation: evaluation, bundle: "sentiment.graft", data: "test.tsv")
+  try HTMLReport(title: "sentiment", sections: [section]).write(toDirectory: "report")
 } catch {
   print(error)
 }

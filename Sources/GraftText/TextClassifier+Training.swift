@@ -72,13 +72,25 @@ extension TextClassifier {
       (trainer, fineTuneHistory) = try stage("fine-tune", epochs: options.fineTuneEmbeddingsEpochs, optimizer: optimizer)
       model.embedding.freeze()
     }
+    let evaluatedSplit = validationLoader == nil ? trainSplit.indices : validationSplit.indices
     let final = trainer.evaluate(validationLoader ?? encode(trainSplit).loader(batchSize: 256, shuffled: false, seed: 0))
     model.eval()
+    let classCount = dataset.labels.count
+    let predictions = zip(final.indices, final.labels).enumerated().map { row, pair in
+      let (local, actual) = pair
+      let p = UnsafeBufferPointer(start: final.probabilities.data + row * classCount, count: classCount)
+      let best = p.indices.max { p[$0] < p[$1] } ?? 0
+      let i = evaluatedSplit[local]
+      return TextExamplePrediction(source: dataset.sources[i], text: dataset.texts[i], actual: dataset.labels[actual],
+                                   predicted: dataset.labels[best], probability: Double(p[best]))
+    }
 
     let report = TextTrainingReport(
       labels: dataset.labels, trainCount: trainSplit.count, validationCount: validationSplit.count,
       vocabularySize: vocabulary.count, coverage: coverage, tokenCoverage: tokens == 0 ? 1 : Double(found) / Double(tokens),
-      validation: final.metrics, history: history, fineTuneHistory: fineTuneHistory, issues: dataset.issues)
+      validation: final.metrics, validationPredictions: predictions,
+      validationROCAUC: final.rocAUC, history: history, fineTuneHistory: fineTuneHistory,
+      issues: dataset.issues, embeddingCount: embeddings.count, embeddingDimension: embeddings.dimension)
     let classifier = TextClassifier(model: model, preprocessing: preprocessing, labels: dataset.labels,
                                     training: report.json(options: options))
     return (classifier, report)

@@ -95,14 +95,10 @@ public final class TextClassifier {
     }
   }
 
-  /// Metrics on a labelled dataset, whose label names must all be this classifier's labels.
+  /// Metrics on a labelled dataset, whose label names must all be this classifier's labels
+  /// (`evaluation(of:)` also gives each text's prediction).
   public func evaluate(_ dataset: TextDataset) throws(TextDatasetError) -> ClassificationMetrics {
-    let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-    let unknown = dataset.labels.filter { index[$0] == nil }
-    guard unknown.isEmpty else { throw TextDatasetError(path: dataset.path, reason: .unknownLabels(unknown, known: labels)) }
-    let actual = dataset.labelIndices.map { index[dataset.labels[$0]]! }
-    let predicted = probabilities(dataset.texts).map { p in p.indices.max { p[$0] < p[$1] } ?? 0 }
-    return ClassificationMetrics(predicted: predicted, actual: actual, classCount: labels.count, labels: labels)
+    try evaluation(of: dataset).metrics
   }
 
   // MARK: Entry points for the generic CLI (`graft evaluate` / `graft predict`)

@@ -29,6 +29,9 @@ public struct TextDataset: Dataset {
   public let labels: [String]
   /// Rows or files that were skipped, in file order.
   public let issues: [TextDatasetIssue]
+  /// Where each text came from, for reports: `line 12` (tables: the line its record starts
+  /// on), `label/file.txt` (folders), `#5` (texts given in memory, 1-based).
+  public let sources: [String]
 
   public var count: Int { texts.count }
   public func label(at index: Int) -> Int? { labelIndices[index] }
@@ -37,8 +40,9 @@ public struct TextDataset: Dataset {
   /// Texts with label names; labels are the sorted distinct names. Fails on no examples, and
   /// on a single class unless `allowSingleClass` (an evaluation set may hold one class).
   public init(path: String, texts: [String], labelNames: [String], issues: [TextDatasetIssue] = [],
-              allowSingleClass: Bool = false) throws(TextDatasetError) {
+              sources: [String]? = nil, allowSingleClass: Bool = false) throws(TextDatasetError) {
     precondition(texts.count == labelNames.count, "TextDataset: \(texts.count) texts, \(labelNames.count) labels")
+    precondition(sources.map { $0.count == texts.count } ?? true, "TextDataset: \(texts.count) texts, \(sources?.count ?? 0) sources")
     guard !texts.isEmpty else { throw TextDatasetError(path: path, reason: .noExamples) }
     let sorted = Array(Set(labelNames)).sorted()
     if !allowSingleClass, sorted.count < 2 { throw TextDatasetError(path: path, reason: .singleClass(sorted[0])) }
@@ -51,6 +55,7 @@ public struct TextDataset: Dataset {
     }
     self.labels = sorted
     self.issues = issues
+    self.sources = sources ?? texts.indices.map { "#\($0 + 1)" }
   }
 
   /// Reads `path` as `format`; `textColumn`/`labelColumn` pick table columns by header name.
@@ -135,7 +140,7 @@ public struct TextDataset: Dataset {
       textIndex = 1 - labelIndex!
     }
     let columns = firstFields.count, t = textIndex!, l = labelIndex!
-    var texts: [String] = [], labelNames: [String] = []
+    var texts: [String] = [], labelNames: [String] = [], sources: [String] = []
     for record in rows {
       switch record.result {
       case .failure(let error):
@@ -152,10 +157,11 @@ public struct TextDataset: Dataset {
         if label.isEmpty { issues.append(TextDatasetIssue(path: path, line: record.line, reason: "empty label")); continue }
         texts.append(text)
         labelNames.append(label)
+        sources.append("line \(record.line)")
       }
     }
     issues.sort { ($0.line ?? 0) < ($1.line ?? 0) }
-    return try TextDataset(path: path, texts: texts, labelNames: labelNames, issues: issues,
+    return try TextDataset(path: path, texts: texts, labelNames: labelNames, issues: issues, sources: sources,
                            allowSingleClass: allowSingleClass)
   }
 
@@ -172,7 +178,7 @@ public struct TextDataset: Dataset {
       var d: ObjCBool = false
       return fm.fileExists(atPath: p, isDirectory: &d) && d.boolValue
     }
-    var texts: [String] = [], labelNames: [String] = [], issues: [TextDatasetIssue] = []
+    var texts: [String] = [], labelNames: [String] = [], sources: [String] = [], issues: [TextDatasetIssue] = []
     for name in try listing(path) {
       let folder = (path as NSString).appendingPathComponent(name)
       guard isDirectory(folder) else { continue }
@@ -196,9 +202,10 @@ public struct TextDataset: Dataset {
         }
         texts.append(trimmed)
         labelNames.append(name)
+        sources.append(name + "/" + file)
       }
     }
-    return try TextDataset(path: path, texts: texts, labelNames: labelNames, issues: issues,
+    return try TextDataset(path: path, texts: texts, labelNames: labelNames, issues: issues, sources: sources,
                            allowSingleClass: allowSingleClass)
   }
 }

@@ -13,10 +13,20 @@ public struct TextTrainingReport {
   public var tokenCoverage: Double
   /// Validation metrics of the final model (the training split when there is no validation split).
   public var validation: ClassificationMetrics
+  /// One prediction per text of the split `validation` was measured on, in split order.
+  public var validationPredictions: [TextExamplePrediction]
+  /// ROC-AUC on that split for two labels (nil otherwise).
+  public var validationROCAUC: Double?
   public var history: TrainingHistory
   public var fineTuneHistory: TrainingHistory?
   /// Rows or files of the dataset that were skipped.
   public var issues: [TextDatasetIssue]
+  /// Words and dimension of the embedding table the vectors came from.
+  public var embeddingCount: Int
+  public var embeddingDimension: Int
+
+  /// True when there was no validation split, so `validation` measures the training split.
+  public var validatedOnTrainingSplit: Bool { validationCount == 0 }
 }
 
 extension TextTrainingReport {

@@ -9,15 +9,14 @@ extension EmbeddingFormat {
   /// - a first line starting with a number but not a valid header is `badHeader`; anything
   ///   else is `unrecognizedFormat`.
   public static func detect(_ path: String) throws(EmbeddingFormatError) -> EmbeddingFormat {
-    let file = try MappedBytes(path: path)
-    defer { withExtendedLifetime(file) {} }  // the mapping must outlive every read through `p`
-    guard let raw = file.bytes.baseAddress, file.bytes.count > 0 else {
-      throw EmbeddingFormatError(path: path, reason: .empty)
-    }
-    let p = raw.assumingMemoryBound(to: UInt8.self)
-    let n = min(file.bytes.count, 1 << 16)
+    let reader = try ChunkReader(path: path, bufferSize: 1 << 16)
+    defer { withExtendedLifetime(reader) {} }  // the buffer must outlive every read through `p`
+    while reader.buffered < reader.capacity, try reader.fill() {}
+    guard reader.buffered > 0 else { throw EmbeddingFormatError(path: path, reason: .empty) }
+    let p = UnsafePointer(reader.buffer)
+    let n = reader.buffered
     // A line cut off by the sample's end may end in a partial number ("1e"): ignore its last field.
-    let sampleIsWholeFile = n == file.bytes.count
+    let sampleIsWholeFile = n == reader.size
     var firstEnd = 0
     while firstEnd < n && p[firstEnd] != 0x0A { firstEnd += 1 }
     if EmbeddingReaders.parseHeader(p, firstEnd) != nil {

@@ -36,50 +36,83 @@ enum EmbeddingReaders {
     return text.count > 80 ? String(text.prefix(80)) + "…" : text
   }
 
-  // MARK: word2vec binary (memory-mapped)
+  // MARK: word2vec binary (read in chunks)
 
-  static func readBinary(_ path: String, options: EmbeddingLoadOptions) throws(EmbeddingFormatError) -> EmbeddingTable {
-    let file = try MappedBytes(path: path)
-    defer { withExtendedLifetime(file) {} }  // the mapping must outlive every read through `bytes`
-    let bytes = file.bytes
-    guard let raw = bytes.baseAddress, bytes.count > 0 else { throw EmbeddingFormatError(path: path, reason: .empty) }
-    let p = raw.assumingMemoryBound(to: UInt8.self)
-    let n = bytes.count
-    var headerEnd = 0
-    while headerEnd < n && p[headerEnd] != 0x0A { headerEnd += 1 }
-    guard headerEnd < n, let (count, dimension) = parseHeader(p, headerEnd) else {
-      throw EmbeddingFormatError(path: path, reason: .badHeader(preview(p, headerEnd)))
+  /// Reads the file front to back through a `ChunkReader` (a 1 MiB buffer, no mapping), so
+  /// peak memory is the matrix plus a few MiB: each vector goes from the buffer (or, when it
+  /// straddles the buffer's end, from `read(2)` directly) into its row of the final storage.
+  static func readBinary(_ path: String, options: EmbeddingLoadOptions,
+                         bufferSize: Int = 1 << 20) throws(EmbeddingFormatError) -> EmbeddingTable {
+    let reader = try ChunkReader(path: path, bufferSize: bufferSize)
+    let n = reader.size
+    guard n > 0, try reader.fill() else { throw EmbeddingFormatError(path: path, reason: .empty) }
+    // The header line; a valid one is a few bytes, so give up on it after 1 MiB.
+    var headerEnd: Int? = nil
+    var searched = 0
+    while true {
+      if let hit = memchr(reader.buffer + reader.start + searched, 0x0A, reader.buffered - searched) {
+        headerEnd = reader.buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - reader.start
+        break
+      }
+      searched = reader.buffered
+      guard searched < 1 << 20, try reader.fill() else { break }
+    }
+    let header = reader.buffer + reader.start
+    guard let headerEnd, let (count, dimension) = parseHeader(header, headerEnd) else {
+      throw EmbeddingFormatError(path: path, reason: .badHeader(preview(header, headerEnd ?? reader.buffered)))
     }
     let (rowBytes, overflow) = dimension.multipliedReportingOverflow(by: 4)
-    guard !overflow else { throw EmbeddingFormatError(path: path, reason: .badHeader(preview(p, headerEnd))) }
+    guard !overflow else { throw EmbeddingFormatError(path: path, reason: .badHeader(preview(header, headerEnd))) }
+    reader.start += headerEnd + 1
     let rows = min(count, options.limit ?? Int.max)
     var builder = TableBuilder(path: path, dimension: dimension, options: options, rows: rows, fileSize: n, bytesPerValue: 4)
-    var position = headerEnd + 1
     for row in 0..<rows {
       // gensim strips newlines before a word: the C tool writes one after each vector.
-      while position < n && p[position] == 0x0A { position += 1 }
-      if position == n { throw EmbeddingFormatError(path: path, reason: .tooFewRows(expected: count, found: row)) }
-      let wordStart = position
-      guard let hit = memchr(p + position, 0x20, n - position) else {
-        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(wordStart), row: row))
+      while true {
+        if reader.buffered == 0 { guard try reader.fill() else { break } }
+        guard reader.buffer[reader.start] == 0x0A else { break }
+        reader.start += 1
       }
-      let space = p.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-      position = space + 1
-      guard n - position >= rowBytes else {
-        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(position), row: row))
+      if reader.buffered == 0 { throw EmbeddingFormatError(path: path, reason: .tooFewRows(expected: count, found: row)) }
+      let wordStart = reader.offset
+      var space = 0  // relative to `reader.start`
+      var scanned = 0
+      while true {
+        if let hit = memchr(reader.buffer + reader.start + scanned, 0x20, reader.buffered - scanned) {
+          space = reader.buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - reader.start
+          break
+        }
+        scanned = reader.buffered
+        guard try reader.fill() else {
+          throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(wordStart), row: row))
+        }
       }
-      let word = try builder.decodeWord(UnsafeRawBufferPointer(start: p + wordStart, count: space - wordStart), at: .byte(wordStart))
-      let source = UnsafeRawPointer(p + position)
+      let valuesStart = wordStart + space + 1
+      guard n - valuesStart >= rowBytes else {
+        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(valuesStart), row: row))
+      }
+      let word = try builder.decodeWord(UnsafeRawBufferPointer(start: reader.buffer + reader.start, count: space),
+                                        at: .byte(wordStart))
+      reader.start += space + 1
       let target = builder.nextRow()
-      for k in 0..<dimension {
-        target[k] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))
+      // The file shrank since `fstat`.
+      guard try reader.copy(into: target, count: rowBytes) == rowBytes else {
+        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(valuesStart), row: row))
       }
-      position += rowBytes
+      #if _endian(big)
+      for k in 0..<dimension { target[k] = Float(bitPattern: UInt32(littleEndian: target[k].bitPattern)) }
+      #endif
       try builder.commit(word, at: .byte(wordStart))
     }
     if options.limit == nil || count <= options.limit! {
-      while position < n && (p[position] == 0x0A || p[position] == 0x20 || p[position] == 0x0D) { position += 1 }
-      if position < n { throw EmbeddingFormatError(path: path, reason: .tooManyRows(expected: count, at: .byte(position))) }
+      while true {
+        if reader.buffered == 0 { guard try reader.fill() else { break } }
+        let byte = reader.buffer[reader.start]
+        guard byte == 0x0A || byte == 0x20 || byte == 0x0D else {
+          throw EmbeddingFormatError(path: path, reason: .tooManyRows(expected: count, at: .byte(reader.offset)))
+        }
+        reader.start += 1
+      }
     }
     return builder.finish()
   }

@@ -47,6 +47,12 @@ enum TextCommandOutput {
     return out
   }
 
+  /// Writes `section` as `dir/index.html` and returns the page's path.
+  static func writeReport(_ section: ReportSection, title: String, to dir: String) throws -> String {
+    let subtitle = "graft " + CommandLine.arguments.dropFirst().joined(separator: " ")
+    return try HTMLReport(title: title, subtitle: subtitle, sections: [section]).write(toDirectory: dir)
+  }
+
   /// `metrics` as a JSON object, with `extra` keys added.
   static func metricsObject(_ m: ClassificationMetrics, _ extra: [String: JSONValue]) throws -> JSONValue {
     let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(m))
@@ -61,9 +67,16 @@ struct TextTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an LSTM text classifier on pretrained word vectors and write a model bundle.",
     discussion: """
-      The vocabulary is built on the training split; the vectors are imported for it and frozen; the LSTM and head train with Adam and early stopping on the validation split. With --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr. Prints the vocabulary coverage and the final validation metrics.
+      The vocabulary is built on the training split; the vectors are imported for it and frozen; the LSTM and head train with Adam and early stopping on the validation split. With --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr. Prints the vocabulary coverage and the final validation metrics. --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
 
-      JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", …}.
+      JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", "report", …}.
+
+      Examples:
+        graft text train --data reviews.tsv --embeddings glove.6B.50d.txt \\
+          --out sentiment.graft
+        graft text train --data reviews/ --embeddings vectors.bin \\
+          --out sentiment.graft --bidirectional --pooling max \\
+          --fine-tune-embeddings-epochs 2 --report sentiment-report --json
       """)
 
   @OptionGroup var source: TextDataOptions
@@ -86,6 +99,7 @@ struct TextTrain: ParsableCommand {
   @Option(help: "Share of the data held out for validation.") var validationFraction = 0.2
   @Option(help: "Early-stopping patience in epochs.") var patience = 3
   @Option(help: "Random seed (split, initialisation, shuffling).") var seed: UInt64 = 42
+  @Option(help: ArgumentHelp("Write an HTML report to DIR/index.html.", valueName: "dir")) var report: String?
   @Flag(help: "Print JSON.") var json = false
   @Flag(help: "No per-epoch progress on stderr.") var quiet = false
 
@@ -128,6 +142,10 @@ struct TextTrain: ParsableCommand {
     TextCommandOutput.reportIssues(dataset.issues)
     let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
     try classifier.write(to: out)
+    let reportPage = try self.report.map { dir in
+      try TextCommandOutput.writeReport(TextReport.section(training: report, data: source.data, embeddings: embeddings, bundle: out),
+                                        title: "\(out): training report", to: dir)
+    }
     let coverage = report.coverage
     if json {
       let value = try TextCommandOutput.metricsObject(report.validation, [
@@ -142,7 +160,7 @@ struct TextTrain: ParsableCommand {
         "epochs": .number(Double(report.history.epochs.count)),
         "fine_tune_epochs": .number(Double(report.fineTuneHistory?.epochs.count ?? 0)),
         "skipped": .number(Double(dataset.issues.count)),
-      ])
+      ].merging(reportPage.map { ["report": .string($0)] } ?? [:]) { a, _ in a })
       Console.writeOutput(try TextOutput.json(value))
       return
     }
@@ -155,6 +173,7 @@ struct TextTrain: ParsableCommand {
     if !coverage.sampleMissing.isEmpty { text += "  no vector: \(coverage.sampleMissing.joined(separator: " "))\n" }
     text += "validation (\(report.validationCount) texts): " + TextCommandOutput.metricsLines(report.validation)
     text += "wrote \(out)\n"
+    if let reportPage { text += "wrote report \(reportPage)\n" }
     Console.writeOutput(text)
   }
 }
@@ -164,9 +183,13 @@ struct TextPredict: ParsableCommand {
     commandName: "predict",
     abstract: "Print the label probabilities of texts with a text classifier bundle.",
     discussion: """
-      Texts come from the arguments and from --file (one text per non-empty line).
+      Texts come from the arguments and from --file (one text per non-empty line). Text output: one line per text, label, probability and the text, tab-separated.
 
       JSON: {"labels": [...], "predictions": [{"text", "label", "probabilities": {label: p}}]}.
+
+      Examples:
+        graft text predict sentiment.graft "what a lovely film" "dull and far too long"
+        graft text predict sentiment.graft --file reviews.txt --json
       """)
 
   @Argument(help: "The model bundle (NAME.graft).") var bundle: String
@@ -207,21 +230,42 @@ struct TextEvaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
     abstract: "Evaluate a text classifier bundle on labelled texts.",
-    discussion: "JSON: {\"count\", \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"skipped\", …}.")
+    discussion: """
+      The labels of the data must be labels of the bundle (a single class is allowed). Malformed rows are reported on stderr and skipped. --report DIR writes DIR/index.html: confusion matrix, per-class table, the texts (mistakes first) and the skipped rows.
+
+      JSON: {"count", "accuracy", "macro_f1", "labels", "confusion", "per_class", "skipped", "report", …}.
+
+      Examples:
+        graft text evaluate sentiment.graft --data test.tsv
+        graft text evaluate sentiment.graft --data test.csv --json \\
+          --text-column review --label-column sentiment
+        graft text evaluate sentiment.graft --data test.tsv --report sentiment-test
+      """)
 
   @Argument(help: "The model bundle (NAME.graft).") var bundle: String
   @OptionGroup var source: TextDataOptions
+  @Option(help: ArgumentHelp("Write an HTML report to DIR/index.html.", valueName: "dir")) var report: String?
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
     let classifier = try TextClassifier(bundlePath: bundle)
     let dataset = try source.load(allowSingleClass: true)
     TextCommandOutput.reportIssues(dataset.issues)
-    let metrics = try classifier.evaluate(dataset)
+    let evaluation = try classifier.evaluation(of: dataset)
+    let metrics = evaluation.metrics
+    let reportPage = try report.map { dir in
+      try TextCommandOutput.writeReport(TextReport.section(evaluation: evaluation, bundle: bundle, data: source.data,
+                                                           classifier: classifier),
+                                        title: "\(bundle): evaluation report", to: dir)
+    }
     if json {
-      Console.writeOutput(try TextOutput.json(TextCommandOutput.metricsObject(metrics, ["skipped": .number(Double(dataset.issues.count))])))
+      var extra: [String: JSONValue] = ["skipped": .number(Double(dataset.issues.count))]
+      if let reportPage { extra["report"] = .string(reportPage) }
+      Console.writeOutput(try TextOutput.json(TextCommandOutput.metricsObject(metrics, extra)))
     } else {
-      Console.writeOutput("\(source.data): " + TextCommandOutput.metricsLines(metrics))
+      var text = "\(source.data): " + TextCommandOutput.metricsLines(metrics)
+      if let reportPage { text += "wrote report \(reportPage)\n" }
+      Console.writeOutput(text)
     }
   }
 }
