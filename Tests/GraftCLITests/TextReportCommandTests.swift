@@ -46,6 +46,14 @@ import Testing
 
       """.write(toFile: test, atomically: true, encoding: .utf8)
     let e = try GraftBinary.run(["text", "evaluate", bundle, "--data", test, "--report", evalReport, "--json"])
+    // `graft evaluate` (any modality) writes the same page for a text bundle.
+    let generic = try GraftBinary.run(["evaluate", bundle, "--data", test, "--report", f.path("generic-report")])
+    #expect(generic.status == 0, "\(generic.stderr)")
+    #expect(generic.stdout.hasSuffix("wrote report \(f.path("generic-report"))/index.html\n"), "\(generic.stdout)")
+    let genericPage = try page(f.path("generic-report") + "/index.html")
+    #expect(genericPage.contains("the &lt;b&gt;superb&lt;/b&gt; &amp; great film"))
+    #expect(genericPage.components(separatedBy: "<figure class=\"wrong\"").count - 1 == 2)
+
     #expect(e.status == 0, "\(e.stderr)")
     let json = try object(e)
     #expect(json["report"] as? String == evalReport + "/index.html" && json["count"] as? Int == 6)

@@ -42,6 +42,16 @@ import Testing
     #expect(figures[firstRight...].allSatisfy { !$0.wrong })
     let wrong = figures[..<firstRight].map(\.percent), right = figures[firstRight...].map(\.percent)
     #expect(wrong == wrong.sorted(by: >) && right == right.sorted())
+
+    // `graft evaluate --report` on the training folder: every readable image in the grid.
+    let evaluate = try GraftBinary.run(["evaluate", dir + "/s.graft", "--data", dir + "/shapes", "--json",
+                                        "--report", dir + "/eval-report"])
+    #expect(evaluate.status == 0, "\(evaluate.stderr)")
+    #expect(try VisionTrainCommandTests.json(evaluate.stdout)["report"] as? String == dir + "/eval-report/index.html")
+    let evalPage = try String(contentsOfFile: dir + "/eval-report/index.html", encoding: .utf8)
+    #expect(evalPage.contains("evaluation report") && evalPage.contains("<th>bundle</th><td>\(dir)/s.graft</td>"))
+    #expect(Self.figures(evalPage).count == 24 && evalPage.contains("corrupt.png"))
+    #expect(!evalPage.contains("http://") && !evalPage.contains("https://"))
   }
 
   @Test func trainWithoutValidationReportsCurvesAndFactsOnly() throws {

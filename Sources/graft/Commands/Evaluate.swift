@@ -20,6 +20,7 @@ struct Evaluate: ParsableCommand {
       Examples:
         graft evaluate pets.graft --data pets/test
         graft evaluate pets.graft --data pets/test --json
+        graft evaluate pets.graft --data pets/test --report pets-report
       """)
 
   @Argument(help: ArgumentHelp("The bundle directory.", valueName: "name.graft"))
@@ -31,7 +32,10 @@ struct Evaluate: ParsableCommand {
   @Option(name: .customLong("batch-size"), help: "Batch size.")
   var batchSize: Int = 32
 
-  @Flag(help: "Print JSON: {\"accuracy\", \"macro_f1\", \"macro_precision\", \"macro_recall\", \"weighted_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"loss\", \"skipped\"}.")
+  @Option(help: ArgumentHelp("Also write a self-contained HTML report to DIR/index.html: metrics, confusion matrix, per-class table, example grid (mistakes first).", valueName: "dir"))
+  var report: String?
+
+  @Flag(help: "Print JSON: {\"accuracy\", \"macro_f1\", \"macro_precision\", \"macro_recall\", \"weighted_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"loss\", \"skipped\", \"report\" (with --report)}.")
   var json = false
 
   func validate() throws {
@@ -43,13 +47,18 @@ struct Evaluate: ParsableCommand {
     switch model.config.modality {
     case ImageClassifier.modality:
       let classifier = try ImageClassifier(bundle: model, path: bundle)
-      let (evaluation, report, failed) = try classifier.evaluate(on: data, batchSize: batchSize)
-      let skipped = report.skipped.map { ["path": $0.path, "reason": $0.reason.description] }
-        + failed.map { ["reason": $0.description] }
-      try output(evaluation.metrics, loss: evaluation.loss, skipped: skipped)
+      let result = try classifier.evaluateFolder(on: data, batchSize: batchSize)
+      let skipped = result.report.skipped.map { ["path": $0.path, "reason": $0.reason.description] }
+        + result.skipped.map { ["reason": $0.description] }
+      let page = try writeReport {
+        classifier.reportSection(for: result, heading: "Evaluation",
+                                 facts: [ReportFact("bundle", bundle), ReportFact("data", data)])
+      }
+      try output(result.evaluation.metrics, loss: result.evaluation.loss, skipped: skipped, report: page)
     case "text":
-      let (metrics, issues) = try TextClassifier.evaluate(bundlePath: bundle, data: data)
-      try output(metrics, loss: nil, skipped: issues.map { ["reason": $0.description] })
+      let (metrics, issues, section) = try TextClassifier.evaluateWithReport(bundlePath: bundle, data: data)
+      let page = try writeReport { section }
+      try output(metrics, loss: nil, skipped: issues.map { ["reason": $0.description] }, report: page)
     case "audio":
       let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data)
       try output(evaluation.metrics, loss: nil, skipped: evaluation.skipped.map { ["reason": $0.description] },
@@ -59,11 +68,20 @@ struct Evaluate: ParsableCommand {
     }
   }
 
+  /// With `--report DIR`: writes DIR/index.html holding the section `make` builds; its path.
+  func writeReport(_ make: () throws -> ReportSection) throws -> String? {
+    guard let report else { return nil }
+    let page = HTMLReport(title: "\((bundle as NSString).lastPathComponent): evaluation report",
+                          subtitle: "graft evaluate \(bundle) --data \(data)", sections: [try make()])
+    return try page.write(toDirectory: report)
+  }
+
   func output(_ metrics: ClassificationMetrics, loss: Double?, skipped: [[String: String]],
-              extra: [String: JSONValue] = [:]) throws {
+              extra: [String: JSONValue] = [:], report page: String? = nil) throws {
     if json {
       guard case .object(var object) = try jsonValue(metrics) else { return }
       if let loss { object["loss"] = .number(loss) }
+      if let page { object["report"] = .string(page) }
       for (k, v) in extra { object[k] = v }
       object["skipped"] = try jsonValue(skipped)
       try printJSON(JSONValue.object(object))
@@ -72,6 +90,7 @@ struct Evaluate: ParsableCommand {
       for s in skipped { text += "skipped \(s["path"].map { $0 + ": " } ?? "")\(s["reason"] ?? "")\n" }
       text += metricsText(metrics) + "\n"
       for (k, v) in extra.sorted(by: { $0.key < $1.key }) { text += "\(k): \(v)\n" }
+      if let page { text += "wrote report \(page)\n" }
       Console.writeOutput(text)
     }
   }
