@@ -11,10 +11,24 @@ import Testing
     for part in ["vision/base.safetensors", "text/embeddings.bin", "audio/base.safetensors"] {
       try #require(FileManager.default.fileExists(atPath: Self.sampleData + "/" + part), "SampleData/\(part) is missing")
     }
-    let r = try GraftBinary.run(["demo", "--json", "--sample-data", Self.sampleData])
+    let reportDir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-demo-report-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: reportDir) }
+    let r = try GraftBinary.run(["demo", "--json", "--sample-data", Self.sampleData, "--report", reportDir])
     #expect(r.status == 0, "\(r.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-    #expect(Set(object.keys) == ["scenarios"])
+    #expect(Set(object.keys) == ["scenarios", "report"])
+    #expect(object["report"] as? String == reportDir + "/index.html")
+    // The report: a transfer and a scratch section per scenario, each with curves, metrics and a
+    // grid — thumbnails for vision, spectrograms for audio, snippets for text — and no network.
+    let html = try String(contentsOfFile: reportDir + "/index.html", encoding: .utf8)
+    for name in ["vision", "text", "audio"] {
+      #expect(html.contains("<h2>\(name): transfer") && html.contains("<h2>\(name): from scratch"), "\(name)")
+    }
+    #expect(html.components(separatedBy: "<section id=").count - 1 == 6)
+    #expect(html.components(separatedBy: "Confusion matrix").count - 1 == 6)
+    #expect(html.components(separatedBy: "Loss per epoch").count - 1 == 6)
+    #expect(html.contains("<blockquote>") && html.contains("data:image/png;base64,"))
+    #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
     let scenarios = try #require(object["scenarios"] as? [[String: Any]])
     #expect(scenarios.compactMap { $0["name"] as? String } == ["vision", "text", "audio"])
     for s in scenarios {

@@ -48,3 +48,16 @@ public struct DemoScenarioResult: Codable, Sendable, Equatable {
     case name, trainExamples = "train_examples", testExamples = "test_examples", transfer, scratch, seconds
   }
 }
+
+/// A demo scenario's result and, when a report was asked for, its report sections (the transfer
+/// model and the scratch model, each scored on the test split).
+public struct DemoScenarioRun: Sendable {
+  public var result: DemoScenarioResult
+  /// Empty unless the scenario ran with `report: true`.
+  public var sections: [ReportSection]
+
+  public init(result: DemoScenarioResult, sections: [ReportSection] = []) {
+    self.result = result
+    self.sections = sections
+  }
+}

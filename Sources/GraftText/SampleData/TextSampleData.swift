@@ -181,6 +181,13 @@ public enum TextSampleData {
   /// vectors trained from scratch — and scores both on `root/text/test.tsv`.
   public static func runDemo(root: String, seed: UInt64 = 42, effort: Double = 1, quiet: Bool = true) throws
     -> DemoScenarioResult {
+    try runDemoScenario(root: root, seed: seed, effort: effort, quiet: quiet).result
+  }
+
+  /// `runDemo`, and with `report` the sections of an HTML report: each model's training curves,
+  /// test metrics and text grid.
+  public static func runDemoScenario(root: String, seed: UInt64 = 42, effort: Double = 1, quiet: Bool = true,
+                                     report: Bool = false) throws -> DemoScenarioRun {
     let start = Stopwatch.now()
     let dir = root + "/text"
     let train = try TextDataset.load(dir + "/train.tsv")
@@ -190,7 +197,7 @@ public enum TextSampleData {
     var transferOptions = options(seed: seed, effort: effort, quiet: quiet)
     transferOptions.vocabularyIncludesEmbeddingWords = true
     transferOptions.fineTuneEmbeddingsEpochs = max(1, Int((5 * effort).rounded()))
-    let (transfer, _) = try TextClassifier.train(on: train, embeddings: pretrained, options: transferOptions)
+    let (transfer, transferTraining) = try TextClassifier.train(on: train, embeddings: pretrained, options: transferOptions)
 
     var scratchOptions = options(seed: seed, effort: effort, quiet: quiet)
     scratchOptions.freezeEmbeddings = false
@@ -199,10 +206,30 @@ public enum TextSampleData {
     let random = EmbeddingTable(words: pretrained.words,
                                 vectors: Tensor.randomNormal([pretrained.count, pretrained.dimension],
                                                              std: 1 / Float(pretrained.dimension).squareRoot(), using: &g))
-    let (scratch, _) = try TextClassifier.train(on: train, embeddings: random, options: scratchOptions)
+    let (scratch, scratchTraining) = try TextClassifier.train(on: train, embeddings: random, options: scratchOptions)
 
-    return DemoScenarioResult(name: "text", trainExamples: train.count, testExamples: test.count,
-                              transfer: .init(try transfer.evaluate(test)), scratch: .init(try scratch.evaluate(test)),
-                              seconds: Stopwatch.now() - start)
+    let transferTest = try transfer.evaluation(of: test), scratchTest = try scratch.evaluation(of: test)
+    let result = DemoScenarioResult(name: "text", trainExamples: train.count, testExamples: test.count,
+                                    transfer: .init(transferTest.metrics), scratch: .init(scratchTest.metrics),
+                                    seconds: Stopwatch.now() - start)
+    guard report else { return DemoScenarioRun(result: result) }
+    func section(_ heading: String, _ evaluation: TextEvaluation, _ classifier: TextClassifier,
+                 _ training: TextTrainingReport, embeddings: String) -> ReportSection {
+      var s = TextReport.section(evaluation: evaluation, bundle: "(in memory)", data: dir + "/test.tsv",
+                                 classifier: classifier, heading: heading)
+      s.facts.insert(ReportFact("embeddings", embeddings), at: 0)
+      s.stages = [ReportStage(name: "train", history: training.history)]
+      if let fineTune = training.fineTuneHistory, !fineTune.epochs.isEmpty {
+        s.stages.append(ReportStage(name: "fine-tune", history: fineTune))
+      }
+      return s
+    }
+    return DemoScenarioRun(result: result, sections: [
+      section("text: transfer (frozen word2vec embeddings), test split", transferTest, transfer, transferTraining,
+              embeddings: dir + "/embeddings.bin"),
+      section("text: from scratch (random trainable embeddings), test split", scratchTest, scratch, scratchTraining,
+              embeddings: "random"),
+    ])
   }
+
 }

@@ -140,6 +140,13 @@ public enum VisionSampleData {
   /// `root/vision/test`. `effort` scales the epochs (1 for the demo; less for quick checks).
   public static func runDemo(root: String, seed: UInt64 = 42, effort: Double = 1, quiet: Bool = true) throws
     -> DemoScenarioResult {
+    try runDemoScenario(root: root, seed: seed, effort: effort, quiet: quiet).result
+  }
+
+  /// `runDemo`, and with `report` the sections of an HTML report: each model's training curves,
+  /// test metrics and thumbnail grid.
+  public static func runDemoScenario(root: String, seed: UInt64 = 42, effort: Double = 1, quiet: Bool = true,
+                                     report: Bool = false) throws -> DemoScenarioRun {
     let start = Stopwatch.now()
     let dir = root + "/vision"
     func epochs(_ n: Int) -> Int { max(1, Int((Double(n) * effort).rounded())) }
@@ -152,13 +159,24 @@ public enum VisionSampleData {
     let scratch = try ImageClassifier.train(base: .scratch(baseSpec), on: dir + "/train",
                                             recipe: scratchRecipe(epochs: epochs(70), seed: seed, quiet: quiet),
                                             preprocessing: preprocessing, validationFraction: 0)
-    func score(_ t: ImageClassifier.Training) throws -> Evaluation {
+    func score(_ t: ImageClassifier.Training) throws -> ImageClassifier.FolderEvaluation {
       try ImageClassifier(model: t.result.model, labels: t.bundle.config.labels, preprocessing: preprocessing)
-        .evaluate(on: dir + "/test").evaluation
+        .evaluateFolder(on: dir + "/test")
     }
     let transferTest = try score(transfer), scratchTest = try score(scratch)
-    return DemoScenarioResult(name: "vision", trainExamples: transfer.report.total, testExamples: transferTest.labels.count,
-                              transfer: .init(transferTest.metrics), scratch: .init(scratchTest.metrics),
-                              seconds: Stopwatch.now() - start)
+    let result = DemoScenarioResult(
+      name: "vision", trainExamples: transfer.report.total, testExamples: transferTest.evaluation.labels.count,
+      transfer: .init(transferTest.evaluation.metrics), scratch: .init(scratchTest.evaluation.metrics),
+      seconds: Stopwatch.now() - start)
+    guard report else { return DemoScenarioRun(result: result) }
+    let facts = [ReportFact("train", "\(dir)/train (\(transfer.report.total) images)"), ReportFact("test", dir + "/test")]
+    return DemoScenarioRun(result: result, sections: [
+      ImageReport.section(heading: "vision: transfer (pretrained smallcnn base), test split", evaluation: transferTest,
+                          stages: ImageReport.stages(transfer.result),
+                          facts: facts + [ReportFact("base", dir + "/base.safetensors")]),
+      ImageReport.section(heading: "vision: from scratch, test split", evaluation: scratchTest,
+                          stages: ImageReport.stages(scratch.result), facts: facts + [ReportFact("base", "random weights")]),
+    ])
   }
+
 }

@@ -23,6 +23,7 @@ struct Demo: ParsableCommand {
         graft demo
         graft demo --json
         graft demo --only text
+        graft demo --report demo-report
         graft demo --core --json --epochs 30
       """,
     subcommands: [MakeSampleData.self])
@@ -55,6 +56,9 @@ struct Demo: ParsableCommand {
   @Flag(help: "No progress output.")
   var quiet = false
 
+  @Option(help: ArgumentHelp("Also write a self-contained HTML report to DIR/index.html: for every scenario, the transfer and the scratch model's curves, test metrics and example grid.", valueName: "dir"))
+  var report: String?
+
   func validate() throws {
     if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     if !(effort > 0 && effort <= 10) { throw ValidationError("--effort must lie in (0, 10]") }
@@ -71,23 +75,37 @@ struct Demo: ParsableCommand {
     let scenarios = only.isEmpty ? Scenario.allCases : Scenario.allCases.filter { only.contains($0) }
     let progress = !(quiet || json)
     var results: [DemoScenarioResult] = []
+    var sections: [ReportSection] = []
+    let withReport = report != nil
     for scenario in scenarios {
       if progress { Console.writeError("demo: \(scenario.rawValue): training transfer and scratch models…\n") }
-      let result: DemoScenarioResult
+      let run: DemoScenarioRun
       switch scenario {
-      case .vision: result = try VisionSampleData.runDemo(root: sampleData, seed: seed, effort: effort)
-      case .text: result = try TextSampleData.runDemo(root: sampleData, seed: seed, effort: effort)
-      case .audio: result = try AudioSampleData.runDemo(root: sampleData, seed: seed, effort: effort)
+      case .vision:
+        run = try VisionSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, report: withReport)
+      case .text:
+        run = try TextSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, report: withReport)
+      case .audio:
+        run = DemoScenarioRun(result: try AudioSampleData.runDemo(root: sampleData, seed: seed, effort: effort))
       }
-      results.append(result)
+      results.append(run.result)
+      sections += run.sections
+    }
+    var page: String?
+    if let report {
+      let title = "graft demo: transfer learning vs training from scratch"
+      let subtitle = "seed \(seed); " + results.map {
+        "\($0.name): transfer \(String(format: "%.3f", $0.transfer.accuracy)) vs scratch \(String(format: "%.3f", $0.scratch.accuracy))"
+      }.joined(separator: "; ")
+      page = try HTMLReport(title: title, subtitle: subtitle, sections: sections).write(toDirectory: report)
     }
     if json {
-      struct Output: Encodable { var scenarios: [DemoScenarioResult] }
+      struct Output: Encodable { var scenarios: [DemoScenarioResult]; var report: String? }
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      Console.writeOutput(String(decoding: try encoder.encode(Output(scenarios: results)), as: UTF8.self) + "\n")
+      Console.writeOutput(String(decoding: try encoder.encode(Output(scenarios: results, report: page)), as: UTF8.self) + "\n")
     } else {
-      Console.writeOutput(DemoTable.render(results))
+      Console.writeOutput(DemoTable.render(results) + (page.map { "wrote report \($0)\n" } ?? ""))
     }
     // The demo's claim is that transfer beats scratch; a run where it does not is a failure
     // (a wrong sample task or base), not a result to print and forget.
