@@ -1,0 +1,82 @@
+import Foundation
+import GraftAudio
+import GraftCore
+import Testing
+
+@Suite struct StreamingSpectrogramTests {
+  /// A chirp with noise and a silent stretch (so the dB floor bites).
+  static func signal(_ n: Int, rate: Int) -> [Float] {
+    var g = Generator(seed: 3)
+    return (0..<n).map { i in
+      if i > n / 2 && i < n / 2 + n / 8 { return 0 }
+      let t = Double(i) / Double(rate)
+      return Float(0.4 * sin(2 * Double.pi * (200 * t + 1500 * t * t))) + 0.02 * g.uniform(-1, 1)
+    }
+  }
+
+  static func expectClose(_ a: Tensor, _ b: Tensor, relative: Float = 1e-5) {
+    #expect(a.shape == b.shape)
+    guard a.shape == b.shape else { return }
+    var worst: Float = 0
+    for i in 0..<a.count {
+      let scale = max(abs(a.data[i]), abs(b.data[i]), 1e-6)
+      worst = max(worst, abs(a.data[i] - b.data[i]) / scale)
+    }
+    #expect(worst <= relative, "worst relative difference \(worst)")
+  }
+
+  @Test(arguments: [(2048, 512, true, Float(2)), (400, 160, true, Float(1)), (512, 128, false, Float(2))])
+  func blocksGiveTheWholeSignalsFrames(nFFT: Int, hop: Int, center: Bool, power: Float) throws {
+    let y = Self.signal(11_025, rate: 22_050)
+    let stft = STFT(nFFT: max(512, nFFT), hopLength: hop, winLength: nFFT, center: center)
+    let mel = MelFilterbank(sampleRate: 22_050, nFFT: stft.nFFT, nMels: 40)
+    let whole = mel(try stft.spectrogram(y, power: power))
+    let expected = power == 2 ? powerToDB(whole, topDB: 60) : amplitudeToDB(whole, topDB: 60)
+    // Uneven chunks and a block of 7 frames: frames straddle chunks and blocks.
+    let streaming = StreamingSpectrogram(stft: stft, filterbank: mel, power: power, output: .decibels(topDB: 60), blockFrames: 7)
+    var i = 0, k = 0
+    while i < y.count {
+      let n = [1, 333, 2_000, 57][k % 4]
+      streaming.append(Array(y[i..<min(y.count, i + n)]))
+      i += n
+      k += 1
+    }
+    Self.expectClose(try streaming.finish(), expected)
+  }
+
+  @Test func tooShortSignalThrows() {
+    let s = StreamingSpectrogram(stft: STFT(nFFT: 512, center: false))
+    s.append([Float](repeating: 0.1, count: 100))
+    #expect(throws: SpectrogramError.signalTooShort(samples: 100, needed: 512)) { try s.finish() }
+  }
+
+  @Test func frontEndStreamsAFileLikeTheWholeFile() throws {
+    // 1.3 s of 44.1 kHz stereo, streamed in blocks of 4096 frames: decoding, mono, resampling to
+    // 16 kHz (libsamplerate keeps its state across blocks) and framing all cross block edges.
+    let rate = 44_100, frames = 57_330
+    let left = Self.signal(frames, rate: rate)
+    var stereo = [Float](repeating: 0, count: 2 * frames)
+    for f in 0..<frames { stereo[2 * f] = left[f]; stereo[2 * f + 1] = 0.5 * left[(f * 7) % frames] }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-stream-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/clip.wav"
+    try writeAudio(stereo, sampleRate: rate, channels: 2, format: .wavFloat, to: path)
+    let frontEnd = LogMelFrontEnd()
+    let whole = try frontEnd.logMel(file: path)
+    let streamed = try frontEnd.logMel(streamingFile: path, blockFrames: 4096)
+    #expect(whole.shape[1] == 1 + 57_330 * 16_000 / 44_100 / 160)
+    Self.expectClose(streamed, whole)
+  }
+
+  @Test func resamplerInBlocksEqualsOneCall() throws {
+    let y = Self.signal(20_000, rate: 44_100)
+    let whole = try resample(y, from: 44_100, to: 16_000)
+    let r = try StreamingResampler(from: 44_100, to: 16_000)
+    var out: [Float] = []
+    for start in stride(from: 0, to: y.count, by: 3_000) { out += try r.process(Array(y[start..<min(y.count, start + 3_000)])) }
+    out += try r.finish()
+    #expect(out.count == whole.count)
+    #expect(zip(out, whole).allSatisfy { abs($0 - $1) <= 1e-6 })
+  }
+}
