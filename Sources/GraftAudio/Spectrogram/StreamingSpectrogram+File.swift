@@ -47,7 +47,7 @@ extension StreamingSpectrogram {
     guard frames > 0 else { throw fail(.noSamples) }
     if let resampler {
       do {
-        spectrogram.append(try resampler.finish())
+        spectrogram.append(try resampler.finish())  // flushes the filter's last frames
       } catch {
         throw fail(.resample(error))
       }

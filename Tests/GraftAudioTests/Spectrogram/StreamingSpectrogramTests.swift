@@ -50,14 +50,16 @@ import Testing
     #expect(throws: SpectrogramError.signalTooShort(samples: 100, needed: 512)) { try s.finish() }
   }
 
-  @Test func frontEndStreamsAFileLikeTheWholeFile() throws {
-    // 1.3 s of 44.1 kHz stereo, streamed in blocks of 4096 frames: decoding, mono, resampling to
-    // 16 kHz (libsamplerate keeps its state across blocks) and framing all cross block edges.
-    let rate = 44_100, frames = 57_330
+  // 1.3 s and exactly 1 s (frames · 16000 / 44100 an integer: the resampler's tie) of 44.1 kHz
+  // stereo, streamed in blocks of 4096 frames: decoding, mono, resampling to 16 kHz
+  // (libsamplerate keeps its state across blocks) and framing all cross block edges.
+  @Test(arguments: [57_330, 44_100])
+  func frontEndStreamsAFileLikeTheWholeFile(frames: Int) throws {
+    let rate = 44_100
     let left = Self.signal(frames, rate: rate)
     var stereo = [Float](repeating: 0, count: 2 * frames)
     for f in 0..<frames { stereo[2 * f] = left[f]; stereo[2 * f + 1] = 0.5 * left[(f * 7) % frames] }
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-stream-\(getpid())").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-stream-\(getpid())-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/clip.wav"
@@ -65,18 +67,20 @@ import Testing
     let frontEnd = LogMelFrontEnd()
     let whole = try frontEnd.logMel(file: path)
     let streamed = try frontEnd.logMel(streamingFile: path, blockFrames: 4096)
-    #expect(whole.shape[1] == 1 + 57_330 * 16_000 / 44_100 / 160)
+    #expect(whole.shape[1] == 1 + frames * 16_000 / 44_100 / 160)
     Self.expectClose(streamed, whole)
   }
 
-  @Test func resamplerInBlocksEqualsOneCall() throws {
-    let y = Self.signal(20_000, rate: 44_100)
+  @Test(arguments: [(20_000, 3_000, false), (141_120, 5_000, false), (141_120, 5_000, true), (20_000, 3_000, true), (44_100, 4_096, false)])
+  func resamplerInBlocksEqualsOneCall(n: Int, block: Int, lastWithEnd: Bool) throws {
+    let y = Self.signal(n, rate: 44_100)
     let whole = try resample(y, from: 44_100, to: 16_000)
     let r = try StreamingResampler(from: 44_100, to: 16_000)
     var out: [Float] = []
-    for start in stride(from: 0, to: y.count, by: 3_000) { out += try r.process(Array(y[start..<min(y.count, start + 3_000)])) }
-    out += try r.finish()
-    #expect(out.count == whole.count)
+    let starts = Array(stride(from: 0, to: y.count, by: block))
+    for start in lastWithEnd ? starts.dropLast() : starts[...] { out += try r.process(Array(y[start..<min(y.count, start + block)])) }
+    out += try r.finish(lastWithEnd ? Array(y[starts.last!...]) : [])
+    #expect(out.count == n * 16_000 / 44_100 && out.count == whole.count, "\(n) \(block) \(lastWithEnd)")
     #expect(zip(out, whole).allSatisfy { abs($0 - $1) <= 1e-6 })
   }
 }
