@@ -40,8 +40,9 @@ public final class StreamingSpectrogram {
   private var offset = 0
   private var samplesSeen = 0
   private var framesDone = 0
-  /// One growing buffer per output row (`realloc`, so growth never copies the whole output).
-  private var rowBuffers: [UnsafeMutablePointer<Float>?]
+  /// One growing buffer per output row, each its own memory mapping (`RowBuffer`), so growing
+  /// copies one row at a time and `finish` gives each row back to the system as soon as it is copied.
+  private var rowBuffers: [RowBuffer]
   private var rowCapacity = 0
   private var peak = -Float.infinity
   private var finished = false
@@ -56,12 +57,8 @@ public final class StreamingSpectrogram {
     self.power = power
     self.output = output
     self.blockFrames = blockFrames
-    rowBuffers = Array(repeating: nil, count: filterbank?.nMels ?? stft.bins)
+    rowBuffers = (0..<(filterbank?.nMels ?? stft.bins)).map { _ in RowBuffer() }
     if stft.center { pending = [Float](repeating: 0, count: stft.nFFT / 2) }
-  }
-
-  deinit {
-    for p in rowBuffers { free(p) }
   }
 
   /// Frames produced so far.
@@ -91,11 +88,10 @@ public final class StreamingSpectrogram {
     let out = Tensor(uninitializedShape: [rows, framesDone])  // [M, T]
     for m in 0..<rows {
       let dst = out.data + m * framesDone
-      if let src = rowBuffers[m] {
+      if let src = rowBuffers[m].pointer {
         for t in 0..<framesDone { dst[t] = max(src[t], floor) }
       }
-      free(rowBuffers[m])  // give each row back as soon as it is copied
-      rowBuffers[m] = nil
+      rowBuffers[m].release()  // give each row back as soon as it is copied
     }
     return out
   }
@@ -127,20 +123,15 @@ public final class StreamingSpectrogram {
   private func store(_ block: Tensor) {
     let n = block.shape[1]
     if framesDone + n > rowCapacity {
-      rowCapacity = max(framesDone + n, rowCapacity * 2, 4096)
-      for m in 0..<rows {
-        guard let grown = realloc(rowBuffers[m], rowCapacity * MemoryLayout<Float>.stride) else {
-          preconditionFailure("StreamingSpectrogram: out of memory for \(rowCapacity) frames")
-        }
-        rowBuffers[m] = grown.assumingMemoryBound(to: Float.self)
-      }
+      rowCapacity = max(framesDone + n, rowCapacity * 2, 16_384)
+      for m in 0..<rows { rowBuffers[m].grow(to: rowCapacity, keeping: framesDone) }
     }
     let src = block.data
     // powerToDB's amin (1e-10), or amplitudeToDB's squared (1e-5 · 1e-5); ref 1.0 is 0 dB.
     let amin: Float = power == 2 ? 1e-10 : Float(1e-5) * Float(1e-5)
     let ref: Float = 10 * log10f(max(amin, 1))
     for m in 0..<rows {
-      let dst = rowBuffers[m]! + framesDone
+      let dst = rowBuffers[m].pointer! + framesDone
       let row = src + m * n
       switch output {
       case .linear:
@@ -158,4 +149,34 @@ public final class StreamingSpectrogram {
     }
     framesDone += n
   }
+}
+
+/// Floats in an anonymous memory mapping of their own (`mmap`), unmapped by `release()` or
+/// `deinit`. Unlike `malloc`, which keeps freed blocks below its (adaptive) mapping threshold in
+/// the heap, unmapping returns the memory to the system at once, so rows copied out of the
+/// streaming buffers stop counting in the process's resident size.
+final class RowBuffer {
+  private(set) var pointer: UnsafeMutablePointer<Float>?
+  private var bytes = 0
+
+  /// Moves the first `keeping` floats into a mapping of `count` floats.
+  func grow(to count: Int, keeping: Int) {
+    let size = count * MemoryLayout<Float>.stride
+    guard let raw = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
+      preconditionFailure("StreamingSpectrogram: cannot map \(size) bytes (\(String(cString: strerror(errno))))")
+    }
+    let grown = raw.assumingMemoryBound(to: Float.self)
+    if let pointer { grown.update(from: pointer, count: keeping) }
+    release()
+    pointer = grown
+    bytes = size
+  }
+
+  func release() {
+    if let pointer { munmap(pointer, bytes) }
+    pointer = nil
+    bytes = 0
+  }
+
+  deinit { release() }
 }
