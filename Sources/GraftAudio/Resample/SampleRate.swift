@@ -6,6 +6,7 @@ enum SampleRate {
   /// Converts `frames` interleaved frames of `channels` channels by `ratio` (output rate /
   /// input rate) into `output` (capacity `capacity` frames) in one call, flushing the filter at
   /// the end of the input. Returns the frames written, or libsamplerate's error message.
+  /// Not used by `resample` (see its note on the length); the tests compare with it.
   /// The corresponding C functions are `src_simple` and `src_strerror`.
   static func convert(
     _ input: UnsafePointer<Float>, frames: Int, into output: UnsafeMutablePointer<Float>, capacity: Int,

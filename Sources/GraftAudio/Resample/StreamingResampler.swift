@@ -6,9 +6,9 @@
 /// (libsamplerate's end rule). `finish()` flushes the filter by feeding zeros — what libsamplerate
 /// pads the end with — rather than `end_of_input`, because libsamplerate applies its end rule in
 /// floating point relative to its internal buffer offset, which differs between one call and
-/// many: on an exact tie (frames · to divisible by from) it may keep or drop the last frame. The
-/// values equal `resample(_:…)` (`src_simple`) of the whole signal, and so does the length except
-/// on such ties, where `src_simple` may give one frame less.
+/// many: on an exact tie (frames · to divisible by from) it may keep or drop the last frame.
+/// The values equal `src_simple`'s on the whole signal; `resample(_:…)` is this converter fed
+/// the whole signal at once, so streamed and whole-signal outputs are identical.
 public final class StreamingResampler {
   public let from: Int
   public let to: Int
