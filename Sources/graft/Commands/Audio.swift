@@ -14,9 +14,10 @@ struct Audio: ParsableCommand {
         graft audio info clip.flac --json
         graft audio decode clip.flac --out clip.npy --mono --sample-rate 16000
         graft audio spectrogram clip.flac --out mel.npy --sample-rate 16000 --n-fft 512 --n-mels 64 --db
+        graft audio spectrogram clip.flac --out mel.png --n-mels 128 --db
         graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
         graft audio predict cough.graft recording.flac --events
-        graft audio evaluate cough.graft --data test/ --json
+        graft audio evaluate cough.graft --data test/ --json --report cough-test/
       """,
     subcommands: [AudioInfoCommand.self, AudioDecode.self, AudioSpectrogram.self, AudioTrain.self, AudioPredict.self,
                   AudioEvaluate.self])
