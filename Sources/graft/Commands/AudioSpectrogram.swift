@@ -21,7 +21,7 @@ struct AudioSpectrogram: ParsableCommand {
       down to at most 1600 columns.
 
       --stream decodes, resamples and transforms the file block by block, so memory holds the \
-      output, not the signal (a 1-hour 44.1 kHz stereo file: 127 MiB peak for a 16 kHz 64-mel \
+      output, not the signal (a 1-hour 44.1 kHz stereo file: under 130 MiB peak for a 16 kHz 64-mel \
       log-mel). The values equal the whole-file computation; --stream needs --pad-mode constant.
 
       Examples:
