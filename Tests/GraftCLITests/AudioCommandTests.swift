@@ -1,4 +1,5 @@
 import Foundation
+import GraftVision
 import Testing
 
 /// Runs `graft audio …` on WAV files written here byte by byte (RIFF headers need no library).
@@ -130,6 +131,41 @@ import Testing
                                    "--fmin", "20", "--htk", "--mel-norm", "none", "--json"])
     #expect(mel.status == 0, "\(mel.stderr)")
     #expect(try readNPY(out).shape == [40, 17])
+  }
+
+  /// `--out x.png`: a labelled viridis picture, decodable, of the size reported; `--stream` gives
+  /// the whole-file values.
+  @Test func spectrogramPictureAndStreaming() throws {
+    let chirp: [Float] = (0..<24_000).map { i in
+      let t = Double(i) / 16000
+      return Float(0.5 * sin(2 * Double.pi * (300 * t + 2000 * t * t)))
+    }
+    let wav = try writeWAV("chirp.wav", float32: chirp, channels: 1, rate: 16000)
+    let png = path("chirp.png")
+    let r = try GraftBinary.run(["audio", "spectrogram", wav, "--out", png, "--n-fft", "512", "--hop-length", "160",
+                                 "--n-mels", "64", "--db", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let size = try #require(try json(r.stdout)["picture"] as? [Int])
+    let image = try decodePNG(at: png)
+    #expect([image.width, image.height] == size && image.channels == 3)
+    #expect(image.width > 151 * 2 && image.height > 256)  // 151 frames repeated to ≥ 320 columns, 64 bands to 256 rows
+    let samples = try #require(image.samples)
+    var colours = Set<Int>()
+    for i in stride(from: 0, to: samples.count, by: 3) {
+      colours.insert(Int(samples[i]) << 16 | Int(samples[i + 1]) << 8 | Int(samples[i + 2]))
+    }
+    #expect(colours.count > 20 && colours.contains(0xFFFFFF) && colours.contains(0xFDE725))  // paper; viridis' top
+
+    let whole = path("whole.npy"), streamed = path("streamed.npy")
+    let options = ["--sample-rate", "8000", "--n-fft", "256", "--hop-length", "80", "--n-mels", "32", "--db"]
+    #expect(try GraftBinary.run(["audio", "spectrogram", wav, "--out", whole] + options).status == 0)
+    let s = try GraftBinary.run(["audio", "spectrogram", wav, "--out", streamed, "--stream", "--block-frames", "1000"] + options)
+    #expect(s.status == 0, "\(s.stderr)")
+    let (a, b) = (try readNPY(whole), try readNPY(streamed))
+    #expect(a.shape == b.shape && a.shape == [32, 1 + 12_000 / 80])
+    #expect(zip(a.values, b.values).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+    let refused = try GraftBinary.run(["audio", "spectrogram", wav, "--out", streamed, "--stream", "--pad-mode", "reflect"])
+    #expect(refused.status == 2 && refused.stderr.contains("--stream needs --pad-mode constant"))
   }
 
   @Test func brokenFilesFailWithOneLine() throws {

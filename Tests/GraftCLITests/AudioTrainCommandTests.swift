@@ -66,6 +66,35 @@ import Testing
 
   func removeDirectory() { try? FileManager.default.removeItem(atPath: directory) }
 
+  /// Checks an HTML report: one page, self-contained, with the metrics and pictures asked for.
+  func expectReport(_ dir: String, pictures: Int) throws {
+    let html = try String(contentsOfFile: dir + "/index.html", encoding: .utf8)
+    #expect(html.contains("ROC-AUC") && html.contains("Confusion matrix"))
+    #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == pictures)
+    #expect(!html.contains("http:") && !html.contains("https:"))
+  }
+
+  @Test func trainAndEvaluateWriteReports() throws {
+    defer { removeDirectory() }
+    try writeData()
+    let bundle = path("tone.graft"), trainReport = path("train-report"), evalReport = path("eval-report")
+    let quick = ["audio", "train", "--base", "none", "--arch", "smallcnn", "--width-multiplier", "0.25", "--epochs", "2",
+                 "--batch-size", "8", "--seed", "7", "--validation-fraction", "0.25", "--positive", "tone"]
+    let trained = try GraftBinary.run(quick + ["--data", path("data"), "--out", bundle, "--report", trainReport, "--json"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    #expect(try json(trained.stdout)["report"] as? String == trainReport + "/index.html")
+    try expectReport(trainReport, pictures: 4)  // the 4 validation clips
+    let trainHTML = try String(contentsOfFile: trainReport + "/index.html", encoding: .utf8)
+    #expect(trainHTML.contains("<svg") && trainHTML.contains("broken.wav"))  // curves; the skipped file listed
+
+    let evaluated = try GraftBinary.run(["audio", "evaluate", bundle, "--data", path("data"), "--report", evalReport])
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    #expect(evaluated.stdout.contains("wrote report \(evalReport)/index.html"))
+    try expectReport(evalReport, pictures: 16)
+    let evalJSON = try GraftBinary.run(["audio", "evaluate", bundle, "--data", path("data"), "--report", evalReport, "--json"])
+    #expect(try json(evalJSON.stdout)["report"] as? String == evalReport + "/index.html")
+  }
+
   @Test func trainPredictEventsEvaluate() throws {
     defer { removeDirectory() }
     try writeData()

@@ -10,6 +10,8 @@ public struct ClipPrediction: Sendable, Equatable {
   public let patches: Int
   /// The aggregated probability of the positive label, for binary detectors.
   public let positiveScore: Float?
+  /// The clip's true label, when it was evaluated on labelled data.
+  public var actual: String? = nil
 
   /// The probability of the predicted label.
   public var score: Float { probabilities[labelIndex] }

@@ -33,7 +33,9 @@ public struct SoundEvaluation: Sendable {
     })
     if includePredictions {
       out["predictions"] = .array(predictions.map {
-        ["path": .string($0.path), "label": .string($0.label), "score": .number(Double($0.score))]
+        var o: [String: JSONValue] = ["path": .string($0.path), "label": .string($0.label), "score": .number(Double($0.score))]
+        if let actual = $0.actual { o["actual"] = .string(actual) }
+        return .object(o)
       })
     }
     return .object(out)
@@ -73,7 +75,7 @@ extension SoundClassifier {
     }
     let predictions = zip(clips, zip(clipProbabilities, decisions)).map { clip, pd in
       ClipPrediction(path: clip.path, label: labels[pd.1], labelIndex: pd.1, probabilities: pd.0, labels: labels,
-                     patches: clip.patches.count, positiveScore: positiveIndex.map { pd.0[$0] })
+                     patches: clip.patches.count, positiveScore: positiveIndex.map { pd.0[$0] }, actual: labels[clip.label])
     }
     return SoundEvaluation(metrics: metrics, rocAUC: auc, positiveLabel: positiveLabel, threshold: threshold,
                            binary: binary, predictions: predictions, skipped: skipped)

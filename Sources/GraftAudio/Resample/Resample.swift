@@ -17,9 +17,15 @@ public enum ResampleQuality: String, Sendable, CaseIterable {
 }
 
 /// Resamples interleaved `samples` of `channels` channels from `from` Hz to `to` Hz with
-/// libsamplerate's band-limited sinc interpolation (`src_simple`, whole signal in one call, the
-/// filter flushed at the end). The output has about `frames × to / from` frames (libsamplerate
-/// decides the last one); equal rates return the input unchanged.
+/// libsamplerate's band-limited sinc interpolation. The output has exactly ⌊frames · to / from⌋
+/// frames; equal rates return the input unchanged.
+///
+/// The whole signal goes through one `src_process` call and the filter is flushed with zeros
+/// (`StreamingResampler`), which gives `src_simple`'s values; only the length rule is ours.
+/// libsamplerate's own end-of-input test compares positions in floating point relative to its
+/// internal buffer, so on an exact tie (frames · to divisible by from, e.g. any whole second
+/// from 44.1 to 16 kHz) `src_simple` keeps the last frame for a short signal and may drop it
+/// for a long one. Defining the length makes the whole-signal and the streamed paths agree.
 ///
 /// Why libsamplerate (Secret Rabbit Code): it is BSD-2-Clause licensed since 0.1.9 (2016), so it
 /// adds no copyleft to Graft; its converters are windowed-sinc, band-limited interpolators
@@ -34,24 +40,8 @@ public func resample(
                "resample: \(samples.count) samples for \(channels) channels")
   guard from > 0, to > 0 else { throw ResampleError(from: from, to: to, reason: .invalidRate) }
   if from == to || samples.isEmpty { return samples }
-  let ratio = Double(to) / Double(from)
-  guard SampleRate.isValidRatio(ratio) else { throw ResampleError(from: from, to: to, reason: .ratioOutOfRange) }
-  let frames = samples.count / channels
-  let capacity = Int((Double(frames) * ratio).rounded(.up)) + 2
-  var output = [Float](repeating: 0, count: capacity * channels)
-  let result = samples.withUnsafeBufferPointer { input in
-    output.withUnsafeMutableBufferPointer { out in
-      SampleRate.convert(input.baseAddress!, frames: frames, into: out.baseAddress!, capacity: capacity,
-                         ratio: ratio, channels: channels, converter: quality.converter)
-    }
-  }
-  switch result {
-  case .success(let written):
-    output.removeSubrange((written * channels)...)
-    return output
-  case .failure(let failure):
-    throw ResampleError(from: from, to: to, reason: .converter(failure.message))
-  }
+  let converter = try StreamingResampler(channels: channels, from: from, to: to, quality: quality)
+  return try converter.finish(samples)
 }
 
 extension AudioBuffer {

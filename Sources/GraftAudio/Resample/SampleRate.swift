@@ -6,6 +6,7 @@ enum SampleRate {
   /// Converts `frames` interleaved frames of `channels` channels by `ratio` (output rate /
   /// input rate) into `output` (capacity `capacity` frames) in one call, flushing the filter at
   /// the end of the input. Returns the frames written, or libsamplerate's error message.
+  /// Not used by `resample` (see its note on the length); the tests compare with it.
   /// The corresponding C functions are `src_simple` and `src_strerror`.
   static func convert(
     _ input: UnsafePointer<Float>, frames: Int, into output: UnsafeMutablePointer<Float>, capacity: Int,
@@ -24,6 +25,39 @@ enum SampleRate {
     }
     return .success(Int(data.output_frames_gen))
   }
+
+  /// A converter that keeps its filter state between calls (`src_new`), for streams.
+  static func makeState(converter: Int32, channels: Int) -> Result<OpaquePointer, ConversionFailure> {
+    var code: Int32 = 0
+    guard let state = src_new(converter, Int32(channels), &code) else {
+      return .failure(ConversionFailure(message: message(code)))
+    }
+    return .success(state)
+  }
+
+  /// Converts up to `frames` frames into `output` (capacity `capacity` frames) with the stream's
+  /// state; returns (input frames used, output frames written). `endOfInput` flushes the filter.
+  /// The corresponding C function is `src_process`.
+  static func process(
+    _ state: OpaquePointer, _ input: UnsafePointer<Float>?, frames: Int, into output: UnsafeMutablePointer<Float>,
+    capacity: Int, ratio: Double, endOfInput: Bool
+  ) -> Result<(used: Int, written: Int), ConversionFailure> {
+    var data = SRC_DATA()
+    data.data_in = input
+    data.data_out = output
+    data.input_frames = frames
+    data.output_frames = capacity
+    data.src_ratio = ratio
+    data.end_of_input = endOfInput ? 1 : 0
+    let code = src_process(state, &data)
+    guard code == 0 else { return .failure(ConversionFailure(message: message(code))) }
+    return .success((Int(data.input_frames_used), Int(data.output_frames_gen)))
+  }
+
+  /// Frees a stream's converter. The corresponding C function is `src_delete`.
+  static func deleteState(_ state: OpaquePointer) { _ = src_delete(state) }
+
+  static func message(_ code: Int32) -> String { src_strerror(code).map { String(cString: $0) } ?? "error \(code)" }
 
   struct ConversionFailure: Error {
     let message: String

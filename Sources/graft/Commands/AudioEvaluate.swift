@@ -12,8 +12,9 @@ struct AudioEvaluate: ParsableCommand {
       Clips are scored exactly as `graft audio predict` scores them; unreadable files and labels \
       the bundle does not know are reported and skipped.
 
-      Example:
+      Examples:
         graft audio evaluate cough.graft --data labels.csv --where split=test --json
+        graft audio evaluate cough.graft --data test/ --report cough-test/
       """)
 
   @Argument(help: ArgumentHelp("The sound bundle.", valueName: "name.graft"))
@@ -32,16 +33,34 @@ struct AudioEvaluate: ParsableCommand {
   @Option(help: ArgumentHelp("The CSV column holding the labels (default: label, class or category).", valueName: "name"))
   var labelColumn: String?
 
-  @Flag(help: "Print JSON: count, accuracy, macro_f1, labels, confusion, per_class, roc_auc, threshold, skipped.")
+  @Option(help: ArgumentHelp("Write an HTML report to DIR/index.html: metrics, confusion matrix, ROC-AUC (two labels) and spectrograms of the clips (mistakes first).",
+                             valueName: "dir"))
+  var report: String?
+
+  @Flag(help: "Print JSON: count, accuracy, macro_f1, labels, confusion, per_class, roc_auc, threshold, skipped (and report).")
   var json = false
 
   func validate() throws { _ = try parseFilters(filters) }
 
   func run() throws {
-    let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data, filters: try parseFilters(filters),
-                                                  root: audioRoot, labelColumn: labelColumn)
+    let classifier = try SoundClassifier(bundlePath: bundle)
+    let source = try SoundDataSource.load(data, filters: try parseFilters(filters), root: audioRoot, labelColumn: labelColumn)
+    let evaluation = classifier.evaluate(source)
+    var reportPath: String? = nil
+    if let report {
+      let section = evaluation.reportSection(
+        facts: [ReportFact("bundle", bundle), ReportFact("data", data), ReportFact("labels", classifier.labels.joined(separator: ", ")),
+                ReportFact("base", classifier.model.base.architecture.name)],
+        frontEnd: classifier.frontEnd, encodePNG: audioPNGEncoder)
+      reportPath = try writeAudioReport(section, title: "\((bundle as NSString).lastPathComponent): evaluation report", to: report)
+    }
     if json {
-      try printJSON(evaluation.json(includePredictions: false))
+      var object = evaluation.json(includePredictions: false)
+      if let reportPath, case .object(var o) = object {
+        o["report"] = .string(reportPath)
+        object = .object(o)
+      }
+      try printJSON(object)
       return
     }
     for issue in evaluation.skipped { Console.writeError("graft: warning: skipped \(issue)\n") }
@@ -56,6 +75,7 @@ struct AudioEvaluate: ParsableCommand {
     for (i, row) in m.confusion.enumerated() {
       lines.append(pad(m.labels[i]) + "  " + row.map { pad(String($0)) }.joined(separator: " "))
     }
+    if let reportPath { lines.append("wrote report \(reportPath)") }
     Console.writeOutput(lines.joined(separator: "\n") + "\n")
   }
 }

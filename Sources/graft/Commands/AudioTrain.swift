@@ -74,6 +74,7 @@ struct AudioTrain: ParsableCommand {
       Examples:
         graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
         graft audio train --data labels.csv --where split=train --base cough.graft --out mine.graft --json
+        graft audio train --data coughs/ --base none --arch smallcnn --positive cough --out cough.graft --report cough-report/
       """)
 
   @Option(help: ArgumentHelp("A class-per-folder directory or a CSV of file,label.", valueName: "dir-or-csv"))
@@ -134,6 +135,10 @@ struct AudioTrain: ParsableCommand {
   @Option(help: ArgumentHelp("The CSV column holding the labels (default: label, class or category).", valueName: "name"))
   var labelColumn: String?
 
+  @Option(help: ArgumentHelp("Write an HTML report to DIR/index.html: training curves, validation metrics, spectrograms of the validation clips (mistakes first).",
+                             valueName: "dir"))
+  var report: String?
+
   @Flag(help: "Print a JSON summary.")
   var json = false
 
@@ -187,6 +192,11 @@ struct AudioTrain: ParsableCommand {
     }
     let run = try SoundClassifier.train(data: source, base: soundBase, options: options)
     try run.bundle.write(to: out)
+    var reportPath: String? = nil
+    if let report {
+      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)], encodePNG: audioPNGEncoder)
+      reportPath = try writeAudioReport(section, title: "\((out as NSString).lastPathComponent): training report", to: report)
+    }
 
     if json {
       var object: [String: JSONValue] = [
@@ -200,6 +210,7 @@ struct AudioTrain: ParsableCommand {
       ]
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
+      if let reportPath { object["report"] = .string(reportPath) }
       try printJSON(.object(object))
       return
     }
@@ -212,6 +223,7 @@ struct AudioTrain: ParsableCommand {
       lines.append(line)
     }
     lines.append("wrote \(out)")
+    if let reportPath { lines.append("wrote report \(reportPath)") }
     Console.writeOutput(lines.joined(separator: "\n") + "\n")
   }
 }

@@ -1,0 +1,61 @@
+import GraftCore
+
+extension StreamingSpectrogram {
+  /// The spectrogram of the audio file at `path`, read block by block: each block of
+  /// `blockFrames` frames is decoded (`AudioStream`), averaged to mono, resampled to `sampleRate`
+  /// when given and different (`StreamingResampler`, libsamplerate keeping its state between
+  /// blocks) and appended to the spectrogram `make(rate)` builds for the final rate. The result
+  /// equals decoding the whole file, `mono()`, `resampled(to:)` and the whole-signal transform,
+  /// while memory holds a block, not the signal. Returns the output `[M, T]` and its sample rate.
+  public static func file(_ path: String, sampleRate: Int? = nil, quality: ResampleQuality = .best,
+                          blockFrames: Int = 65_536, make: (Int) -> StreamingSpectrogram)
+    throws(PreprocessingError) -> (spectrogram: Tensor, sampleRate: Int) {
+    func fail(_ reason: PreprocessingError.Reason) -> PreprocessingError { PreprocessingError(path: path, reason: reason) }
+    let stream: AudioStream
+    do {
+      stream = try AudioStream(path: path, blockFrames: blockFrames)
+    } catch {
+      throw fail(.decode(error.reason))
+    }
+    let rate = sampleRate ?? stream.info.sampleRate
+    var resampler: StreamingResampler? = nil
+    if rate != stream.info.sampleRate {
+      do {
+        resampler = try StreamingResampler(from: stream.info.sampleRate, to: rate, quality: quality)
+      } catch {
+        throw fail(.resample(error))
+      }
+    }
+    let spectrogram = make(rate)
+    var frames = 0
+    while true {
+      let block: AudioBuffer?
+      do {
+        block = try stream.next()
+      } catch {
+        throw fail(.decode(error.reason))
+      }
+      guard let block else { break }
+      frames += block.frames
+      let mono = block.mono().samples
+      do {
+        spectrogram.append(try resampler?.process(mono) ?? mono)
+      } catch {
+        throw fail(.resample(error))
+      }
+    }
+    guard frames > 0 else { throw fail(.noSamples) }
+    if let resampler {
+      do {
+        spectrogram.append(try resampler.finish())  // flushes the filter's last frames
+      } catch {
+        throw fail(.resample(error))
+      }
+    }
+    do {
+      return (try spectrogram.finish(), rate)
+    } catch {
+      throw fail(.spectrogram(error))
+    }
+  }
+}
