@@ -93,6 +93,11 @@ import Testing
     try expectReport(evalReport, pictures: 16)
     let evalJSON = try GraftBinary.run(["audio", "evaluate", bundle, "--data", path("data"), "--report", evalReport, "--json"])
     #expect(try json(evalJSON.stdout)["report"] as? String == evalReport + "/index.html")
+    // The generic `graft evaluate` writes the same kind of page for an audio bundle.
+    let generic = try GraftBinary.run(["evaluate", bundle, "--data", path("data"), "--report", path("generic-report")])
+    #expect(generic.status == 0 && generic.stdout.contains("wrote report \(path("generic-report"))/index.html"),
+            "\(generic.stderr)")
+    try expectReport(path("generic-report"), pictures: 16)
   }
 
   @Test func trainPredictEventsEvaluate() throws {

@@ -26,7 +26,7 @@ import Testing
     }
     #expect(html.components(separatedBy: "<section id=").count - 1 == 6)
     #expect(html.components(separatedBy: "Confusion matrix").count - 1 == 6)
-    #expect(html.components(separatedBy: "Loss per epoch").count - 1 == 6)
+    #expect(html.components(separatedBy: ">Loss per epoch</text>").count - 1 == 6)
     #expect(html.contains("<blockquote>") && html.contains("data:image/png;base64,"))
     #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
     let scenarios = try #require(object["scenarios"] as? [[String: Any]])

@@ -227,6 +227,13 @@ public enum AudioSampleData {
   /// both (clip decisions, patch probabilities averaged) on `root/audio/test`.
   public static func runDemo(root: String, seed: UInt64 = 42, effort: Double = 1, quiet: Bool = true) throws
     -> DemoScenarioResult {
+    try runDemoScenario(root: root, seed: seed, effort: effort, quiet: quiet).result
+  }
+
+  /// `runDemo`, and with `encodePNG` the sections of an HTML report: each model's training
+  /// curves, test metrics and spectrogram grid (GraftAudio draws the pictures; the caller encodes).
+  public static func runDemoScenario(root: String, seed: UInt64 = 42, effort: Double = 1, quiet: Bool = true,
+                                     encodePNG: PNGEncoding? = nil) throws -> DemoScenarioRun {
     let start = Stopwatch.now()
     let dir = root + "/audio"
     func epochs(_ n: Int) -> Int { max(1, Int((Double(n) * effort).rounded())) }
@@ -244,8 +251,26 @@ public enum AudioSampleData {
       options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0,
                                     recipe: scratchRecipe(epochs: epochs(60), seed: seed, quiet: quiet)))
     let transferTest = transfer.classifier.evaluate(test), scratchTest = scratch.classifier.evaluate(test)
-    return DemoScenarioResult(name: "audio", trainExamples: train.clips.count, testExamples: test.clips.count,
-                              transfer: .init(transferTest.metrics), scratch: .init(scratchTest.metrics),
-                              seconds: Stopwatch.now() - start)
+    let result = DemoScenarioResult(name: "audio", trainExamples: train.clips.count, testExamples: test.clips.count,
+                                    transfer: .init(transferTest.metrics), scratch: .init(scratchTest.metrics),
+                                    seconds: Stopwatch.now() - start)
+    guard let encodePNG else { return DemoScenarioRun(result: result) }
+    let facts = [ReportFact("train", "\(dir)/train (\(train.clips.count) clips)"), ReportFact("test", dir + "/test")]
+    func stages(_ run: SoundTrainingRun) -> [ReportStage] {
+      var stages = [ReportStage(name: "head", history: run.transfer.headHistory)]
+      if let fineTune = run.transfer.fineTuneHistory, !fineTune.epochs.isEmpty {
+        stages.append(ReportStage(name: "fine-tune", history: fineTune))
+      }
+      return stages
+    }
+    return DemoScenarioRun(result: result, sections: [
+      transferTest.reportSection(heading: "audio: transfer (pretrained smallcnn base), test split",
+                                 facts: facts + [ReportFact("base", dir + "/base.safetensors")], stages: stages(transfer),
+                                 frontEnd: frontEnd, encodePNG: encodePNG),
+      scratchTest.reportSection(heading: "audio: from scratch, test split",
+                                facts: facts + [ReportFact("base", "random weights")], stages: stages(scratch),
+                                frontEnd: frontEnd, encodePNG: encodePNG),
+    ])
   }
+
 }

@@ -86,7 +86,8 @@ struct Demo: ParsableCommand {
       case .text:
         run = try TextSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, report: withReport)
       case .audio:
-        run = DemoScenarioRun(result: try AudioSampleData.runDemo(root: sampleData, seed: seed, effort: effort))
+        let encode: PNGEncoding? = withReport ? { try audioPNGEncoder(width: $0, height: $1, rgb: $2) } : nil
+        run = try AudioSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, encodePNG: encode)
       }
       results.append(run.result)
       sections += run.sections

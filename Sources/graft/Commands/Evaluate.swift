@@ -60,9 +60,16 @@ struct Evaluate: ParsableCommand {
       let page = try writeReport { section }
       try output(metrics, loss: nil, skipped: issues.map { ["reason": $0.description] }, report: page)
     case "audio":
-      let evaluation = try SoundClassifier.evaluate(bundlePath: bundle, data: data)
+      let classifier = try SoundClassifier(bundlePath: bundle)
+      let evaluation = classifier.evaluate(try SoundDataSource.load(data))
+      let page = try writeReport {
+        evaluation.reportSection(facts: [ReportFact("bundle", bundle), ReportFact("data", data),
+                                         ReportFact("labels", classifier.labels.joined(separator: ", ")),
+                                         ReportFact("base", classifier.model.base.architecture.name)],
+                                 frontEnd: classifier.frontEnd, encodePNG: audioPNGEncoder)
+      }
       try output(evaluation.metrics, loss: nil, skipped: evaluation.skipped.map { ["reason": $0.description] },
-                 extra: evaluation.rocAUC.map { ["roc_auc": .number($0)] } ?? [:])
+                 extra: evaluation.rocAUC.map { ["roc_auc": .number($0)] } ?? [:], report: page)
     default:
       throw unsupportedModality(bundle, model.config.modality)
     }
