@@ -41,9 +41,7 @@ extension Kernels {
       return
     }
     guard let argmax else {
-      // The general loop needs somewhere to put indices.
-      var scratch = [Int32](repeating: 0, count: planes * P * Q)
-      scratch.withUnsafeMutableBufferPointer { maxPoolForward(y: y, argmax: $0.baseAddress!, x: x, planes: planes, g) }
+      maxPoolValues(y: y, x: x, planes: planes, g)
       return
     }
     parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
@@ -56,15 +54,63 @@ extension Kernels {
             let w0 = q * g.strideW - g.padW
             let wLo = max(w0, 0), wHi = min(w0 + g.kernelW, W)
             var best = -Float.infinity
-            var at = hLo * W + wLo
+            var at = Int32(hLo * W + wLo)
             for h in hLo..<hHi {
               for w in wLo..<wHi {
+                // Branch-free (a data-dependent branch mispredicts on every other tap):
+                // PyTorch's rule, a value replaces the maximum when greater or NaN.
                 let v = xp[h * W + w]
-                if v > best || v.isNaN { best = v; at = h * W + w }
+                let take = v > best || v != v
+                best = take ? v : best
+                at = take ? Int32(h * W + w) : at
               }
             }
             yp[p * Q + q] = best
-            ap[p * Q + q] = Int32(at)
+            ap[p * Q + q] = at
+          }
+        }
+      }
+    }
+  }
+
+  /// The maxima alone (inference: no gradient, so no indices). Per output row, a running
+  /// maximum over the window's input rows; bounds are checked only for the border columns whose
+  /// window leaves the image. NaN propagates, as PyTorch.
+  static func maxPoolValues(y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, planes: Int, _ g: PoolGeometry) {
+    let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth
+    let kH = g.kernelH, kW = g.kernelW, sH = g.strideH, sW = g.strideW, pH = g.padH, pW = g.padW
+    @inline(__always) func pick(_ v: Float, _ best: Float) -> Float { v > best || v != v ? v : best }
+    // Columns q whose window [q·sW − pW, q·sW − pW + kW) lies inside [0, W).
+    let qLo = min(Q, (pW + sW - 1) / sW)
+    let qHi = W - kW + pW < 0 ? qLo : max(qLo, min(Q, (W - kW + pW) / sW + 1))
+    parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
+      for plane in range {
+        let xp = x + plane * H * W, yp = y + plane * P * Q
+        for p in 0..<P {
+          let h0 = p * sH - pH
+          let hLo = max(h0, 0), hHi = min(h0 + kH, H)
+          let out = yp + p * Q
+          @inline(__always) func border(_ q: Int) {
+            let w0 = q * sW - pW
+            let wLo = max(w0, 0), wHi = min(w0 + kW, W)
+            var best = -Float.infinity
+            for h in hLo..<hHi {
+              for w in wLo..<wHi { best = pick(xp[h * W + w], best) }
+            }
+            out[q] = best
+          }
+          for q in 0..<qLo { border(q) }
+          for q in qHi..<Q { border(q) }
+          guard qLo < qHi else { continue }
+          (out + qLo).update(repeating: -Float.infinity, count: qHi - qLo)
+          for h in hLo..<hHi {
+            let row = xp + h * W - pW
+            for q in qLo..<qHi {
+              let s = row + q * sW
+              var best = out[q]
+              for k in 0..<kW { best = pick(s[k], best) }
+              out[q] = best
+            }
           }
         }
       }

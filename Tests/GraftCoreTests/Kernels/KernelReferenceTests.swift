@@ -42,6 +42,25 @@ import _GraftTestSupport
     return y
   }
 
+  /// Batches of 5 and 7 on 1, 2 and 3 threads: the forward pass stacks several images' columns
+  /// into one GEMM (small output planes), with uneven shares per thread, groups, pointwise and
+  /// strided cases; every result must still be the definition's.
+  @Test(arguments: GradientCheckTests.convCases)
+  func stackedConv2dMatchesDefinition(_ c: GradientCheckTests.ConvCase) {
+    for batch in [5, 7] {
+      var input = c.input
+      input[0] = batch
+      let x = randomTensor(input, seed: 7), w = randomTensor(c.weight, seed: 8), b = randomTensor([c.weight[0]], seed: 9)
+      let slow = Self.naiveConv(x, w, b, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+      for threads in [1, 2, 3] {
+        let fast = Threads.withCount(threads) {
+          conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
+        }
+        assertClose(fast, slow, tolerance: 1e-5, "batch \(batch), \(threads) threads")
+      }
+    }
+  }
+
   @Test(arguments: GradientCheckTests.convCases)
   func conv2dMatchesDefinition(_ c: GradientCheckTests.ConvCase) {
     let x = randomTensor(c.input, seed: 4), w = randomTensor(c.weight, seed: 5), b = randomTensor([c.weight[0]], seed: 6)
@@ -81,5 +100,57 @@ import _GraftTestSupport
     // Ceil mode adds the partial last window.
     #expect(maxPool2d(Tensor.arange(0, 25).reshaped([1, 1, 5, 5]), kernel: (2, 2), ceilMode: true).shape == [1, 1, 3, 3])
     #expect(globalAveragePool2d(x).scalars == [7.5])
+  }
+
+  /// The values-only max-pool (inference) against the indexed one (training) and a naive loop,
+  /// over kernels, strides, paddings and ceil mode, with NaNs planted in the input.
+  @Test func maxPoolValuesMatchIndexedPath() {
+    let geometries: [(k: (Int, Int), s: (Int, Int), p: (Int, Int), ceil: Bool)] = [
+      ((3, 3), (2, 2), (1, 1), false), ((3, 3), (2, 2), (1, 1), true), ((3, 2), (1, 2), (1, 0), false),
+      ((2, 2), (2, 2), (0, 0), true), ((5, 5), (3, 3), (2, 2), true), ((4, 4), (1, 1), (2, 2), false),
+      ((7, 7), (2, 2), (3, 3), false),
+    ]
+    for (h, w) in [(7, 9), (12, 12), (5, 3), (8, 2)] {
+      let x = randomTensor([2, 3, h, w], seed: UInt64(h * 31 + w))
+      x.data[4] = .nan
+      x.data[x.count - 2] = .nan
+      for gm in geometries where gm.k.0 <= h + 2 * gm.p.0 && gm.k.1 <= w + 2 * gm.p.1 {
+        let g = PoolGeometry(height: h, width: w, kernel: gm.k, stride: gm.s, padding: gm.p, ceilMode: gm.ceil)
+        let count = 6 * g.outHeight * g.outWidth
+        var fast = [Float](repeating: 0, count: count), indexed = fast
+        var argmax = [Int32](repeating: 0, count: count)
+        fast.withUnsafeMutableBufferPointer { Kernels.maxPoolForward(y: $0.baseAddress!, argmax: nil, x: x.data, planes: 6, g) }
+        indexed.withUnsafeMutableBufferPointer { y in
+          argmax.withUnsafeMutableBufferPointer {
+            Kernels.maxPoolForward(y: y.baseAddress!, argmax: $0.baseAddress!, x: x.data, planes: 6, g)
+          }
+        }
+        // Naive: the maximum of the window's in-image values, NaN if any is NaN.
+        var naive = [Float]()
+        for plane in 0..<6 {
+          for p in 0..<g.outHeight {
+            for q in 0..<g.outWidth {
+              var values: [Float] = []
+              for r in 0..<gm.k.0 {
+                for c in 0..<gm.k.1 {
+                  let hh = p * gm.s.0 - gm.p.0 + r, ww = q * gm.s.1 - gm.p.1 + c
+                  if hh >= 0 && hh < h && ww >= 0 && ww < w { values.append(x.data[plane * h * w + hh * w + ww]) }
+                }
+              }
+              naive.append(values.contains { $0.isNaN } ? .nan : values.max()!)
+            }
+          }
+        }
+        let same = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } }
+        #expect(same(fast, naive), "values-only \(h)x\(w) \(gm)")
+        #expect(same(indexed, naive), "indexed \(h)x\(w) \(gm)")
+        #expect(fast.contains { $0.isNaN })
+        for (i, a) in argmax.enumerated() {
+          let plane = i / (g.outHeight * g.outWidth)
+          let v = x.data[plane * h * w + Int(a)]
+          #expect(v == indexed[i] || (v.isNaN && indexed[i].isNaN), "argmax \(i) \(h)x\(w) \(gm)")
+        }
+      }
+    }
   }
 }
