@@ -22,28 +22,9 @@ public struct Conv2dShape: Sendable, Equatable {
 }
 
 extension Kernels {
-  /// Floats of im2col scratch one thread needs (0 when pointwise or depthwise and not stacked).
+  /// Floats of im2col scratch one thread needs (0 when pointwise or depthwise).
   public static func conv2dWorkspaceCount(_ sh: Conv2dShape) -> Int {
-    if sh.isDepthwise { return 0 }
-    let colCount = sh.geometry.colRows * sh.groups * sh.outPlane
-    let stack = conv2dStackedImages(sh)
-    if stack > 1 {
-      // One image's im2col, the stacked columns of `stack` images, their stacked output.
-      return (sh.geometry.isPointwise ? 0 : colCount) + stack * colCount + stack * sh.outChannels * sh.outPlane
-    }
-    return sh.geometry.isPointwise ? 0 : colCount
-  }
-
-  /// How many images of a thread's share the forward pass puts side by side in one GEMM.
-  /// Small output planes (deep layers: 7×7, 14×14, 28×28) make thin GEMMs where OpenBLAS spends
-  /// its time re-packing the weights for every image; stacking the images' columns packs them
-  /// once per thread and gives the kernel a wide matrix. 1: one GEMM per image.
-  static func conv2dStackedImages(_ sh: Conv2dShape) -> Int {
-    let PQ = sh.outPlane
-    guard !sh.isDepthwise, PQ <= 1024, sh.batch > 1 else { return 1 }
-    let chunks = batchChunks(sh.batch)
-    let perChunk = (sh.batch + chunks - 1) / chunks
-    return max(1, min(perChunk, 8192 / PQ))
+    sh.isDepthwise || sh.geometry.isPointwise ? 0 : sh.geometry.colRows * sh.groups * sh.outPlane
   }
 
   /// y = conv(x, weight) + bias: im2col + one GEMM per image and group, images
@@ -64,12 +45,6 @@ extension Kernels {
     var full = g
     full.channels = C
     let scratch = conv2dWorkspaceCount(sh)
-    let stack = conv2dStackedImages(sh)
-    if stack > 1 {
-      conv2dForwardStacked(y: y, x: x, weight: weight, bias: bias, shape: sh, stack: stack,
-                           workspace: workspace!, scratch: scratch)
-      return
-    }
     parallelBatches(sh.batch) { chunk, images in
       let ws = workspace.map { $0 + chunk * scratch }
       for n in images {
@@ -88,52 +63,6 @@ extension Kernels {
                c: yn + gi * Kg * PQ, ldc: PQ)
         }
         if let bias { addChannelBias(yn, bias, channels: sh.outChannels, plane: PQ) }
-      }
-    }
-  }
-
-  /// `conv2dForward` with `stack` images' columns side by side: im2col of each image, copied
-  /// into a [C/G·R·S per group, stack·P·Q] matrix, one GEMM per group, and the [K, stack·P·Q]
-  /// result scattered back to [stack, K, P·Q].
-  static func conv2dForwardStacked(
-    y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, shape sh: Conv2dShape, stack: Int,
-    workspace: UnsafeMutablePointer<Float>, scratch: Int
-  ) {
-    let g = sh.geometry
-    let G = sh.groups, K = sh.outChannels, Kg = K / G, rowsG = g.colRows, PQ = sh.outPlane
-    let C = sh.inChannels, HW = sh.inPlane, rows = rowsG * G
-    var full = g
-    full.channels = C
-    let single = g.isPointwise ? 0 : rows * PQ
-    parallelBatches(sh.batch) { chunk, images in
-      let ws = workspace + chunk * scratch
-      let one = ws, col = ws + single, out = col + stack * rows * PQ
-      var n0 = images.lowerBound
-      while n0 < images.upperBound {
-        let b = min(stack, images.upperBound - n0), cols = b * PQ
-        for i in 0..<b {
-          let xn = x + (n0 + i) * C * HW
-          let source: UnsafePointer<Float>
-          if g.isPointwise {
-            source = xn
-          } else {
-            im2col(one, xn, full)
-            source = UnsafePointer(one)
-          }
-          for r in 0..<rows { (col + r * cols + i * PQ).update(from: source + r * PQ, count: PQ) }
-        }
-        for gi in 0..<G {
-          gemm(transA: false, transB: false, m: Kg, n: cols, k: rowsG,
-               a: weight + gi * Kg * rowsG, lda: rowsG, b: col + gi * rowsG * cols, ldb: cols,
-               c: out + gi * Kg * cols, ldc: cols)
-        }
-        for i in 0..<b {
-          let yn = y + (n0 + i) * K * PQ
-          for k in 0..<K { (yn + k * PQ).update(from: out + k * cols + i * PQ, count: PQ) }
-          if let bias { addChannelBias(yn, bias, channels: K, plane: PQ) }
-        }
-        n0 += b
       }
     }
   }

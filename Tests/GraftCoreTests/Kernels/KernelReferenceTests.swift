@@ -42,11 +42,10 @@ import _GraftTestSupport
     return y
   }
 
-  /// Batches of 5 and 7 on 1, 2 and 3 threads: the forward pass stacks several images' columns
-  /// into one GEMM (small output planes), with uneven shares per thread, groups, pointwise and
-  /// strided cases; every result must still be the definition's.
+  /// Batches of 5 and 7 on 1, 2 and 3 threads: uneven shares of images per thread, with groups,
+  /// pointwise and strided cases; every result must still be the definition's.
   @Test(arguments: GradientCheckTests.convCases)
-  func stackedConv2dMatchesDefinition(_ c: GradientCheckTests.ConvCase) {
+  func threadedConv2dMatchesDefinition(_ c: GradientCheckTests.ConvCase) {
     for batch in [5, 7] {
       var input = c.input
       input[0] = batch
