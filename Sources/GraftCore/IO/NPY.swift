@@ -31,9 +31,28 @@ public enum NPY {
 
   /// The bytes of a `.npy` file holding `array`: byte for byte what `numpy.save` writes.
   public static func encode(_ array: NPYArray) -> [UInt8] {
-    let dims = array.shape.map(String.init)
+    header(descr: array.dtype.descr, shape: array.shape) + array.bytes
+  }
+
+  /// Writes `tensor` as `<f4` straight from its storage (no in-memory copy of the data, so a
+  /// large tensor is not held twice), through `AtomicFile`; the same bytes as `write(_:to:)`.
+  public static func writeStreaming(_ tensor: Tensor, to path: String) throws {
+    #if _endian(big)
+    try write(tensor, to: path)
+    #else
+    let prefix = header(descr: NPYDType.float32.descr, shape: tensor.shape)
+    try AtomicFile.write(to: path) { sink in
+      try sink.write(prefix)
+      try sink.write(UnsafeRawBufferPointer(start: tensor.data, count: tensor.count * MemoryLayout<Float>.stride))
+    }
+    #endif
+  }
+
+  /// Magic, version, header length and the padded header dictionary: everything before the data.
+  static func header(descr: String, shape dimensions: [Int]) -> [UInt8] {
+    let dims = dimensions.map(String.init)
     let shape = dims.count == 1 ? "(\(dims[0]),)" : "(" + dims.joined(separator: ", ") + ")"
-    var header = "{'descr': '\(array.dtype.descr)', 'fortran_order': False, 'shape': \(shape), }"
+    var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
     // NumPy leaves room to grow the first axis in place (`GROWTH_AXIS_MAX_DIGITS` = 21).
     if let first = dims.first { header += String(repeating: " ", count: max(0, 21 - first.count)) }
     let text = Array(header.utf8)
@@ -51,7 +70,7 @@ public enum NPY {
     prefix += text
     prefix += repeatElement(UInt8(ascii: " "), count: padding)
     prefix.append(UInt8(ascii: "\n"))
-    return prefix + array.bytes
+    return prefix
   }
 
   /// Parses a whole `.npy` file held in memory; `path` only labels errors.

@@ -125,7 +125,7 @@ struct AudioSpectrogram: ParsableCommand {
       try PNGEncoder.write(Image(width: picture.width, height: picture.height, channels: 3, samples: picture.pixels), to: out)
       fields["picture"] = [picture.width, picture.height]
     } else {
-      try writeNPY(features, to: out)
+      try NPY.writeStreaming(features, to: out)
     }
     if json {
       try printJSON(fields)
@@ -174,32 +174,3 @@ struct AudioSpectrogram: ParsableCommand {
   }
 }
 
-/// Writes `tensor` as a float32 `.npy` (what `NPY.write` writes) straight from its storage,
-/// atomically, without the in-memory copies of `NPY.encode`: a long file's spectrogram is not
-/// held twice.
-func writeNPY(_ tensor: Tensor, to path: String) throws {
-  let dims = tensor.shape.map(String.init)
-  let shape = dims.count == 1 ? "(\(dims[0]),)" : "(" + dims.joined(separator: ", ") + ")"
-  var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shape), }"
-  if let first = dims.first { header += String(repeating: " ", count: max(0, 21 - first.count)) }
-  let text = Array(header.utf8)
-  let hlen = text.count + 1
-  let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
-  var padding = 64 - (magic.count + 2 + 2 + hlen) % 64
-  var prefix = magic
-  if hlen + padding <= Int(UInt16.max) {
-    prefix += [1, 0] + withUnsafeBytes(of: UInt16(hlen + padding).littleEndian, Array.init)
-  } else {
-    padding = 64 - (magic.count + 2 + 4 + hlen) % 64
-    prefix += [2, 0] + withUnsafeBytes(of: UInt32(hlen + padding).littleEndian, Array.init)
-  }
-  prefix += text + repeatElement(UInt8(ascii: " "), count: padding) + [UInt8(ascii: "\n")]
-  #if _endian(big)
-  try NPY.write(tensor, to: path)
-  #else
-  try AtomicFile.write(to: path) { sink in
-    try sink.write(prefix)
-    try sink.write(UnsafeRawBufferPointer(start: tensor.data, count: tensor.count * MemoryLayout<Float>.stride))
-  }
-  #endif
-}

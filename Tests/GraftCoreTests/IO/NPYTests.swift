@@ -27,6 +27,19 @@ extension IOTests {
       Fixture(file: "b1.npy", dtype: .bool, values: [1, 0, 1, 1, 0, 0]),
     ]
 
+    /// The streaming writer (data straight from the tensor's storage) writes the same bytes as
+    /// `NPY.encode`, for 1-D, 2-D and empty tensors.
+    @Test(arguments: [[5], [3, 4], [0, 7], [2, 1, 3]])
+    func streamingWriteEqualsEncode(_ shape: [Int]) throws {
+      let tensor = Tensor(shape: shape, (0..<Shape.count(shape)).map { Float($0) * 0.5 - 1 })
+      let path = FileManager.default.temporaryDirectory.appendingPathComponent("graft-npy-\(UUID().uuidString).npy").path
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      try NPY.writeStreaming(tensor, to: path)
+      let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+      #expect(written == NPY.encode(NPYArray(tensor)))
+      #expect(written.count % 64 == (tensor.count * 4) % 64)  // the header pads to 64 bytes
+    }
+
     @Test(arguments: fixtures)
     func readsNumPyFixture(_ f: Fixture) throws {
       let array = try NPY.read(IOFixture.path(f.file))
