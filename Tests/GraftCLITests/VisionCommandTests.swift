@@ -77,7 +77,7 @@ import Testing
     defer { unlink(input) }
     // The PNG signature and a truncated IHDR chunk.
     let bytes: [UInt8] = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]
-    FileManager.default.createFile(atPath: input, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: input, contents: Data(bytes))
     let out = temporaryPath("never.npy")
     let r = try GraftBinary.run(["vision", "decode", input, "--out", out])
     #expect(r.status == 1)
@@ -96,7 +96,7 @@ import Testing
     }
     let image = Image(width: 2, height: 2, channels: 1, samples: [0, 1, 2, 3])
     for file in ["ant/1.png", "ant/2.png", "bee/1.png"] { try encodePNG(image, to: root + "/" + file) }
-    FileManager.default.createFile(atPath: root + "/bee/bad.png", contents: Data("not a png".utf8))
+    _ = FileManager.default.createFile(atPath: root + "/bee/bad.png", contents: Data("not a png".utf8))
     let r = try GraftBinary.run(["vision", "folder", root, "--json"])
     #expect(r.status == 0, "\(r.stderr)")
     let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

@@ -65,6 +65,7 @@ public struct STFT: Equatable, Sendable {
     let out = Tensor(uninitializedShape: [bins, frames])  // [B, T]
     let dst = out.data
     signal.withUnsafeBufferPointer { x in
+     window.withUnsafeBufferPointer { window in
       Kernels.parallelRanges(frames, grain: 8) { range in
         let buffers = fft.makeBuffers()
         let input = buffers.input, spectrum = buffers.output
@@ -80,8 +81,10 @@ public struct STFT: Equatable, Sendable {
           let t1 = min(t0 + block, range.upperBound)
           for t in t0..<t1 {
             let start = t * hop
-            // y·w in Double, as librosa multiplies the float32 frame by the float64 window.
-            for j in windowRange { input[j] = Float(Double(x[start + j]) * window[j]) }
+            // y·w in Double, as librosa multiplies the float32 frame by the float64 window
+            // (through unsafe pointers, so the loop vectorizes: no bounds checks).
+            let frame = x.baseAddress! + start
+            for j in windowRange { input[j] = Float(Double(frame[j]) * window[j]) }
             fft.execute(buffers)
             let row = scratch + (t - t0) * bins
             for k in 0..<bins {
@@ -103,6 +106,7 @@ public struct STFT: Equatable, Sendable {
           t0 = t1
         }
       }
+     }
     }
     return out
   }
@@ -111,7 +115,7 @@ public struct STFT: Equatable, Sendable {
   func padded(_ y: [Float]) -> [Float] {
     let pad = nFFT / 2
     var out = [Float](repeating: 0, count: y.count + 2 * pad)
-    for (i, v) in y.enumerated() { out[pad + i] = v }
+    out.replaceSubrange(pad..<(pad + y.count), with: y)
     if padMode == .reflect {
       for i in 0..<pad {
         out[pad - 1 - i] = y[STFT.reflect(-1 - i, count: y.count)]
