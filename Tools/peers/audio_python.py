@@ -81,8 +81,8 @@ def main():
         yt = torch.from_numpy(y)
         t, n = timed(lambda: db(mel(yt)), args.budget)
         add("logmel_10min_torchaudio", t, n)
-    except ImportError:
-        pass
+    except (ImportError, OSError) as e:  # torchaudio's C++ library must match torch's version
+        print(f"torchaudio skipped: {e}", file=__import__("sys").stderr)
     if args.files:
         t, n = timed(lambda: sf.read(os.path.join(args.files, "ten_minutes.wav"), dtype="float32"), args.budget)
         add("decode_wav", t, n)
