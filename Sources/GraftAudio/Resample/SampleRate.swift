@@ -12,18 +12,25 @@ enum SampleRate {
     _ input: UnsafePointer<Float>, frames: Int, into output: UnsafeMutablePointer<Float>, capacity: Int,
     ratio: Double, channels: Int, converter: Int32
   ) -> Result<Int, ConversionFailure> {
+    var data = request(input, frames: frames, into: output, capacity: capacity, ratio: ratio, endOfInput: true)
+    let code = src_simple(&data, converter, Int32(channels))
+    guard code == 0 else { return .failure(ConversionFailure(message: message(code))) }
+    return .success(Int(data.output_frames_gen))
+  }
+
+  /// The `SRC_DATA` of one call: input and output buffers, ratio, whether the input ends here.
+  private static func request(
+    _ input: UnsafePointer<Float>?, frames: Int, into output: UnsafeMutablePointer<Float>, capacity: Int,
+    ratio: Double, endOfInput: Bool
+  ) -> SRC_DATA {
     var data = SRC_DATA()
     data.data_in = input
     data.data_out = output
     data.input_frames = frames
     data.output_frames = capacity
     data.src_ratio = ratio
-    data.end_of_input = 1
-    let code = src_simple(&data, converter, Int32(channels))
-    guard code == 0 else {
-      return .failure(ConversionFailure(message: src_strerror(code).map { String(cString: $0) } ?? "error \(code)"))
-    }
-    return .success(Int(data.output_frames_gen))
+    data.end_of_input = endOfInput ? 1 : 0
+    return data
   }
 
   /// A converter that keeps its filter state between calls (`src_new`), for streams.
@@ -42,13 +49,7 @@ enum SampleRate {
     _ state: OpaquePointer, _ input: UnsafePointer<Float>?, frames: Int, into output: UnsafeMutablePointer<Float>,
     capacity: Int, ratio: Double, endOfInput: Bool
   ) -> Result<(used: Int, written: Int), ConversionFailure> {
-    var data = SRC_DATA()
-    data.data_in = input
-    data.data_out = output
-    data.input_frames = frames
-    data.output_frames = capacity
-    data.src_ratio = ratio
-    data.end_of_input = endOfInput ? 1 : 0
+    var data = request(input, frames: frames, into: output, capacity: capacity, ratio: ratio, endOfInput: endOfInput)
     let code = src_process(state, &data)
     guard code == 0 else { return .failure(ConversionFailure(message: message(code))) }
     return .success((Int(data.input_frames_used), Int(data.output_frames_gen)))
