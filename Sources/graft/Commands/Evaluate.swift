@@ -12,7 +12,7 @@ func unsupportedModality(_ path: String, _ modality: String) -> CLIError {
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Evaluate a bundle on labelled data: a class-per-folder directory (vision), a TSV/CSV or folder of texts (text).",
+    abstract: "Evaluate a bundle on labelled data: a class-per-folder directory (vision), a TSV/CSV or folder of texts (text), a folder per class or CSV of clips (audio).",
     discussion: """
       Classes are matched to the bundle's labels by name. Unreadable files and malformed rows
       are reported and skipped.
