@@ -37,8 +37,7 @@ public enum TextReport {
       ReportFact("epochs", "\(report.history.epochs.count) train"
         + (report.fineTuneHistory.map { ", \($0.epochs.count) fine-tune (embeddings unfrozen)" } ?? "")),
     ]
-    var stages = [ReportStage(name: "train", history: report.history)]
-    if let fineTune = report.fineTuneHistory { stages.append(ReportStage(name: "fine-tune", history: fineTune)) }
+    let stages = ReportStage.stages(report.history, named: "train", fineTune: report.fineTuneHistory)
     return ReportSection(
       heading: heading, facts: facts, stages: stages, metrics: report.validation, rocAUC: report.validationROCAUC,
       examples: examples(report.validationPredictions), exampleCount: report.validationPredictions.count,

@@ -68,15 +68,13 @@ extension ImageClassifier {
     let loader = DataLoader(data, sampler: BatchSampler(count: data.count, batchSize: batchSize, order: .sequential))
     model.eval()
     let evaluation = Trainer.evaluate(loader, labelNames: labels) { model($0.inputs) }
-    let classCount = evaluation.probabilities.rank == 2 ? evaluation.probabilities.shape[1] : 0
-    let p = evaluation.probabilities.scalars
-    var predictions: [FilePrediction] = []
-    predictions.reserveCapacity(evaluation.indices.count)
-    for (row, index) in evaluation.indices.enumerated() where classCount > 0 {
-      var best = 0
-      for c in 1..<classCount where p[row * classCount + c] > p[row * classCount + best] { best = c }
-      predictions.append(FilePrediction(path: items[index].path, actual: labels[evaluation.labels[row]],
-                                        predicted: labels[best], probability: Double(p[row * classCount + best])))
+    let probabilities = evaluation.probabilities
+    guard probabilities.rank == 2, probabilities.shape[1] > 0 else { return (evaluation, [], loader.skipped) }
+    let classCount = probabilities.shape[1], p = probabilities.scalars
+    let best = probabilities.argmax(axis: 1)
+    let predictions = evaluation.indices.enumerated().map { row, index in
+      FilePrediction(path: items[index].path, actual: labels[evaluation.labels[row]], predicted: labels[best[row]],
+                     probability: Double(p[row * classCount + best[row]]))
     }
     return (evaluation, predictions, loader.skipped)
   }

@@ -68,13 +68,6 @@ extension SoundEvaluation {
 }
 
 extension SoundTrainingRun {
-  /// The training stages for a report: the head's history, then fine-tuning's when it ran.
-  public var reportStages: [ReportStage] {
-    var stages = [ReportStage(name: "head", history: transfer.headHistory)]
-    if let fineTune = transfer.fineTuneHistory { stages.append(ReportStage(name: "fine-tune", history: fineTune)) }
-    return stages
-  }
-
   /// The report section of a training run: data and training facts, the stages' curves and the
   /// validation clips' metrics and grid (nil metrics and grid when nothing was held out).
   public func reportSection(heading: String = "Validation", facts: [ReportFact] = [], limit: Int = 48,
@@ -89,9 +82,9 @@ extension SoundTrainingRun {
     let skippedLines = skipped.map(\.description)
     guard let validation else {
       allFacts.append(ReportFact("validation", "none (no clip held out)"))
-      return ReportSection(heading: heading, facts: allFacts, stages: reportStages, skipped: skippedLines)
+      return ReportSection(heading: heading, facts: allFacts, stages: transfer.reportStages, skipped: skippedLines)
     }
-    return validation.reportSection(heading: heading, facts: allFacts, stages: reportStages, skipped: skippedLines,
+    return validation.reportSection(heading: heading, facts: allFacts, stages: transfer.reportStages, skipped: skippedLines,
                                     frontEnd: classifier.frontEnd, limit: limit, encodePNG: encodePNG)
   }
 }

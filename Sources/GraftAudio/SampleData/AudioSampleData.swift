@@ -256,19 +256,12 @@ public enum AudioSampleData {
                                     seconds: Stopwatch.now() - start)
     guard let encodePNG else { return DemoScenarioRun(result: result) }
     let facts = [ReportFact("train", "\(dir)/train (\(train.clips.count) clips)"), ReportFact("test", dir + "/test")]
-    func stages(_ run: SoundTrainingRun) -> [ReportStage] {
-      var stages = [ReportStage(name: "head", history: run.transfer.headHistory)]
-      if let fineTune = run.transfer.fineTuneHistory, !fineTune.epochs.isEmpty {
-        stages.append(ReportStage(name: "fine-tune", history: fineTune))
-      }
-      return stages
-    }
     return DemoScenarioRun(result: result, sections: [
       transferTest.reportSection(heading: "audio: transfer (pretrained smallcnn base), test split",
-                                 facts: facts + [ReportFact("base", dir + "/base.safetensors")], stages: stages(transfer),
+                                 facts: facts + [ReportFact("base", dir + "/base.safetensors")], stages: transfer.transfer.reportStages,
                                  frontEnd: frontEnd, encodePNG: encodePNG),
       scratchTest.reportSection(heading: "audio: from scratch, test split",
-                                facts: facts + [ReportFact("base", "random weights")], stages: stages(scratch),
+                                facts: facts + [ReportFact("base", "random weights")], stages: scratch.transfer.reportStages,
                                 frontEnd: frontEnd, encodePNG: encodePNG),
     ])
   }

@@ -126,25 +126,24 @@ public final class StreamingSpectrogram {
       rowCapacity = max(framesDone + n, rowCapacity * 2, 16_384)
       for m in 0..<rows { rowBuffers[m].grow(to: rowCapacity, keeping: framesDone) }
     }
-    let src = block.data
-    // powerToDB's amin (1e-10), or amplitudeToDB's squared (1e-5 · 1e-5); ref 1.0 is 0 dB.
-    let amin: Float = power == 2 ? 1e-10 : Float(1e-5) * Float(1e-5)
-    let ref: Float = 10 * log10f(max(amin, 1))
+    // Decibels through the whole-signal functions (ref 1.0, their default amin), with the
+    // `top_db` floor left to `finish`, which knows the global maximum.
+    var values = block
+    if case .decibels = output {
+      values = power == 2 ? powerToDB(block, topDB: nil) : amplitudeToDB(block, topDB: nil)
+    }
+    let src = values.data
     for m in 0..<rows {
       let dst = rowBuffers[m].pointer! + framesDone
       let row = src + m * n
       switch output {
       case .linear:
-        for t in 0..<n { dst[t] = row[t] }
+        dst.update(from: row, count: n)
       case .log(let offset):
         for t in 0..<n { dst[t] = logf(row[t] + offset) }
       case .decibels:
-        for t in 0..<n {
-          let s = power == 2 ? row[t] : row[t] * row[t]
-          let db = 10 * log10f(max(amin, s)) - ref
-          dst[t] = db
-          peak = max(peak, db)
-        }
+        for t in 0..<n { peak = max(peak, row[t]) }
+        dst.update(from: row, count: n)
       }
     }
     framesDone += n

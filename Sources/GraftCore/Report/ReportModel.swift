@@ -111,3 +111,18 @@ public struct ReportExample: Sendable, Equatable {
     return ranked.prefix(max(0, limit)).map(\.element)
   }
 }
+
+extension ReportStage {
+  /// A training run's stages: the first (`name`), then fine-tuning when it ran (has epochs).
+  public static func stages(_ first: TrainingHistory, named name: String = "head",
+                            fineTune: TrainingHistory?) -> [ReportStage] {
+    var stages = [ReportStage(name: name, history: first)]
+    if let fineTune, !fineTune.epochs.isEmpty { stages.append(ReportStage(name: "fine-tune", history: fineTune)) }
+    return stages
+  }
+}
+
+extension TransferResult {
+  /// The head stage and, when it ran, the fine-tuning stage, for a report's curves.
+  public var reportStages: [ReportStage] { ReportStage.stages(headHistory, fineTune: fineTuneHistory) }
+}

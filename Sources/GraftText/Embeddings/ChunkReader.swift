@@ -60,6 +60,19 @@ final class ChunkReader {
     return n > 0
   }
 
+  /// Where the first `byte` of the unread data is, relative to `start`, reading more as needed;
+  /// nil when the file ends first or `limit` bytes were searched without it.
+  func find(_ byte: UInt8, limit: Int = .max) throws(EmbeddingFormatError) -> Int? {
+    var searched = 0
+    while true {
+      if let hit = memchr(buffer + start + searched, Int32(byte), buffered - searched) {
+        return buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - start
+      }
+      searched = buffered
+      guard searched < limit, try fill() else { return nil }
+    }
+  }
+
   /// Copies the next `count` bytes to `target`: the buffered ones, then the rest by `read(2)`
   /// straight into `target`. Returns how many were copied (fewer only at the end of the file).
   func copy(into target: UnsafeMutableRawPointer, count: Int) throws(EmbeddingFormatError) -> Int {

@@ -47,16 +47,7 @@ enum EmbeddingReaders {
     let n = reader.size
     guard n > 0, try reader.fill() else { throw EmbeddingFormatError(path: path, reason: .empty) }
     // The header line; a valid one is a few bytes, so give up on it after 1 MiB.
-    var headerEnd: Int? = nil
-    var searched = 0
-    while true {
-      if let hit = memchr(reader.buffer + reader.start + searched, 0x0A, reader.buffered - searched) {
-        headerEnd = reader.buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - reader.start
-        break
-      }
-      searched = reader.buffered
-      guard searched < 1 << 20, try reader.fill() else { break }
-    }
+    let headerEnd = try reader.find(0x0A, limit: 1 << 20)
     let header = reader.buffer + reader.start
     guard let headerEnd, let (count, dimension) = parseHeader(header, headerEnd) else {
       throw EmbeddingFormatError(path: path, reason: .badHeader(preview(header, headerEnd ?? reader.buffered)))
@@ -75,17 +66,8 @@ enum EmbeddingReaders {
       }
       if reader.buffered == 0 { throw EmbeddingFormatError(path: path, reason: .tooFewRows(expected: count, found: row)) }
       let wordStart = reader.offset
-      var space = 0  // relative to `reader.start`
-      var scanned = 0
-      while true {
-        if let hit = memchr(reader.buffer + reader.start + scanned, 0x20, reader.buffered - scanned) {
-          space = reader.buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - reader.start
-          break
-        }
-        scanned = reader.buffered
-        guard try reader.fill() else {
-          throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(wordStart), row: row))
-        }
+      guard let space = try reader.find(0x20) else {  // relative to `reader.start`
+        throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(wordStart), row: row))
       }
       let valuesStart = wordStart + space + 1
       guard n - valuesStart >= rowBytes else {

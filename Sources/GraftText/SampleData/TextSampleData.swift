@@ -218,10 +218,7 @@ public enum TextSampleData {
       var s = TextReport.section(evaluation: evaluation, bundle: "(in memory)", data: dir + "/test.tsv",
                                  classifier: classifier, heading: heading)
       s.facts.insert(ReportFact("embeddings", embeddings), at: 0)
-      s.stages = [ReportStage(name: "train", history: training.history)]
-      if let fineTune = training.fineTuneHistory, !fineTune.epochs.isEmpty {
-        s.stages.append(ReportStage(name: "fine-tune", history: fineTune))
-      }
+      s.stages = ReportStage.stages(training.history, named: "train", fineTune: training.fineTuneHistory)
       return s
     }
     return DemoScenarioRun(result: result, sections: [

@@ -36,15 +36,6 @@ public enum ImageReport {
       exampleCount: evaluation?.predictions.count, skipped: lines)
   }
 
-  /// The training curves of a transfer run: the head stage, then fine-tuning when it ran.
-  public static func stages(_ result: TransferResult) -> [ReportStage] {
-    var stages = [ReportStage(name: "head", history: result.headHistory)]
-    if let fineTune = result.fineTuneHistory, !fineTune.epochs.isEmpty {
-      stages.append(ReportStage(name: "fine-tune", history: fineTune))
-    }
-    return stages
-  }
-
   /// The grid: at most `limit` predictions in `ReportExample.gridOrder` (mistakes first, most
   /// confident first; then correct ones, least confident first), each with a PNG thumbnail.
   public static func examples(_ predictions: [ImageClassifier.FilePrediction], limit: Int = exampleLimit)
@@ -101,6 +92,6 @@ extension ImageClassifier.Training {
   {
     let skippedLines = report.skipped.map(\.description) + skipped.map(\.description)
     return ImageReport.section(heading: heading, evaluation: validationEvaluation(batchSize: batchSize),
-                               stages: ImageReport.stages(result), facts: facts, skipped: skippedLines)
+                               stages: result.reportStages, facts: facts, skipped: skippedLines)
   }
 }

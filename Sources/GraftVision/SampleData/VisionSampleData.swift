@@ -172,10 +172,10 @@ public enum VisionSampleData {
     let facts = [ReportFact("train", "\(dir)/train (\(transfer.report.total) images)"), ReportFact("test", dir + "/test")]
     return DemoScenarioRun(result: result, sections: [
       ImageReport.section(heading: "vision: transfer (pretrained smallcnn base), test split", evaluation: transferTest,
-                          stages: ImageReport.stages(transfer.result),
+                          stages: transfer.result.reportStages,
                           facts: facts + [ReportFact("base", dir + "/base.safetensors")]),
       ImageReport.section(heading: "vision: from scratch, test split", evaluation: scratchTest,
-                          stages: ImageReport.stages(scratch.result), facts: facts + [ReportFact("base", "random weights")]),
+                          stages: scratch.result.reportStages, facts: facts + [ReportFact("base", "random weights")]),
     ])
   }
 
