@@ -52,7 +52,7 @@ struct AudioEvaluate: ParsableCommand {
         facts: [ReportFact("bundle", bundle), ReportFact("data", data), ReportFact("labels", classifier.labels.joined(separator: ", ")),
                 ReportFact("base", classifier.model.base.architecture.name)],
         frontEnd: classifier.frontEnd, encodePNG: audioPNGEncoder)
-      reportPath = try writeAudioReport(section, title: "\((bundle as NSString).lastPathComponent): evaluation report", to: report)
+      reportPath = try writeReport([section], title: "\((bundle as NSString).lastPathComponent): evaluation report", to: report)
     }
     if json {
       var object = evaluation.json(includePredictions: false)

@@ -195,7 +195,7 @@ struct AudioTrain: ParsableCommand {
     var reportPath: String? = nil
     if let report {
       let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)], encodePNG: audioPNGEncoder)
-      reportPath = try writeAudioReport(section, title: "\((out as NSString).lastPathComponent): training report", to: report)
+      reportPath = try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: report)
     }
 
     if json {

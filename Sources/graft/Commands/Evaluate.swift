@@ -50,19 +50,19 @@ struct Evaluate: ParsableCommand {
       let result = try classifier.evaluateFolder(on: data, batchSize: batchSize)
       let skipped = result.report.skipped.map { ["path": $0.path, "reason": $0.reason.description] }
         + result.skipped.map { ["reason": $0.description] }
-      let page = try writeReport {
+      let page = try reportPage {
         classifier.reportSection(for: result, heading: "Evaluation",
                                  facts: [ReportFact("bundle", bundle), ReportFact("data", data)])
       }
       try output(result.evaluation.metrics, loss: result.evaluation.loss, skipped: skipped, report: page)
     case "text":
       let (metrics, issues, section) = try TextClassifier.evaluateWithReport(bundlePath: bundle, data: data)
-      let page = try writeReport { section }
+      let page = try reportPage { section }
       try output(metrics, loss: nil, skipped: issues.map { ["reason": $0.description] }, report: page)
     case "audio":
       let classifier = try SoundClassifier(bundlePath: bundle)
       let evaluation = classifier.evaluate(try SoundDataSource.load(data))
-      let page = try writeReport {
+      let page = try reportPage {
         evaluation.reportSection(facts: [ReportFact("bundle", bundle), ReportFact("data", data),
                                          ReportFact("labels", classifier.labels.joined(separator: ", ")),
                                          ReportFact("base", classifier.model.base.architecture.name)],
@@ -76,11 +76,9 @@ struct Evaluate: ParsableCommand {
   }
 
   /// With `--report DIR`: writes DIR/index.html holding the section `make` builds; its path.
-  func writeReport(_ make: () throws -> ReportSection) throws -> String? {
+  func reportPage(_ make: () throws -> ReportSection) throws -> String? {
     guard let report else { return nil }
-    let page = HTMLReport(title: "\((bundle as NSString).lastPathComponent): evaluation report",
-                          subtitle: "graft evaluate \(bundle) --data \(data)", sections: [try make()])
-    return try page.write(toDirectory: report)
+    return try writeReport([try make()], title: "\((bundle as NSString).lastPathComponent): evaluation report", to: report)
   }
 
   func output(_ metrics: ClassificationMetrics, loss: Double?, skipped: [[String: String]],

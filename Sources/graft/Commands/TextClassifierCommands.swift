@@ -47,12 +47,6 @@ enum TextCommandOutput {
     return out
   }
 
-  /// Writes `section` as `dir/index.html` and returns the page's path.
-  static func writeReport(_ section: ReportSection, title: String, to dir: String) throws -> String {
-    let subtitle = "graft " + CommandLine.arguments.dropFirst().joined(separator: " ")
-    return try HTMLReport(title: title, subtitle: subtitle, sections: [section]).write(toDirectory: dir)
-  }
-
   /// `metrics` as a JSON object, with `extra` keys added.
   static func metricsObject(_ m: ClassificationMetrics, _ extra: [String: JSONValue]) throws -> JSONValue {
     let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(m))
@@ -143,8 +137,8 @@ struct TextTrain: ParsableCommand {
     let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
     try classifier.write(to: out)
     let reportPage = try self.report.map { dir in
-      try TextCommandOutput.writeReport(TextReport.section(training: report, data: source.data, embeddings: embeddings, bundle: out),
-                                        title: "\(out): training report", to: dir)
+      try writeReport([TextReport.section(training: report, data: source.data, embeddings: embeddings, bundle: out)],
+                      title: "\(out): training report", to: dir)
     }
     let coverage = report.coverage
     if json {
@@ -254,9 +248,9 @@ struct TextEvaluate: ParsableCommand {
     let evaluation = try classifier.evaluation(of: dataset)
     let metrics = evaluation.metrics
     let reportPage = try report.map { dir in
-      try TextCommandOutput.writeReport(TextReport.section(evaluation: evaluation, bundle: bundle, data: source.data,
-                                                           classifier: classifier),
-                                        title: "\(bundle): evaluation report", to: dir)
+      try writeReport([TextReport.section(evaluation: evaluation, bundle: bundle, data: source.data,
+                                          classifier: classifier)],
+                      title: "\(bundle): evaluation report", to: dir)
     }
     if json {
       var extra: [String: JSONValue] = ["skipped": .number(Double(dataset.issues.count))]

@@ -183,7 +183,7 @@ struct VisionTrain: ParsableCommand {
                                              augmentation: try augmentation(), validationFraction: validation)
     try training.bundle.write(to: out)
     let seconds = Date().timeIntervalSince(started)
-    let reportPath = try report.map { try writeReport(training, to: $0, seconds: seconds) }
+    let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds) }
 
     let skipped = training.report.skipped.map { Skipped(path: $0.path, reason: $0.reason.description) }
       + training.skipped.map { Skipped(path: nil, reason: $0.description) }
@@ -215,7 +215,7 @@ struct VisionTrain: ParsableCommand {
 
   /// Writes `dir/index.html`: the facts of this run, its curves and the validation split's
   /// metrics and thumbnails. Returns the page's path.
-  func writeReport(_ training: ImageClassifier.Training, to dir: String, seconds: Double) throws -> String {
+  func reportPage(_ training: ImageClassifier.Training, to dir: String, seconds: Double) throws -> String {
     var baseText = base
     if let arch { baseText += " (\(arch)\(widths.map { " \($0)" } ?? ""))" }
     let fineTuned = training.result.fineTuneHistory.map(\.epochs.count) ?? 0
@@ -238,9 +238,7 @@ struct VisionTrain: ParsableCommand {
       facts.append(ReportFact("stopped", stop))
     }
     let section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
-    let title = "\((out as NSString).lastPathComponent): training report"
-    let command = "graft " + CommandLine.arguments.dropFirst().joined(separator: " ")
-    return try HTMLReport(title: title, subtitle: command, sections: [section]).write(toDirectory: dir)
+    return try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: dir)
   }
 
   struct Skipped: Encodable {
