@@ -31,11 +31,14 @@ let package = Package(
     .systemLibrary(
       name: "CSampleRate", path: "Packages/CSampleRate", pkgConfig: "samplerate",
       providers: [.apt(["libsamplerate0-dev"])]),
-    // The only C we write: a setjmp guard around libpng's classic reader.
+    // The C we write: a setjmp guard around libpng's classic reader, and SIMD
+    // kernels compiled per instruction set with function-level target
+    // attributes (chosen at run time; no build flags).
     .target(name: "CPNG", dependencies: ["CLibPNG"], path: "Packages/CPNG"),
+    .target(name: "CKernels", path: "Packages/CKernels"),
 
     // One tensor/training core.
-    .target(name: "GraftCore", dependencies: ["CBLAS"]),
+    .target(name: "GraftCore", dependencies: ["CBLAS", "CKernels"]),
 
     // Modalities: each sees GraftCore and its own C libraries, never another modality.
     .target(name: "GraftVision", dependencies: ["GraftCore", "CPNG"]),

@@ -9,6 +9,8 @@ public struct MachineInfo: Codable, Sendable {
   public var cores: Int
   public var threads: Int
   public var blas: String
+  /// The instruction set of Graft's own C kernels (`SIMDLevel`).
+  public var simd: String
   public var memoryGiB: Double
 
   public static var current: MachineInfo {
@@ -17,6 +19,7 @@ public struct MachineInfo: Codable, Sendable {
       cores: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))),
       threads: Threads.count,
       blas: "OpenBLAS " + String(cString: openblas_get_config()) + " core=" + String(cString: openblas_get_corename()),
+      simd: SIMDLevel.current.description,
       memoryGiB: (Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_073_741_824 * 10).rounded() / 10)
   }
 

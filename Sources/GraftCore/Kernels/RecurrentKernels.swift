@@ -1,3 +1,5 @@
+import CKernels
+
 // Recurrent kernels: one direction of one LSTM or GRU layer over a whole padded
 // batch. The input projection x·W_ihᵀ for all steps is one GEMM done by the
 // caller; each step here is one GEMM h·W_hhᵀ plus fused gate math, and the
@@ -43,6 +45,26 @@ public struct RecurrentShape: Sendable, Equatable {
   /// Batch rows per thread chunk of the gate math (about 32k gate elements
   /// each: smaller steps cost less than waking a second thread).
   func rowGrain(gates: Int) -> Int { max(1, (1 << 15) / max(1, gates * hidden)) }
+
+  /// Batch rows per thread for kernels that run a row through every step
+  /// (about 2^18 multiply-adds of the recurrent product each).
+  var rowGrain: Int { max(1, (1 << 18) / max(1, steps * 4 * hidden * hidden)) }
+}
+
+/// What the LSTM forward keeps for the backward, each [B, T, ·].
+public struct LSTMSaved {
+  /// i, f, g, o after activation [B, T, 4H] (zero at padded steps).
+  public let gates: UnsafeMutablePointer<Float>
+  /// The state entering each step [B, T, H].
+  public let hPrev: UnsafeMutablePointer<Float>
+  public let cPrev: UnsafeMutablePointer<Float>
+  /// tanh of the cell state leaving each step [B, T, H] (zero at padded steps).
+  public let tanhC: UnsafeMutablePointer<Float>
+
+  public init(gates: UnsafeMutablePointer<Float>, hPrev: UnsafeMutablePointer<Float>,
+              cPrev: UnsafeMutablePointer<Float>, tanhC: UnsafeMutablePointer<Float>) {
+    (self.gates, self.hPrev, self.cPrev, self.tanhC) = (gates, hPrev, cPrev, tanhC)
+  }
 }
 
 extension Kernels {
@@ -50,17 +72,19 @@ extension Kernels {
 
   /// Forward pass of one LSTM direction (gate order i, f, g, o):
   ///   [i f g o]ᵀ = act(xw_t + b_ih + h·W_hhᵀ + b_hh), c' = f⊙c + i⊙g, h' = o⊙tanh(c').
-  /// `hN`/`cN` hold the running state (they start as `h0`/`c0`) and end as the
-  /// final state. The saved buffers are what `lstmBackward` needs.
+  /// `hN`/`cN` receive the final state. `saved` receives what `lstmBackward`
+  /// needs; nil for inference (nothing is saved).
+  ///
+  /// Runs the C kernel `graft_lstm_forward` (CKernels: AVX-512, AVX2 or
+  /// baseline vectors, chosen at run time): W_hh packed once per call so each
+  /// step's product and the gate math stay in registers. Batch rows are
+  /// independent through all steps, so threads split the batch once per call
+  /// instead of synchronising at every step.
   public static func lstmForward(
     output: UnsafeMutablePointer<Float>,     // [B, T, H], zero at padded steps
     hN: UnsafeMutablePointer<Float>,         // [B, H]
     cN: UnsafeMutablePointer<Float>,         // [B, H]
-    gates: UnsafeMutablePointer<Float>,      // [B, T, 4H] saved: i, f, g, o after activation
-    hPrev: UnsafeMutablePointer<Float>,      // [B, T, H] saved: h entering step t
-    cPrev: UnsafeMutablePointer<Float>,      // [B, T, H] saved: c entering step t
-    tanhC: UnsafeMutablePointer<Float>,      // [B, T, H] saved: tanh(c leaving step t)
-    scratch: UnsafeMutablePointer<Float>,    // [B, 4H]
+    saved: LSTMSaved?,
     xw: UnsafePointer<Float>,                // [B, T, 4H] x·W_ihᵀ
     weightHH: UnsafePointer<Float>,          // [4H, H]
     biasIH: UnsafePointer<Float>,            // [4H]
@@ -69,47 +93,28 @@ extension Kernels {
     c0: UnsafePointer<Float>,                // [B, H]
     shape: RecurrentShape
   ) {
-    let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
-    let gh = 4 * h
-    hN.update(from: h0, count: nb * h)
-    cN.update(from: c0, count: nb * h)
-    let bias = UnsafeMutablePointer<Float>.allocate(capacity: gh)
-    defer { bias.deallocate() }
-    for j in 0..<gh { bias[j] = biasIH[j] + biasHH[j] }
-    let lengths = shape.lengths
-    for t in shape.order {
-      gemm(transA: false, transB: true, m: nb, n: gh, k: h, a: hN, lda: h, b: weightHH, ldb: h,
-           c: scratch, ldc: gh)
-      parallelRanges(nb, grain: shape.rowGrain(gates: 4)) { rows in
-        for b in rows {
-          let row = b * nt + t
-          let hs = hN + b * h, cs = cN + b * h
-          let hp = hPrev + row * h, cp = cPrev + row * h, tc = tanhC + row * h
-          let y = output + row * h, gt = gates + row * gh
-          hp.update(from: hs, count: h)
-          cp.update(from: cs, count: h)
-          guard t < lengths[b] else {
-            y.update(repeating: 0, count: h)
-            gt.update(repeating: 0, count: gh)
-            tc.update(repeating: 0, count: h)
-            continue
-          }
-          // Pre-activations, then i, f, o through σ and g through tanh, into the saved gates.
-          let pre = scratch + b * gh, x = xw + row * gh
-          for j in 0..<gh { pre[j] += x[j] + bias[j] }
-          vectorSigmoid(gt, pre, count: 2 * h)
-          vectorTanh(gt + 2 * h, pre + 2 * h, count: h)
-          vectorSigmoid(gt + 3 * h, pre + 3 * h, count: h)
-          for j in 0..<h { cs[j] = gt[h + j] * cs[j] + gt[j] * gt[2 * h + j] }
-          vectorTanh(tc, cs, count: h)
-          for j in 0..<h { hs[j] = gt[3 * h + j] * tc[j] }
-          y.update(from: hs, count: h)
-        }
+    let h = shape.hidden
+    let isa = SIMDLevel.current.isa
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: Int(graft_lstm_packed_count(Int64(h), isa)))
+    let bias = UnsafeMutablePointer<Float>.allocate(capacity: 4 * h)
+    defer { packed.deallocate(); bias.deallocate() }
+    graft_lstm_pack(packed, weightHH, Int64(h), isa)
+    for j in 0..<(4 * h) { bias[j] = biasIH[j] + biasHH[j] }
+    let lengths = shape.lengths.map { Int32($0) }
+    lengths.withUnsafeBufferPointer { lengths in
+      let args = graft_lstm_forward_args(
+        batch: Int64(shape.batch), steps: Int64(shape.steps), hidden: Int64(h), reverse: shape.reverse ? 1 : 0,
+        isa: isa, lengths: lengths.baseAddress, xw: xw, packed: packed, bias: bias, h0: h0, c0: c0,
+        output: output, h_n: hN, c_n: cN, gates: saved?.gates, h_prev: saved?.hPrev, c_prev: saved?.cPrev,
+        tanh_c: saved?.tanhC)
+      parallelRanges(shape.batch, grain: shape.rowGrain) { rows in
+        withUnsafePointer(to: args) { graft_lstm_forward($0, Int64(rows.lowerBound), Int64(rows.upperBound)) }
       }
     }
   }
 
-  /// Backward pass of one LSTM direction (back-propagation through time).
+  /// Backward pass of one LSTM direction (back-propagation through time), by
+  /// the C kernel `graft_lstm_backward` over batch rows split across threads.
   /// On entry `dH`/`dC` hold ∂L/∂h_n and ∂L/∂c_n; on return ∂L/∂h0 and ∂L/∂c0.
   /// `dGates` receives ∂L/∂(pre-activation gates), which is also ∂L/∂xw.
   /// `dWeightHH` (overwritten) = Σ_t dGates_tᵀ·h_{t−1}; `dBias` (overwritten)
@@ -121,47 +126,24 @@ extension Kernels {
     dWeightHH: UnsafeMutablePointer<Float>?, // [4H, H]
     dBias: UnsafeMutablePointer<Float>?,     // [4H]
     dOutput: UnsafePointer<Float>,           // [B, T, H]
-    gates: UnsafePointer<Float>,             // [B, T, 4H]
-    hPrev: UnsafePointer<Float>,             // [B, T, H]
-    cPrev: UnsafePointer<Float>,             // [B, T, H]
-    tanhC: UnsafePointer<Float>,             // [B, T, H]
+    saved: LSTMSaved,
     weightHH: UnsafePointer<Float>,          // [4H, H]
     shape: RecurrentShape
   ) {
     let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
     let gh = 4 * h
-    let lengths = shape.lengths
-    for t in shape.order.reversed() {
-      parallelRanges(nb, grain: shape.rowGrain(gates: 4)) { rows in
-        for b in rows {
-          let row = b * nt + t
-          let dg = dGates + row * gh
-          guard t < lengths[b] else {
-            dg.update(repeating: 0, count: gh)  // state passes through: dH, dC unchanged
-            continue
-          }
-          let gt = gates + row * gh, cp = cPrev + row * h, tc = tanhC + row * h, dy = dOutput + row * h
-          let dh = dH + b * h, dc = dC + b * h
-          for j in 0..<h {
-            let i = gt[j], f = gt[h + j], g = gt[2 * h + j], o = gt[3 * h + j]
-            let dhv = dy[j] + dh[j]
-            let tcv = tc[j]
-            let dcv = dc[j] + dhv * o * (1 - tcv * tcv)
-            dg[j] = dcv * g * i * (1 - i)
-            dg[h + j] = dcv * cp[j] * f * (1 - f)
-            dg[2 * h + j] = dcv * i * (1 - g * g)
-            dg[3 * h + j] = dhv * tcv * o * (1 - o)
-            dc[j] = dcv * f
-            dh[j] = 0  // filled by the GEMM below
-          }
-        }
+    let lengths = shape.lengths.map { Int32($0) }
+    lengths.withUnsafeBufferPointer { lengths in
+      let args = graft_lstm_backward_args(
+        batch: Int64(nb), steps: Int64(nt), hidden: Int64(h), reverse: shape.reverse ? 1 : 0,
+        isa: SIMDLevel.current.isa, lengths: lengths.baseAddress, d_gates: dGates, d_h: dH, d_c: dC,
+        d_output: dOutput, gates: saved.gates, c_prev: saved.cPrev, tanh_c: saved.tanhC, weight_hh: weightHH)
+      parallelRanges(nb, grain: shape.rowGrain) { rows in
+        withUnsafePointer(to: args) { graft_lstm_backward($0, Int64(rows.lowerBound), Int64(rows.upperBound)) }
       }
-      // dH[b] += dGates[b, t]·W_hh for every row (padded rows add zero).
-      gemm(transA: false, transB: false, m: nb, n: h, k: gh, a: dGates + t * gh, lda: nt * gh,
-           b: weightHH, ldb: h, beta: 1, c: dH, ldc: h)
     }
     if let dWeightHH {
-      gemm(transA: true, transB: false, m: gh, n: h, k: nb * nt, a: dGates, lda: gh, b: hPrev, ldb: h,
+      gemm(transA: true, transB: false, m: gh, n: h, k: nb * nt, a: dGates, lda: gh, b: saved.hPrev, ldb: h,
            c: dWeightHH, ldc: h)
     }
     if let dBias { sumOverRows(dBias, dGates, rows: nb * nt, columns: gh) }

@@ -160,16 +160,14 @@ func lstmDirection(
   let packed = Tensor(uninitializedShape: [nb * nt * h + 2 * nb * h])
   let outputs = recording ? [] : shapes.map { Tensor(uninitializedShape: $0) }
   let out = recording ? [packed.data, packed.data + nb * nt * h, packed.data + (nb * nt + nb) * h] : outputs.map(\.data)
-  let gates = Tensor(uninitializedShape: [nb, nt, 4 * h])
-  let hPrev = Tensor(uninitializedShape: [nb, nt, h])
-  let cPrev = Tensor(uninitializedShape: [nb, nt, h])
-  let tanhC = Tensor(uninitializedShape: [nb, nt, h])
-  let scratch = Tensor(uninitializedShape: [nb, 4 * h])
+  // Saved for the backward only while recording.
+  let saved = recording ? (1...4).map { Tensor(uninitializedShape: [nb, nt, $0 == 1 ? 4 * h : h]) } : []
+  let buffers = saved.isEmpty ? nil
+    : LSTMSaved(gates: saved[0].data, hPrev: saved[1].data, cPrev: saved[2].data, tanhC: saved[3].data)
   Kernels.lstmForward(
-    output: out[0], hN: out[1], cN: out[2], gates: gates.data, hPrev: hPrev.data, cPrev: cPrev.data,
-    tanhC: tanhC.data, scratch: scratch.data, xw: xw.data, weightHH: weightHH.data, biasIH: biasIH.data,
-    biasHH: biasHH.data, h0: h0.data, c0: c0.data, shape: shape)
-  guard recording else { return outputs }
+    output: out[0], hN: out[1], cN: out[2], saved: buffers, xw: xw.data, weightHH: weightHH.data,
+    biasIH: biasIH.data, biasHH: biasHH.data, h0: h0.data, c0: c0.data, shape: shape)
+  guard recording, let buffers else { return outputs }
   packed.record("lstm", inputs) { g in
     let n = nb * nt * h
     let dGates = Tensor(uninitializedShape: [nb, nt, 4 * h])
@@ -180,8 +178,8 @@ func lstmDirection(
     let dB = biasIH.requiresGrad || biasHH.requiresGrad ? Tensor(uninitializedShape: [4 * h]) : nil
     Kernels.lstmBackward(
       dGates: dGates.data, dH: dH.data, dC: dC.data, dWeightHH: dW?.data, dBias: dB?.data, dOutput: g.data,
-      gates: gates.data, hPrev: hPrev.data, cPrev: cPrev.data, tanhC: tanhC.data, weightHH: weightHH.data,
-      shape: shape)
+      saved: buffers, weightHH: weightHH.data, shape: shape)
+    withExtendedLifetime(saved) {}  // the tensors behind `buffers`
     // ∂b_ih = ∂b_hh: both are added to the same pre-activations.
     return [dGates, dW, biasIH.requiresGrad ? dB : nil, biasHH.requiresGrad ? dB?.copy() : nil, dH, dC]
   }

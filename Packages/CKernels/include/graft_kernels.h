@@ -1,0 +1,81 @@
+// Graft's hand-written SIMD kernels: the recurrent step of an LSTM, where the
+// per-step product is too small for a BLAS (32 x 128 . 128 x 512) and the gate
+// math must stay in registers. Each kernel is compiled for AVX-512, AVX2+FMA
+// and the baseline ISA from one source (lstm_body.h) with function-level
+// target attributes, and chosen at run time from the CPU (no build flags).
+#ifndef GRAFT_KERNELS_H
+#define GRAFT_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction sets a kernel can run with.
+typedef enum {
+  GRAFT_ISA_BASELINE = 0,  // the target's baseline vectors (SSE2 on x86-64, NEON on arm64)
+  GRAFT_ISA_AVX2 = 1,      // AVX2 + FMA
+  GRAFT_ISA_AVX512 = 2,    // AVX-512F
+} graft_isa;
+
+/// The best instruction set this CPU (and OS) supports.
+graft_isa graft_isa_best(void);
+/// The best one, capped by the environment variable GRAFT_ISA=avx2|baseline.
+/// Callers pass a set to each kernel (at most graft_isa_best()).
+graft_isa graft_isa_active(void);
+
+/// Floats of the packed recurrent weights for `hidden` units and `isa` (the
+/// unit count rounded up to the vector width, times 4 gates, times `hidden`).
+int64_t graft_lstm_packed_count(int64_t hidden, graft_isa isa);
+
+/// Packs W_hh [4H, H] (gate order i, f, g, o; PyTorch's layout) for the
+/// forward step with `isa`: for each block of units (one vector wide), for
+/// each input k, the four gates' vectors side by side; padding units are zero.
+void graft_lstm_pack(float *packed, const float *weight_hh, int64_t hidden, graft_isa isa);
+
+/// One LSTM direction over all steps, for batch rows [row_begin, row_end).
+/// Rows are independent, so callers split the batch across threads.
+/// Buffers are batch-major: xw, gates [B, T, 4H]; output, h_prev, c_prev,
+/// tanh_c [B, T, H]; h0, c0, h_n, c_n [B, H]. Step t of row b is valid when
+/// t < lengths[b]; padded steps keep the state and output zero.
+typedef struct {
+  int64_t batch, steps, hidden;
+  int32_t reverse;
+  graft_isa isa;              // the one `packed` was packed for
+  const int32_t *lengths;     // [B]
+  const float *xw;            // x . W_ih^T, without biases
+  const float *packed;        // graft_lstm_pack(W_hh)
+  const float *bias;          // [4H] b_ih + b_hh
+  const float *h0, *c0;
+  float *output, *h_n, *c_n;
+  // Saved for the backward; all NULL for inference.
+  float *gates;               // i, f, g, o after activation (zero at padded steps)
+  float *h_prev, *c_prev;     // state entering each step
+  float *tanh_c;              // tanh(c leaving each step) (zero at padded steps)
+} graft_lstm_forward_args;
+
+void graft_lstm_forward(const graft_lstm_forward_args *args, int64_t row_begin, int64_t row_end);
+
+/// Back-propagation through time of one LSTM direction for batch rows
+/// [row_begin, row_end). On entry d_h/d_c [B, H] hold dL/dh_n and dL/dc_n;
+/// on return dL/dh0 and dL/dc0. d_gates [B, T, 4H] receives dL/d(pre-activation
+/// gates) (zero at padded steps).
+typedef struct {
+  int64_t batch, steps, hidden;
+  int32_t reverse;
+  graft_isa isa;
+  const int32_t *lengths;
+  float *d_gates, *d_h, *d_c;
+  const float *d_output;      // [B, T, H]
+  const float *gates, *c_prev, *tanh_c;
+  const float *weight_hh;     // [4H, H], unpacked
+} graft_lstm_backward_args;
+
+void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin, int64_t row_end);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,132 @@
+// LSTM kernels compiled for each instruction set from lstm_body.h, and the
+// run-time choice between them. See graft_kernels.h.
+#include "graft_kernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME(x) x##_baseline
+#define TARGET
+#define VW 4
+#define FROWS 2
+#define BROWS 2
+#define BNB 4
+#include "lstm_body.h"
+#undef NAME
+#undef TARGET
+#undef VW
+#undef FROWS
+#undef BROWS
+#undef BNB
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define GRAFT_X86 1
+
+// 16 ymm registers: 2 rows x 4 gates accumulators.
+#define NAME(x) x##_avx2
+#define TARGET __attribute__((target("avx2,fma")))
+#define VW 8
+#define FROWS 2
+#define BROWS 2
+#define BNB 4
+#include "lstm_body.h"
+#undef NAME
+#undef TARGET
+#undef VW
+#undef FROWS
+#undef BROWS
+#undef BNB
+
+// 32 zmm registers: 6 rows x 4 gates accumulators forward, 4 x 4 backward.
+#define NAME(x) x##_avx512
+#define TARGET __attribute__((target("avx512f,avx2,fma")))
+#define VW 16
+#define FROWS 6
+#define BROWS 4
+#define BNB 4
+#include "lstm_body.h"
+#undef NAME
+#undef TARGET
+#undef VW
+#undef FROWS
+#undef BROWS
+#undef BNB
+#endif
+
+static graft_isa detect(void) {
+#ifdef GRAFT_X86
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return GRAFT_ISA_AVX512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GRAFT_ISA_AVX2;
+#endif
+  return GRAFT_ISA_BASELINE;
+}
+
+static int best_isa = -1;
+static int active_isa = -1;
+
+graft_isa graft_isa_best(void) {
+  if (best_isa < 0) best_isa = (int)detect();  // idempotent: a race writes the same value
+  return (graft_isa)best_isa;
+}
+
+graft_isa graft_isa_active(void) {
+  if (active_isa < 0) {
+    graft_isa isa = graft_isa_best();
+    // GRAFT_ISA=baseline|avx2|avx512 caps the set (benchmarks, bug reports).
+    const char *cap = getenv("GRAFT_ISA");
+    if (cap && strcmp(cap, "baseline") == 0) isa = GRAFT_ISA_BASELINE;
+    if (cap && strcmp(cap, "avx2") == 0 && isa > GRAFT_ISA_AVX2) isa = GRAFT_ISA_AVX2;
+    active_isa = (int)isa;
+  }
+  return (graft_isa)active_isa;
+}
+
+static int64_t vector_width(graft_isa isa) {
+  switch (isa) {
+    case GRAFT_ISA_AVX512: return 16;
+    case GRAFT_ISA_AVX2: return 8;
+    default: return 4;
+  }
+}
+
+int64_t graft_lstm_packed_count(int64_t hidden, graft_isa isa) {
+  const int64_t vw = vector_width(isa);
+  return (hidden + vw - 1) / vw * vw * 4 * hidden;
+}
+
+void graft_lstm_pack(float *packed, const float *weight_hh, int64_t hidden, graft_isa isa) {
+  const int64_t vw = vector_width(isa), H = hidden;
+  for (int64_t u0 = 0; u0 < H; u0 += vw) {
+    float *block = packed + u0 * H * 4;
+    for (int64_t k = 0; k < H; k++) {
+      for (int64_t g = 0; g < 4; g++) {
+        float *out = block + (k * 4 + g) * vw;
+        for (int64_t l = 0; l < vw; l++) {
+          const int64_t u = u0 + l;
+          out[l] = u < H ? weight_hh[(g * H + u) * H + k] : 0.0f;
+        }
+      }
+    }
+  }
+}
+
+void graft_lstm_forward(const graft_lstm_forward_args *args, int64_t row_begin, int64_t row_end) {
+  switch (args->isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: lstm_forward_avx512(args, row_begin, row_end); return;
+    case GRAFT_ISA_AVX2: lstm_forward_avx2(args, row_begin, row_end); return;
+#endif
+    default: lstm_forward_baseline(args, row_begin, row_end); return;
+  }
+}
+
+void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin, int64_t row_end) {
+  switch (args->isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: lstm_backward_avx512(args, row_begin, row_end); return;
+    case GRAFT_ISA_AVX2: lstm_backward_avx2(args, row_begin, row_end); return;
+#endif
+    default: lstm_backward_baseline(args, row_begin, row_end); return;
+  }
+}
