@@ -1,80 +1,11 @@
-// The LSTM kernels for one instruction set. lstm.c includes this file once
-// per set after defining
-//   NAME(x)     x with the set's suffix (x##_avx512, ...)
-//   TARGET      the function attribute enabling the set (empty for baseline)
-//   VW          floats per vector
+// The LSTM kernels for one instruction set (see graft_kernels.h), on the
+// vector math of simd_math.h. kernels.c includes this file once per set with
+// NAME, TARGET and VW as for simd_math.h, and
 //   FROWS       batch rows per forward tile (FROWS x 4 gates accumulators)
 //   BROWS, BNB  batch rows and vectors of columns per backward tile
-// Vectors are clang/GCC vector types, so one source compiles to zmm, ymm or
-// xmm code depending on TARGET. The math is Kernels.simdExp / vectorSigmoid /
-// vectorTanh of GraftCore (Cephes expf and tanhf).
-
-typedef float NAME(vf) __attribute__((vector_size(VW * 4)));
-typedef int32_t NAME(vi) __attribute__((vector_size(VW * 4)));
-#define V NAME(vf)
-#define VI NAME(vi)
-#define FN static inline __attribute__((always_inline)) TARGET
 
 _Static_assert(FROWS >= 1 && FROWS <= 6 && BROWS >= 1 && BROWS <= 4 && BNB == 4,
                "the tiles below are written out for at most 6 forward rows, 4 backward rows, 4 vectors");
-
-FN V NAME(splat)(float x) {
-  V v;
-  for (int l = 0; l < VW; l++) v[l] = x;
-  return v;
-}
-
-/// The first n (1...VW) floats at p; the rest zero.
-FN V NAME(ld)(const float *p, int n) {
-  V v = {0};
-  if (n == VW) memcpy(&v, p, sizeof v); else memcpy(&v, p, (size_t)n * 4);
-  return v;
-}
-
-FN void NAME(st)(float *p, V v, int n) {
-  if (n == VW) memcpy(p, &v, sizeof v); else memcpy(p, &v, (size_t)n * 4);
-}
-
-FN V NAME(sel)(VI m, V a, V b) { return (V)((m & (VI)a) | (~m & (VI)b)); }
-
-/// e^x (Cephes expf): x = n ln2 + r, a degree-6 polynomial in r, 2^n from the exponent bits.
-FN V NAME(exp)(V v) {
-  const V lo = NAME(splat)(-87.3f), hi = NAME(splat)(88.3f);
-  V x = NAME(sel)(v < lo, lo, v);
-  x = NAME(sel)(x > hi, hi, x);
-  const V magic = x * 1.44269504088896341f + 12582912.0f;
-  const V n = magic - 12582912.0f;
-  x = x - n * 0.693359375f + n * 2.12194440e-4f;
-  const V z = x * x;
-  V y = NAME(splat)(1.9875691500e-4f);
-  y = y * x + 1.3981999507e-3f;
-  y = y * x + 8.3334519073e-3f;
-  y = y * x + 4.1665795894e-2f;
-  y = y * x + 1.6666665459e-1f;
-  y = y * x + 5.0000001201e-1f;
-  y = y * z + x + 1.0f;
-  const VI e = (((VI)magic - 0x4B400000) + 127) << 23;
-  return y * (V)e;
-}
-
-FN V NAME(sigmoid)(V x) { return 1.0f / (1.0f + NAME(exp)(-x)); }
-
-/// tanh (Cephes tanhf): an odd polynomial below |x| = 0.625, 1 - 2/(e^2|x| + 1) above.
-FN V NAME(tanh)(V v) {
-  const V zero = {0};
-  const VI negative = v < zero;
-  const V a = NAME(sel)(negative, -v, v);
-  V big = 1.0f - 2.0f / (NAME(exp)(2.0f * a) + 1.0f);
-  big = NAME(sel)(negative, -big, big);
-  const V z = v * v;
-  V p = NAME(splat)(-5.70498872745e-3f);
-  p = p * z + 2.06390887954e-2f;
-  p = p * z - 5.37397155531e-2f;
-  p = p * z + 1.33314422036e-1f;
-  p = p * z - 3.33332819422e-1f;
-  const V small = p * z * v + v;
-  return NAME(sel)(a >= 0.625f, big, small);
-}
 
 // MARK: forward
 
@@ -298,6 +229,3 @@ static TARGET void NAME(lstm_backward)(const graft_lstm_backward_args *a, int64_
   }
 }
 
-#undef V
-#undef VI
-#undef FN

@@ -1,8 +1,9 @@
 // Graft's hand-written SIMD kernels: the recurrent step of an LSTM, where the
 // per-step product is too small for a BLAS (32 x 128 . 128 x 512) and the gate
-// math must stay in registers. Each kernel is compiled for AVX-512, AVX2+FMA
-// and the baseline ISA from one source (lstm_body.h) with function-level
-// target attributes, and chosen at run time from the CPU (no build flags).
+// math must stay in registers; and vector logarithms for spectrograms. Each
+// kernel is compiled for AVX-512, AVX2+FMA and the baseline ISA from one source
+// (simd_math.h and *_body.h) with function-level target attributes, and the
+// caller passes the set to use (graft_isa_active(); no build flags).
 #ifndef GRAFT_KERNELS_H
 #define GRAFT_KERNELS_H
 
@@ -73,6 +74,13 @@ typedef struct {
 } graft_lstm_backward_args;
 
 void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin, int64_t row_end);
+
+/// dst[i] = 10 log10(max(amin, src[i])) - offset (librosa's power_to_db before
+/// its top_db floor); returns the largest dst value (-inf when n = 0). dst may be src.
+float graft_power_to_db(float *dst, const float *src, int64_t n, float amin, float offset, graft_isa isa);
+
+/// dst[i] = ln(src[i] + offset). dst may be src.
+void graft_log_offset(float *dst, const float *src, int64_t n, float offset, graft_isa isa);
 
 #ifdef __cplusplus
 }

@@ -152,9 +152,8 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
 
   /// `log(mel + logOffset)` of mono samples already at `sampleRate`: `[nMels, T]`.
   public func logMel(_ samples: [Float]) throws(SpectrogramError) -> Tensor {
-    let mel = filterbank(try stft.spectrogram(samples, power: power))
-    let p = mel.data, offset = logOffset
-    for i in 0..<mel.count { p[i] = Glibc.logf(p[i] + offset) }
+    let mel = try stft.melSpectrogram(samples, power: power, filterbank: filterbank)
+    Kernels.logOffset(mel.data, mel.data, count: mel.count, offset: logOffset)
     return mel
   }
 

@@ -24,24 +24,9 @@ public func powerToDB(_ power: Tensor, reference: DecibelReference = .value(1), 
   let offset = 10 * log10(Swift.max(amin, refValue))
   let out = Tensor(uninitializedShape: power.shape)
   let dst = out.data
-  // Split across threads: each chunk converts its values and finds its own peak.
-  let chunks = Swift.max(1, Swift.min(Threads.count, n / 65_536))
-  var peaks = [Float](repeating: -Float.infinity, count: chunks)
-  peaks.withUnsafeMutableBufferPointer { peakOf in
-    Kernels.parallelRanges(chunks, grain: 1) { cs in
-      for c in cs {
-        var peak = -Float.infinity
-        for i in (n * c / chunks)..<(n * (c + 1) / chunks) {
-          let db = 10 * log10(Swift.max(amin, src[i])) - offset
-          dst[i] = db
-          peak = Swift.max(peak, db)
-        }
-        peakOf[c] = peak
-      }
-    }
-  }
+  let peak = Kernels.powerToDecibels(dst, src, count: n, amin: amin, offset: offset)
   if let topDB, n > 0 {
-    let floor = peaks.max()! - topDB
+    let floor = peak - topDB
     Kernels.parallelRanges(n, grain: Kernels.elementwiseGrain) { r in
       for i in r where dst[i] < floor { dst[i] = floor }
     }

@@ -52,6 +52,9 @@ public struct MelFilterbank: Equatable, Sendable {
   public let ranges: [Range<Int>]
   /// Per filter, its weights over `ranges[m]`.
   let weights: [[Float]]
+  /// `weights` end to end, filter m starting at `starts[m]` (for the hot loops).
+  private let flatWeights: [Float]
+  private let starts: [Int]
 
   /// `fmax` defaults to `sampleRate / 2`.
   public init(sampleRate: Int, nFFT: Int, nMels: Int = 128, fmin: Double = 0, fmax: Double? = nil,
@@ -99,6 +102,8 @@ public struct MelFilterbank: Equatable, Sendable {
     }
     self.ranges = ranges
     self.weights = weights
+    flatWeights = weights.flatMap { $0 }
+    starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.count) }
   }
 
   /// Frequency bins the filters expect: `nFFT / 2 + 1`.
@@ -113,22 +118,63 @@ public struct MelFilterbank: Equatable, Sendable {
     return Tensor(shape: [nMels, bins], dense)
   }
 
+  /// Applies the filters to frame-major spectrum rows `[frames, B]` and writes filter m
+  /// to `out[m · rowStride ..< m · rowStride + frames]`. Eight frames at a time, so the
+  /// eight sums are independent (a single dot product per frame is one long chain of
+  /// dependent adds); each sum adds its bins in order, as `callAsFunction` does.
+  func apply(frameMajor rows: UnsafePointer<Float>, frames: Int, to out: UnsafeMutablePointer<Float>, rowStride: Int) {
+    let bins = self.bins
+    flatWeights.withUnsafeBufferPointer { w in
+      for m in 0..<nMels {
+        let weights = w.baseAddress! + starts[m], count = ranges[m].count
+        let first = rows + ranges[m].lowerBound
+        let dst = out + m * rowStride
+        var j = 0
+        while j + 8 <= frames {
+          let src = first + j * bins
+          var sum = SIMD8<Float>(repeating: 0)
+          for i in 0..<count {
+            let v = SIMD8<Float>(src[i], src[bins + i], src[2 &* bins &+ i], src[3 &* bins &+ i],
+                                 src[4 &* bins &+ i], src[5 &* bins &+ i], src[6 &* bins &+ i], src[7 &* bins &+ i])
+            sum += weights[i] * v
+          }
+          UnsafeMutableRawPointer(dst + j).storeBytes(of: sum, as: SIMD8<Float>.self)
+          j += 8
+        }
+        for j in j..<frames {
+          let src = first + j * bins
+          var sum: Float = 0
+          for i in 0..<count { sum += weights[i] * src[i] }
+          dst[j] = sum
+        }
+      }
+    }
+  }
+
+  private func apply(_ src: UnsafePointer<Float>, frames: Int, inputStride: Int, filters: Range<Int>,
+                     to out: UnsafeMutablePointer<Float>, rowStride: Int) {
+    flatWeights.withUnsafeBufferPointer { w in
+      for m in filters {
+        let row = out + m * rowStride
+        row.update(repeating: 0, count: frames)
+        let weights = w.baseAddress! + starts[m], first = ranges[m].lowerBound
+        for i in 0..<ranges[m].count {
+          let weight = weights[i], column = src + (first + i) * inputStride
+          for t in 0..<frames { row[t] += weight * column[t] }
+        }
+      }
+    }
+  }
+
   /// Applies the filters to a spectrogram `[B, T]` and returns `[M, T]`.
   public func callAsFunction(_ spectrogram: Tensor) -> Tensor {
     precondition(spectrogram.rank == 2 && spectrogram.shape[0] == bins,
                  "MelFilterbank: spectrogram \(spectrogram.shape), expected [\(bins), T]")
     let frames = spectrogram.shape[1]
-    let out = Tensor(shape: [nMels, frames], [Float](repeating: 0, count: nMels * frames))  // [M, T]
+    let out = Tensor(uninitializedShape: [nMels, frames])  // [M, T]
     let (src, dst) = (spectrogram.data, out.data)
-    let (ranges, weights) = (self.ranges, self.weights)
     Kernels.parallelRanges(nMels, grain: max(1, 4096 / max(frames, 1))) { filters in
-      for m in filters {
-        let row = dst + m * frames
-        for (i, w) in weights[m].enumerated() {
-          let column = src + (ranges[m].lowerBound + i) * frames
-          for t in 0..<frames { row[t] += w * column[t] }
-        }
-      }
+      apply(src, frames: frames, inputStride: frames, filters: filters, to: dst, rowStride: frames)
     }
     return out
   }

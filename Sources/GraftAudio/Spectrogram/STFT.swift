@@ -52,41 +52,88 @@ public struct STFT: Equatable, Sendable {
   /// `|STFT(y)|^power` as `[B, T]`: power 2 is the power spectrogram, 1 the magnitude.
   /// Frames are transformed in parallel with one cached FFTW plan.
   public func spectrogram(_ y: [Float], power: Float = 2) throws(SpectrogramError) -> Tensor {
-    precondition(power > 0, "STFT.spectrogram: power \(power)")
+    let frames = try frames(of: y)
+    let bins = self.bins
+    let out = Tensor(uninitializedShape: [bins, frames])  // [B, T]
+    let dst = out.data
+    transform(y, frames: frames, power: power) { rows, t0, width in
+      // `width` contiguous columns per bin: writing [B, T] one frame at a time would
+      // touch a new cache line for every bin.
+      for k in 0..<bins {
+        let column = dst + k * frames + t0
+        for j in 0..<width { column[j] = rows[j &* bins &+ k] }
+      }
+    }
+    return out
+  }
+
+  /// `filterbank(spectrogram(y, power:))` as `[M, T]` without the `[B, T]` spectrogram
+  /// in between: each block of frames goes through the filters while it is in cache.
+  public func melSpectrogram(_ y: [Float], power: Float = 2, filterbank: MelFilterbank) throws(SpectrogramError) -> Tensor {
+    precondition(filterbank.bins == bins, "STFT.melSpectrogram: filterbank for \(filterbank.bins) bins, STFT has \(bins)")
+    let frames = try frames(of: y)
+    let out = Tensor(uninitializedShape: [filterbank.nMels, frames])  // [M, T]
+    let dst = out.data
+    transform(y, frames: frames, power: power) { rows, t0, width in
+      filterbank.apply(frameMajor: rows, frames: width, to: dst + t0, rowStride: frames)
+    }
+    return out
+  }
+
+  private func frames(of y: [Float]) throws(SpectrogramError) -> Int {
     guard let frames = frameCount(samples: y.count) else {
       throw .signalTooShort(samples: y.count, needed: center ? 1 : nFFT)
     }
-    let signal = center ? padded(y) : y
+    return frames
+  }
+
+  /// Computes `|STFT|^power` of all `frames` in parallel, in blocks of up to 64
+  /// consecutive frames, and hands each block to `sink` frame-major, `[width, B]`,
+  /// with its first frame index.
+  /// Blocks go to `sink` from several threads at once; the rows are valid only
+  /// during the call.
+  ///
+  /// With `center`, frames read the signal in place; only the few frames that
+  /// overlap the padding are assembled in a scratch frame (no padded copy of
+  /// the whole signal).
+  private func transform(
+    _ y: [Float], frames: Int, power: Float,
+    _ sink: (_ rows: UnsafePointer<Float>, _ t0: Int, _ width: Int) -> Void
+  ) {
+    precondition(power > 0, "STFT: power \(power)")
     let window = self.window.padded(winLength, to: nFFT)
     let windowStart = (nFFT - winLength) / 2
     let windowRange = windowStart..<(windowStart + winLength)
     let fft = RealFFT.forSize(nFFT)
     let (nFFT, hop, bins) = (self.nFFT, hopLength, self.bins)
-    let out = Tensor(uninitializedShape: [bins, frames])  // [B, T]
-    let dst = out.data
-    signal.withUnsafeBufferPointer { x in
+    let pad = center ? nFFT / 2 : 0
+    y.withUnsafeBufferPointer { x in
      window.withUnsafeBufferPointer { window in
       Kernels.parallelRanges(frames, grain: 8) { range in
         let buffers = fft.makeBuffers()
         let input = buffers.input, spectrum = buffers.output
         input.initialize(repeating: 0, count: nFFT)
-        // Frames are computed into a frame-major block, then written out as
-        // `block` contiguous columns per bin: writing [B, T] one frame at a time
-        // would touch a new cache line for every bin.
         let block = 64
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: block * bins)
-        defer { scratch.deallocate() }
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: block * bins)  // [width, B]
+        let edge = UnsafeMutablePointer<Float>.allocate(capacity: nFFT)  // a frame overlapping the padding
+        defer { rows.deallocate(); edge.deallocate() }
         var t0 = range.lowerBound
         while t0 < range.upperBound {
           let t1 = min(t0 + block, range.upperBound)
           for t in t0..<t1 {
-            let start = t * hop
+            let start = t * hop - pad  // in the unpadded signal
+            let frame: UnsafePointer<Float>
+            if start >= 0 && start + nFFT <= x.count {
+              frame = x.baseAddress! + start
+            } else {
+              for j in 0..<nFFT { edge[j] = paddedSample(x, start + j) }
+              frame = UnsafePointer(edge)
+            }
             // y·w in Double, as librosa multiplies the float32 frame by the float64 window
             // (through unsafe pointers, so the loop vectorizes: no bounds checks).
-            let frame = x.baseAddress! + start
             for j in windowRange { input[j] = Float(Double(frame[j]) * window[j]) }
             fft.execute(buffers)
-            let row = scratch + (t - t0) * bins
+            let row = rows + (t - t0) * bins
             for k in 0..<bins {
               let re = spectrum[2 * k], im = spectrum[2 * k + 1]
               row[k] = re * re + im * im
@@ -95,34 +142,31 @@ public struct STFT: Equatable, Sendable {
           let width = t1 - t0
           if power != 2 {
             for i in 0..<(width * bins) {
-              let magnitude = scratch[i].squareRoot()
-              scratch[i] = power == 1 ? magnitude : pow(magnitude, power)
+              let magnitude = rows[i].squareRoot()
+              rows[i] = power == 1 ? magnitude : pow(magnitude, power)
             }
           }
-          for k in 0..<bins {
-            let column = dst + k * frames + t0
-            for j in 0..<width { column[j] = scratch[j * bins + k] }
-          }
+          sink(rows, t0, width)
           t0 = t1
         }
       }
      }
     }
-    return out
   }
 
-  /// The signal extended by `nFFT / 2` samples on each side.
+  /// Sample `i` of the signal extended by `padMode` (any i: negative or past the end).
+  private func paddedSample(_ x: UnsafeBufferPointer<Float>, _ i: Int) -> Float {
+    if i >= 0 && i < x.count { return x[i] }
+    switch padMode {
+    case .constant: return 0
+    case .reflect: return x[STFT.reflect(i, count: x.count)]
+    }
+  }
+
+  /// The signal extended by `nFFT / 2` samples on each side (what `center` frames read).
   func padded(_ y: [Float]) -> [Float] {
     let pad = nFFT / 2
-    var out = [Float](repeating: 0, count: y.count + 2 * pad)
-    out.replaceSubrange(pad..<(pad + y.count), with: y)
-    if padMode == .reflect {
-      for i in 0..<pad {
-        out[pad - 1 - i] = y[STFT.reflect(-1 - i, count: y.count)]
-        out[pad + y.count + i] = y[STFT.reflect(y.count + i, count: y.count)]
-      }
-    }
-    return out
+    return y.withUnsafeBufferPointer { x in (0..<(y.count + 2 * pad)).map { paddedSample(x, $0 - pad) } }
   }
 
   /// The index `numpy.pad(mode='reflect')` reads for position `i` of an array of `count`:

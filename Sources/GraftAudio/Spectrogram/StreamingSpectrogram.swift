@@ -110,8 +110,13 @@ public final class StreamingSpectrogram {
       let slice = Array(pending[start..<(start + (count - 1) * hop + nFFT)])
       let frameSTFT = STFT(nFFT: nFFT, hopLength: hop, winLength: stft.winLength, window: stft.window, center: false)
       // `slice` holds at least nFFT samples, so the STFT cannot fail.
-      guard var block = try? frameSTFT.spectrogram(slice, power: power) else { return }  // [B, count]
-      if let filterbank { block = filterbank(block) }  // [M, count]
+      let block: Tensor?  // [M, count] with a filterbank, else [B, count]
+      if let filterbank {
+        block = try? frameSTFT.melSpectrogram(slice, power: power, filterbank: filterbank)
+      } else {
+        block = try? frameSTFT.spectrogram(slice, power: power)
+      }
+      guard let block else { return }
       store(block)
       let keepFrom = framesDone * hop - offset
       pending.removeFirst(min(keepFrom, pending.count))
@@ -140,7 +145,7 @@ public final class StreamingSpectrogram {
       case .linear:
         dst.update(from: row, count: n)
       case .log(let offset):
-        for t in 0..<n { dst[t] = logf(row[t] + offset) }
+        Kernels.logOffset(dst, row, count: n, offset: offset)
       case .decibels:
         for t in 0..<n { peak = max(peak, row[t]) }
         dst.update(from: row, count: n)

@@ -149,12 +149,13 @@ struct AudioSpectrogram: ParsableCommand {
   func whole(_ stft: STFT) throws -> (Tensor, Int) {
     let audio = try load(input, mono: true, rate: sampleRate, quality: .best)
     var features: Tensor
+    let mel = try filterbank(rate: audio.sampleRate)
     do {
-      features = try stft.spectrogram(audio.samples, power: Float(power))
+      features = try mel.map { try stft.melSpectrogram(audio.samples, power: Float(power), filterbank: $0) }
+        ?? stft.spectrogram(audio.samples, power: Float(power))
     } catch {
       throw CLIError("\(input): \(error)")
     }
-    if let mel = try filterbank(rate: audio.sampleRate) { features = mel(features) }
     if db {
       let floor = Float(topDB ?? 80)
       features = power == 2 ? powerToDB(features, topDB: floor) : amplitudeToDB(features, topDB: floor)

@@ -21,6 +21,27 @@ import Testing
     expectRelativelyClose(Self.bank(c)(s), c.expected, floor: floorFor(power: Float(c.double("power")!)), c.name)
   }
 
+  /// The fused path (filters applied per block of frames, no [B, T] spectrogram) against the
+  /// librosa fixtures, and against filtering the whole spectrogram: same sums in the same order.
+  @Test(arguments: LibrosaFixtures.cases("melspec"))
+  func fusedMelSpectrogramMatchesLibrosa(_ c: LibrosaFixtures.Case) throws {
+    let power = Float(c.double("power")!)
+    let stft = STFTTests.stft(c), bank = Self.bank(c)
+    let fused = try stft.melSpectrogram(LibrosaFixtures.signal, power: power, filterbank: bank)
+    expectRelativelyClose(fused, c.expected, floor: floorFor(power: power), c.name)
+    let twoStep = bank(try stft.spectrogram(LibrosaFixtures.signal, power: power))
+    #expect(fused.shape == twoStep.shape && fused.scalars == twoStep.scalars)
+  }
+
+  /// Many blocks of frames across threads (10 s at 16 kHz: 1,001 frames): fused == two-step.
+  @Test func fusedMelSpectrogramOverManyBlocks() throws {
+    let y = (0..<160_000).map { i in Float(sin(Double(i) * 0.01) + 0.3 * sin(Double(i) * 0.37)) }
+    let stft = STFT(nFFT: 512, hopLength: 160), bank = MelFilterbank(sampleRate: 16_000, nFFT: 512, nMels: 64)
+    let fused = try stft.melSpectrogram(y, filterbank: bank)
+    #expect(fused.shape == [64, 1001])
+    #expect(fused.scalars == bank(try stft.spectrogram(y)).scalars)
+  }
+
   @Test func scalesInvertAndMatchKnownPoints() {
     for scale in MelScale.allCases {
       for hz in [0.0, 200, 999, 1000, 4000, 11025] {

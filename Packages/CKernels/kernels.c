@@ -1,7 +1,8 @@
-// LSTM kernels compiled for each instruction set from lstm_body.h, and the
-// run-time choice between them. See graft_kernels.h.
+// The kernels of graft_kernels.h compiled for each instruction set from
+// simd_math.h, lstm_body.h and log_body.h, and the run-time choice between them.
 #include "graft_kernels.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,13 +12,18 @@
 #define FROWS 2
 #define BROWS 2
 #define BNB 4
+#include "simd_math.h"
 #include "lstm_body.h"
+#include "log_body.h"
 #undef NAME
 #undef TARGET
 #undef VW
 #undef FROWS
 #undef BROWS
 #undef BNB
+#undef V
+#undef VI
+#undef FN
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define GRAFT_X86 1
@@ -29,13 +35,18 @@
 #define FROWS 2
 #define BROWS 2
 #define BNB 4
+#include "simd_math.h"
 #include "lstm_body.h"
+#include "log_body.h"
 #undef NAME
 #undef TARGET
 #undef VW
 #undef FROWS
 #undef BROWS
 #undef BNB
+#undef V
+#undef VI
+#undef FN
 
 // 32 zmm registers: 6 rows x 4 gates accumulators forward, 4 x 4 backward.
 #define NAME(x) x##_avx512
@@ -44,13 +55,18 @@
 #define FROWS 6
 #define BROWS 4
 #define BNB 4
+#include "simd_math.h"
 #include "lstm_body.h"
+#include "log_body.h"
 #undef NAME
 #undef TARGET
 #undef VW
 #undef FROWS
 #undef BROWS
 #undef BNB
+#undef V
+#undef VI
+#undef FN
 #endif
 
 static graft_isa detect(void) {
@@ -128,5 +144,25 @@ void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin
     case GRAFT_ISA_AVX2: lstm_backward_avx2(args, row_begin, row_end); return;
 #endif
     default: lstm_backward_baseline(args, row_begin, row_end); return;
+  }
+}
+
+float graft_power_to_db(float *dst, const float *src, int64_t n, float amin, float offset, graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: return power_to_db_avx512(dst, src, n, amin, offset);
+    case GRAFT_ISA_AVX2: return power_to_db_avx2(dst, src, n, amin, offset);
+#endif
+    default: return power_to_db_baseline(dst, src, n, amin, offset);
+  }
+}
+
+void graft_log_offset(float *dst, const float *src, int64_t n, float offset, graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: log_offset_avx512(dst, src, n, offset); return;
+    case GRAFT_ISA_AVX2: log_offset_avx2(dst, src, n, offset); return;
+#endif
+    default: log_offset_baseline(dst, src, n, offset); return;
   }
 }

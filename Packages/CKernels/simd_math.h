@@ -1,0 +1,108 @@
+// Vector math for one instruction set, shared by the kernel bodies. kernels.c
+// includes this file once per set after defining
+//   NAME(x)     x with the set's suffix (x##_avx512, ...)
+//   TARGET      the function attribute enabling the set (empty for baseline)
+//   VW          floats per vector
+// Vectors are clang/GCC vector types, so one source compiles to zmm, ymm or
+// xmm code depending on TARGET. exp, tanh and log are Cephes' expf, tanhf and
+// logf (as GraftCore's Kernels.simdExp / vectorTanh), within a few ulp of libm.
+
+typedef float NAME(vf) __attribute__((vector_size(VW * 4)));
+typedef int32_t NAME(vi) __attribute__((vector_size(VW * 4)));
+#define V NAME(vf)
+#define VI NAME(vi)
+#define FN static inline __attribute__((always_inline)) TARGET
+
+FN V NAME(splat)(float x) {
+  V v;
+  for (int l = 0; l < VW; l++) v[l] = x;
+  return v;
+}
+
+/// The first n (1...VW) floats at p; the rest zero.
+FN V NAME(ld)(const float *p, int n) {
+  V v = {0};
+  if (n == VW) memcpy(&v, p, sizeof v); else memcpy(&v, p, (size_t)n * 4);
+  return v;
+}
+
+FN void NAME(st)(float *p, V v, int n) {
+  if (n == VW) memcpy(p, &v, sizeof v); else memcpy(p, &v, (size_t)n * 4);
+}
+
+FN V NAME(sel)(VI m, V a, V b) { return (V)((m & (VI)a) | (~m & (VI)b)); }
+
+/// e^x (Cephes expf): x = n ln2 + r, a degree-6 polynomial in r, 2^n from the exponent bits.
+FN V NAME(exp)(V v) {
+  const V lo = NAME(splat)(-87.3f), hi = NAME(splat)(88.3f);
+  V x = NAME(sel)(v < lo, lo, v);
+  x = NAME(sel)(x > hi, hi, x);
+  const V magic = x * 1.44269504088896341f + 12582912.0f;
+  const V n = magic - 12582912.0f;
+  x = x - n * 0.693359375f + n * 2.12194440e-4f;
+  const V z = x * x;
+  V y = NAME(splat)(1.9875691500e-4f);
+  y = y * x + 1.3981999507e-3f;
+  y = y * x + 8.3334519073e-3f;
+  y = y * x + 4.1665795894e-2f;
+  y = y * x + 1.6666665459e-1f;
+  y = y * x + 5.0000001201e-1f;
+  y = y * z + x + 1.0f;
+  const VI e = (((VI)magic - 0x4B400000) + 127) << 23;
+  return y * (V)e;
+}
+
+FN V NAME(sigmoid)(V x) { return 1.0f / (1.0f + NAME(exp)(-x)); }
+
+/// tanh (Cephes tanhf): an odd polynomial below |x| = 0.625, 1 - 2/(e^2|x| + 1) above.
+FN V NAME(tanh)(V v) {
+  const V zero = {0};
+  const VI negative = v < zero;
+  const V a = NAME(sel)(negative, -v, v);
+  V big = 1.0f - 2.0f / (NAME(exp)(2.0f * a) + 1.0f);
+  big = NAME(sel)(negative, -big, big);
+  const V z = v * v;
+  V p = NAME(splat)(-5.70498872745e-3f);
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const V small = p * z * v + v;
+  return NAME(sel)(a >= 0.625f, big, small);
+}
+
+/// ln x for normal positive x (Cephes logf: x = m 2^e with m in [sqrt(1/2), sqrt 2),
+/// a degree-9 polynomial in m - 1). Zero, negative, subnormal, infinite and NaN
+/// lanes come out wrong: callers patch them (see NAME(log_special)).
+FN V NAME(log_normal)(V v) {
+  const VI bits = (VI)v;
+  VI e = ((bits >> 23) & 0xFF) - 126;
+  V m = (V)((bits & 0x807FFFFF) | 0x3F000000);  // mantissa in [0.5, 1)
+  const VI small = m < 0.707106781186547524f;
+  e = e + small;                                 // small: e - 1 (masks are -1)
+  m = m + NAME(sel)(small, m, NAME(splat)(0.0f)) - 1.0f;
+  const V z = m * m;
+  V y = NAME(splat)(7.0376836292e-2f);
+  y = y * m - 1.1514610310e-1f;
+  y = y * m + 1.1676998740e-1f;
+  y = y * m - 1.2420140846e-1f;
+  y = y * m + 1.4249322787e-1f;
+  y = y * m - 1.6668057665e-1f;
+  y = y * m + 2.0000714765e-1f;
+  y = y * m - 2.4999993993e-1f;
+  y = y * m + 3.3333331174e-1f;
+  y = y * m * z;
+  const V ef = __builtin_convertvector(e, V);
+  y = y + ef * -2.12194440e-4f;
+  y = y - 0.5f * z;
+  return m + y + ef * 0.693359375f;
+}
+
+/// Lanes log_normal gets wrong: not a normal positive finite float.
+FN int NAME(log_special)(V v) {
+  const VI special = (v < 1.17549435e-38f) | (v > 3.40282347e38f) | (v != v);
+  for (int l = 0; l < VW; l++)
+    if (special[l]) return 1;
+  return 0;
+}
+
