@@ -283,25 +283,25 @@ private struct Scanner {
       }
       return
     }
-    var token: String
-    if curlyApostrophe {
-      var bytes: [UInt8] = []
-      bytes.reserveCapacity(count)
-      var k = start
+    // Non-ASCII: ’ becomes ' when asked; lowercasing is a byte loop over the ASCII capitals
+    // unless a non-ASCII scalar changes case (then `String.lowercased()`).
+    let byteWise = !tokenizer.lowercase || R.lowercasesByteWise(p, start, end)
+    var token = String(unsafeUninitializedCapacity: count) { out in
+      var k = start, used = 0
       while k < end {
-        if k + 2 < end && p[k] == 0xE2 && p[k + 1] == 0x80 && p[k + 2] == 0x99 {
-          bytes.append(UInt8(ascii: "'"))
+        if curlyApostrophe && k + 2 < end && p[k] == 0xE2 && p[k + 1] == 0x80 && p[k + 2] == 0x99 {
+          out[used] = UInt8(ascii: "'")
           k += 3
         } else {
-          bytes.append(p[k])
+          let b = p[k]
+          out[used] = tokenizer.lowercase && byteWise && b &- 0x41 < 26 ? b | 0x20 : b
           k += 1
         }
+        used += 1
       }
-      token = String(decoding: bytes, as: UTF8.self)
-    } else {
-      token = String(decoding: UnsafeBufferPointer(start: p + start, count: count), as: UTF8.self)
+      return used
     }
-    if tokenizer.lowercase { token = token.lowercased() }
+    if !byteWise { token = token.lowercased() }
     body(token)
   }
 }

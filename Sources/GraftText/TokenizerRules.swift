@@ -67,25 +67,48 @@ enum TokenizerRules {
   /// Code points below this are looked up in `scalarTable`.
   static let tablePlanes: UInt32 = 0x20000
 
-  /// One byte per code point of planes 0–1: the `ScalarClass` raw value in the low bits and
-  /// `nfkcStableBit` when the scalar alone passes `isNFKCStable`'s test. The Unicode property
-  /// lookups behind both (binary properties, general category) were ~28 % of tokenizing time;
-  /// the table is built once per process on first use, from the same functions.
+  /// One byte per code point of planes 0–1: the `ScalarClass` raw value in the low bits,
+  /// `nfkcStableBit` when the scalar alone passes `isNFKCStable`'s test and
+  /// `lowercaseStableBit` when lowercasing leaves it unchanged. The Unicode property lookups
+  /// behind these (binary properties, general category, case mappings) were ~28 % of
+  /// tokenizing time; the table is built once per process on first use, from the same functions.
   static let scalarTable: [ScalarEntry] = (0..<Int(tablePlanes)).map { v in
     let value = UInt32(v)
-    return ScalarEntry(scalarClass: classifyByProperties(value), nfkcStable: isNFKCStableByProperties(value))
+    return ScalarEntry(scalarClass: classifyByProperties(value), nfkcStable: isNFKCStableByProperties(value),
+                       lowercaseStable: isLowercaseStableByProperties(value))
   }
 
   struct ScalarEntry {
     let bits: UInt8
     static let nfkcStableBit: UInt8 = 0x80
+    static let lowercaseStableBit: UInt8 = 0x40
 
-    init(scalarClass: ScalarClass, nfkcStable: Bool) {
-      bits = scalarClass.rawValue | (nfkcStable ? Self.nfkcStableBit : 0)
+    init(scalarClass: ScalarClass, nfkcStable: Bool, lowercaseStable: Bool) {
+      bits = scalarClass.rawValue | (nfkcStable ? Self.nfkcStableBit : 0) | (lowercaseStable ? Self.lowercaseStableBit : 0)
     }
 
-    var scalarClass: ScalarClass { ScalarClass(rawValue: bits & ~Self.nfkcStableBit)! }
+    var scalarClass: ScalarClass { ScalarClass(rawValue: bits & 0x3F)! }
     var nfkcStable: Bool { bits & Self.nfkcStableBit != 0 }
+    var lowercaseStable: Bool { bits & Self.lowercaseStableBit != 0 }
+  }
+
+  /// Whether `String.lowercased()` leaves the scalar unchanged (its lowercase mapping is itself).
+  static func isLowercaseStableByProperties(_ value: UInt32) -> Bool {
+    guard let scalar = Unicode.Scalar(value) else { return true }
+    return !scalar.properties.changesWhenLowercased
+  }
+
+  /// Whether lowercasing leaves the token `[start, end)` unchanged except for ASCII capitals
+  /// (which a byte loop lowers): no non-ASCII scalar in it changes when lowercased.
+  static func lowercasesByteWise(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    var j = start
+    while j < end {
+      if p[j] < 0x80 { j += 1; continue }
+      let (value, length) = decode(p, j, end)
+      guard value < tablePlanes, scalarTable[Int(value)].lowercaseStable else { return false }
+      j += length
+    }
+    return true
   }
 
   static func classifyByProperties(_ value: UInt32) -> ScalarClass {
@@ -166,20 +189,33 @@ enum TokenizerRules {
   /// The URL schemes that start a URL token, and `www.`; matched case-insensitively.
   static let urlPrefixes: [[UInt8]] = ["http://", "https://", "ftp://", "www."].map { Array($0.utf8) }
 
+  /// The length of the `urlPrefixes` entry (letters in any case) at `start` when at least one
+  /// byte follows it, else 0. Written out byte by byte: it runs for every word starting with
+  /// h, f or w.
+  @inline(__always)
+  static func urlPrefixLength(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Int {
+    guard start + 4 < n else { return 0 }
+    @inline(__always) func at(_ k: Int) -> UInt8 { p[start + k] }
+    @inline(__always) func lower(_ k: Int) -> UInt8 { let b = p[start + k]; return b &- 0x41 < 26 ? b | 0x20 : b }
+    let (a, b, c, d) = (lower(0), lower(1), lower(2), lower(3))
+    let colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/")
+    if a == UInt8(ascii: "h") && b == UInt8(ascii: "t") && c == UInt8(ascii: "t") && d == UInt8(ascii: "p") {
+      if start + 7 < n && at(4) == colon && at(5) == slash && at(6) == slash { return 7 }
+      if start + 8 < n && lower(4) == UInt8(ascii: "s") && at(5) == colon && at(6) == slash && at(7) == slash { return 8 }
+      return 0
+    }
+    if a == UInt8(ascii: "f") && b == UInt8(ascii: "t") && c == UInt8(ascii: "p") && d == colon {
+      return start + 6 < n && at(4) == slash && at(5) == slash ? 6 : 0
+    }
+    return a == UInt8(ascii: "w") && b == UInt8(ascii: "w") && c == UInt8(ascii: "w") && d == UInt8(ascii: ".") ? 4 : 0
+  }
+
   /// Length of the URL starting at `start`, or nil. A URL starts with one of `urlPrefixes`, has at
   /// least one more character, and runs to the next white space or `<`, `>`, `"`. Trailing
   /// `. , ; : ! ? ' ]` `}` are left out (they end the sentence, not the URL), as is a trailing `)`
   /// that has no `(` to match in the URL (so Wikipedia-style `…/Swift_(language)` stays whole).
   static func urlEnd(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ classes: UnsafePointer<UInt8>) -> Int? {
-    var prefixLength = 0
-    for prefix in urlPrefixes where start + prefix.count < n {
-      var matches = true
-      for (k, c) in prefix.enumerated() where p[start + k] | (c >= 0x61 ? 0x20 : 0) != c {
-        matches = false
-        break
-      }
-      if matches { prefixLength = prefix.count; break }
-    }
+    let prefixLength = urlPrefixLength(p, start, n)
     if prefixLength == 0 { return nil }
     var j = start + prefixLength
     var openParens = 0
