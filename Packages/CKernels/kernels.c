@@ -12,18 +12,7 @@
 #define FROWS 2
 #define BROWS 2
 #define BNB 4
-#include "simd_math.h"
-#include "lstm_body.h"
-#include "log_body.h"
-#undef NAME
-#undef TARGET
-#undef VW
-#undef FROWS
-#undef BROWS
-#undef BNB
-#undef V
-#undef VI
-#undef FN
+#include "isa_instance.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define GRAFT_X86 1
@@ -35,18 +24,7 @@
 #define FROWS 2
 #define BROWS 2
 #define BNB 4
-#include "simd_math.h"
-#include "lstm_body.h"
-#include "log_body.h"
-#undef NAME
-#undef TARGET
-#undef VW
-#undef FROWS
-#undef BROWS
-#undef BNB
-#undef V
-#undef VI
-#undef FN
+#include "isa_instance.h"
 
 // 32 zmm registers: 6 rows x 4 gates accumulators forward, 4 x 4 backward.
 #define NAME(x) x##_avx512
@@ -55,18 +33,7 @@
 #define FROWS 6
 #define BROWS 4
 #define BNB 4
-#include "simd_math.h"
-#include "lstm_body.h"
-#include "log_body.h"
-#undef NAME
-#undef TARGET
-#undef VW
-#undef FROWS
-#undef BROWS
-#undef BNB
-#undef V
-#undef VI
-#undef FN
+#include "isa_instance.h"
 #endif
 
 static graft_isa detect(void) {

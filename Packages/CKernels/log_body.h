@@ -1,5 +1,5 @@
 // Logarithm kernels for one instruction set (see graft_kernels.h), on the
-// vector math of simd_math.h; kernels.c includes this file once per set.
+// vector math of simd_math.h; kernels.c includes it once per set (isa_instance.h).
 
 static TARGET float NAME(power_to_db)(float *dst, const float *src, int64_t n, float amin, float offset) {
   const float scale = 4.342944819032518f;  // 10 / ln 10

@@ -1,5 +1,5 @@
 // The LSTM kernels for one instruction set (see graft_kernels.h), on the
-// vector math of simd_math.h. kernels.c includes this file once per set with
+// vector math of simd_math.h. kernels.c includes it once per set (isa_instance.h) with
 // NAME, TARGET and VW as for simd_math.h, and
 //   FROWS       batch rows per forward tile (FROWS x 4 gates accumulators)
 //   BROWS, BNB  batch rows and vectors of columns per backward tile
