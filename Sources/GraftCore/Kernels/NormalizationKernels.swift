@@ -67,10 +67,12 @@ extension Kernels {
     }
   }
 
-  /// y = (x − mean[c]) · invStd[c] · scale[c] + shift[c] over [N, C, L].
+  /// y = (x − mean[c]) · invStd[c] · scale[c] + shift[c] over [N, C, L], then
+  /// `activation` in the same pass.
   public static func channelAffine(
     y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
-    scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, n: Int, c: Int, l: Int
+    scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, n: Int, c: Int, l: Int,
+    activation: FusedActivation = .none
   ) {
     parallelRanges(n * c, grain: max(1, elementwiseGrain / max(l, 1))) { rows in
       for row in rows {
@@ -78,7 +80,11 @@ extension Kernels {
         let a = invStd[ch] * (scale?[ch] ?? 1)
         let b = (shift?[ch] ?? 0) - mean[ch] * a
         let src = x + row * l, dst = y + row * l
-        for j in 0..<l { dst[j] = src[j] * a + b }
+        switch activation {
+        case .none: for j in 0..<l { dst[j] = src[j] * a + b }
+        case .relu: for j in 0..<l { dst[j] = Swift.max(src[j] * a + b, 0) }
+        case .relu6: for j in 0..<l { dst[j] = Swift.min(Swift.max(src[j] * a + b, 0), 6) }
+        }
       }
     }
   }

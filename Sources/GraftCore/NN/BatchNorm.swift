@@ -30,13 +30,25 @@ public class BatchNorm: Layer {
   /// Whether the next forward pass normalizes by batch statistics.
   public var usesBatchStatistics: Bool { isTraining && !isFrozen }
 
-  public override func forward(_ x: Tensor) -> Tensor {
+  public override func forward(_ x: Tensor) -> Tensor { forward(x, activation: .none) }
+
+  /// The layer followed by `activation`, in one pass over the output when no gradient is
+  /// recorded (see `batchNorm`). `Sequential` uses it for a BatchNorm followed by
+  /// `ReLU`/`ReLU6`; a block's own code can call it instead of `bn(x).relu()`.
+  public func forward(_ x: Tensor, activation: FusedActivation) -> Tensor {
     precondition(expectedRanks.contains(x.rank) && x.shape[1] == weight.count,
                  "\(type(of: self))(\(weight.count)): input \(x.shape)")
     let batch = usesBatchStatistics
     if batch { batchesTracked.data[0] += 1 }
     return batchNorm(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                     useBatchStatistics: batch, momentum: momentum, epsilon: epsilon)
+                     useBatchStatistics: batch, momentum: momentum, epsilon: epsilon, activation: activation)
+  }
+
+  /// `self(x)` followed by `activation`, reported to a `summary()` trace like a call.
+  public func callAsFunction(_ x: Tensor, then activation: FusedActivation) -> Tensor {
+    let y = forward(x, activation: activation)
+    ShapeTrace.report(self, y)
+    return y
   }
 }
 

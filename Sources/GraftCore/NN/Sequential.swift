@@ -13,8 +13,31 @@ public final class Sequential: Layer {
     layers.enumerated().map { (String($0.offset), $0.element) }
   }
 
+  /// Runs the layers in order. A `BatchNorm` followed by `ReLU` or `ReLU6` runs as one
+  /// `BatchNorm.callAsFunction(_:then:)` (one output buffer and pass when no gradient is
+  /// recorded); the activation is still reported to a `summary()` trace.
   public override func forward(_ x: Tensor) -> Tensor {
-    layers.reduce(x) { $1($0) }
+    var y = x
+    var i = 0
+    while i < layers.count {
+      if let norm = layers[i] as? BatchNorm, i + 1 < layers.count, let activation = Self.fusable(layers[i + 1]) {
+        y = norm(y, then: activation)
+        ShapeTrace.report(layers[i + 1], y)
+        i += 2
+      } else {
+        y = layers[i](y)
+        i += 1
+      }
+    }
+    return y
+  }
+
+  private static func fusable(_ layer: Layer) -> FusedActivation? {
+    switch layer {
+    case is ReLU: .relu
+    case is ReLU6: .relu6
+    default: nil
+    }
   }
 
   public subscript(index: Int) -> Layer { layers[index] }

@@ -5,9 +5,11 @@
 /// biased variance and, when running buffers are given, updates them in place:
 /// `running = (1 − momentum)·running + momentum·batch`, with the unbiased
 /// variance. Otherwise it normalizes by the running statistics.
+/// `activation` (ReLU or ReLU6) is applied to the output, in the same pass when no
+/// gradient is recorded.
 public func batchNorm(
   _ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
-  useBatchStatistics: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5
+  useBatchStatistics: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5, activation: FusedActivation = .none
 ) -> Tensor {
   precondition(x.rank >= 2, "batchNorm: input \(x.shape) must be [N, C, ...]")
   let n = x.shape[0], c = x.shape[1], l = Shape.product(x.shape, 2..<x.rank)
@@ -37,10 +39,14 @@ public func batchNorm(
     }
   }
   let out = Tensor(uninitializedShape: x.shape)
-  Kernels.channelAffine(y: out.data, x: x.data, mean: mean.data, invStd: invStd.data,
-                        scale: weight?.data, shift: bias?.data, n: n, c: c, l: l)
   let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
-  if Tensor.needsGradient(inputs) {
+  let recording = Tensor.needsGradient(inputs)
+  // Without a tape the activation runs in the same pass over the output (one buffer, one
+  // pass: PyTorch's `ReLU(inplace=True)` after BatchNorm); with one it is its own op below.
+  Kernels.channelAffine(y: out.data, x: x.data, mean: mean.data, invStd: invStd.data,
+                        scale: weight?.data, shift: bias?.data, n: n, c: c, l: l,
+                        activation: recording ? .none : activation)
+  if recording {
     out.record("batchNorm", inputs) { g in
       let dX = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
       let dW = weight.map { $0.requiresGrad ? Tensor(uninitializedShape: [c]) : nil } ?? nil
@@ -53,8 +59,18 @@ public func batchNorm(
       if bias != nil { grads.append(dB) }
       return grads
     }
+    switch activation {
+    case .none: break
+    case .relu: return out.relu()
+    case .relu6: return out.relu6()
+    }
   }
   return out
+}
+
+/// An activation a normalization can apply in its own pass over the output.
+public enum FusedActivation: Sendable {
+  case none, relu, relu6
 }
 
 /// Layer normalization over the last `normalizedCount` elements of each row

@@ -48,7 +48,7 @@ public final class ResNet: Layer, FeatureExtractor {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-      let out = bn2(conv2(bn1(conv1(x)).relu()))
+      let out = bn2(conv2(bn1(conv1(x), then: .relu)))
       let identity = downsample.map { $0(x) } ?? x
       return (out + identity).relu()
     }
@@ -77,8 +77,8 @@ public final class ResNet: Layer, FeatureExtractor {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-      var out = bn1(conv1(x)).relu()
-      out = bn2(conv2(out)).relu()
+      var out = bn1(conv1(x), then: .relu)
+      out = bn2(conv2(out), then: .relu)
       out = bn3(conv3(out))
       let identity = downsample.map { $0(x) } ?? x
       return (out + identity).relu()
@@ -95,7 +95,7 @@ public final class ResNet: Layer, FeatureExtractor {
     }
     override func namedChildren() -> [(String, Module)] { [("conv1", net.conv1), ("bn1", net.bn1)] }
     override func forward(_ x: Tensor) -> Tensor {
-      maxPool2d(net.bn1(net.conv1(x)).relu(), kernel: (3, 3), stride: (2, 2), padding: (1, 1))
+      maxPool2d(net.bn1(net.conv1(x), then: .relu), kernel: (3, 3), stride: (2, 2), padding: (1, 1))
     }
   }
 

@@ -137,6 +137,41 @@ final class TinyNet: Layer {
     #expect(text.contains("Frozen: \(Module.grouped(net.layer1.parameterCount()))"))
   }
 
+  /// Sequential runs BatchNorm + ReLU/ReLU6 as one fused pass: the same values as the two
+  /// layers one after the other (eval and training mode, with and without a tape), the same
+  /// gradients, and the activation still appears in a summary.
+  @Test(arguments: [true, false])
+  func fusedNormActivationMatchesTheTwoLayers(_ relu6: Bool) {
+    var g = Generator(seed: 21)
+    let bn = BatchNorm2d(4)
+    bn.weight = randomTensor([4], seed: 22)
+    bn.bias = randomTensor([4], seed: 23)
+    bn.runningMean = randomTensor([4], seed: 24, scale: 0.1)
+    bn.runningVar = randomTensor([4], seed: 25, scale: 0.1).mapValues { 1 + abs($0) }
+    let activation: Layer = relu6 ? ReLU6() : ReLU()
+    let fused = Sequential(Conv2d(3, 4, kernelSize: 3, padding: 1, using: &g), bn, activation)
+    let x = randomTensor([2, 3, 5, 5], seed: 26, scale: 8)  // large enough to reach 6
+    func twoStep() -> Tensor { activation(bn(fused[0](x))) }
+    for training in [false, true] {
+      training ? fused.train() : fused.eval()
+      let reference = withoutGradients { twoStep() }
+      let noTape = withoutGradients { fused(x) }
+      #expect(noTape.scalars == reference.scalars)
+      // Both bounds are reached (batch statistics keep training-mode values near unit scale).
+      #expect(noTape.scalars.contains(0) && (!relu6 || training || noTape.scalars.contains(6)))
+    }
+    fused.eval()
+    let y = fused(x)
+    #expect(y.requiresGrad)
+    y.sum().backward()
+    let fusedGrad = bn.weight.grad!.scalars
+    bn.weight.grad = nil
+    twoStep().sum().backward()
+    #expect(fusedGrad == bn.weight.grad!.scalars)
+    let rows = fused.summaryRows(input: x)
+    #expect(rows.map(\.name).contains("2") && rows.first { $0.name == "2" }?.outputShape == [2, 4, 5, 5])
+  }
+
   @Test func embeddingPaddingRowGetsNoGradient() {
     var g = Generator(seed: 8)
     let e = Embedding(5, 3, paddingIndex: 0, using: &g)
