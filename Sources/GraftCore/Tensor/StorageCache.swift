@@ -13,11 +13,11 @@ import Glibc
 /// all (`GRAFT_CACHE_MB`; 0 turns the cache off). The default is an eighth of
 /// physical memory, at most 4 GiB: a network's forward and backward free buffers
 /// of many sizes, and each size comes back once per step, so the cache must hold
-/// a whole step's worth. Measured on a 23.5 GB machine (2026-12-03): at 256 MB a
-/// ResNet-18 batch-16 fine-tune step spent 15 % of its time in the kernel zeroing
-/// fresh pages, at 1 GiB still 24–28 %, at 2–4 GiB 5 %; MobileNetV2 inference
-/// 16 % at 1 GiB, 1 % with room for every size. Peak RSS did not grow (945 MiB
-/// for the fine-tune at every setting): a cached buffer is memory that was live
+/// a whole step's worth. Counted on 2026-12-03 (a temporary counter in `give`):
+/// a ResNet-18 batch-16 fine-tune step keeps up to 792 MB cached; at the earlier
+/// 256 MB, 214 of ~400 freed buffers were turned away and page-faulted in again
+/// by the next step (15 % of the step zeroing fresh pages). Peak RSS did not grow
+/// (945 MiB at 256 MB and at 1 GiB): a cached buffer is memory that was live
 /// earlier in the step. What the cache can add is memory kept between phases
 /// whose sizes differ (`Storage.releaseCachedBuffers()` returns it).
 enum StorageCache {
