@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// 2-D convolution kernels, NCHW. Glossary: N batch, C input channels,
 /// K output channels, G groups (C/G and K/G per group), H×W input, R×S kernel,
 /// P×Q output.
@@ -22,6 +26,12 @@ public struct Conv2dShape: Sendable, Equatable {
 }
 
 extension Kernels {
+  /// `GRAFT_WINOGRAD=0` turns the Winograd forward off (3×3 convolutions then use im2col).
+  static let winogradEnabled: Bool = {
+    guard let raw = getenv("GRAFT_WINOGRAD") else { return true }
+    return String(cString: raw) != "0"
+  }()
+
   /// Floats of im2col scratch one thread needs (0 when pointwise or depthwise).
   public static func conv2dWorkspaceCount(_ sh: Conv2dShape) -> Int {
     sh.isDepthwise || sh.geometry.isPointwise ? 0 : sh.geometry.colRows * sh.groups * sh.outPlane
@@ -37,6 +47,10 @@ extension Kernels {
   ) {
     if sh.isDepthwise {
       depthwiseForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
+      return
+    }
+    if sh.usesWinograd && winogradEnabled {
+      winogradForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
       return
     }
     let g = sh.geometry

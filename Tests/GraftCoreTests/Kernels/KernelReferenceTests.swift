@@ -1,4 +1,4 @@
-import GraftCore
+@testable import GraftCore
 import Testing
 import _GraftTestSupport
 
@@ -56,6 +56,25 @@ import _GraftTestSupport
           conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups)
         }
         assertClose(fast, slow, tolerance: 1e-5, "batch \(batch), \(threads) threads")
+      }
+    }
+  }
+
+  /// 3×3 / stride 1 / padding 1 with 16+ channels runs Winograd F(2×2, 3×3): odd and even
+  /// planes (cropped edge tiles), 1×1 and 2×2 planes, several images per transform group,
+  /// 1 and 2 threads, with and without bias; values and gradients against the definition.
+  @Test(arguments: [(n: 3, c: 17, k: 19, h: 7, w: 9), (n: 2, c: 16, k: 32, h: 8, w: 8),
+                    (n: 5, c: 24, k: 16, h: 1, w: 1), (n: 40, c: 16, k: 16, h: 2, w: 3)])
+  func winogradConvMatchesDefinition(_ s: (n: Int, c: Int, k: Int, h: Int, w: Int)) {
+    let x = randomTensor([s.n, s.c, s.h, s.w], seed: 31), w = randomTensor([s.k, s.c, 3, 3], seed: 32)
+    let b = randomTensor([s.k], seed: 33)
+    let geometry = ConvGeometry(channels: s.c, height: s.h, width: s.w, kernel: (3, 3), stride: (1, 1), padding: (1, 1))
+    #expect(Conv2dShape(batch: s.n, groups: 1, outChannels: s.k, geometry: geometry).usesWinograd)
+    for bias in [b, nil] {
+      let slow = Self.naiveConv(x, w, bias, stride: (1, 1), padding: (1, 1), dilation: (1, 1), groups: 1)
+      for threads in [1, 2] {
+        let fast = Threads.withCount(threads) { conv2d(x, weight: w, bias: bias, padding: (1, 1)) }
+        assertClose(fast, slow, tolerance: 1e-5, "\(s) \(threads) threads bias \(bias != nil)")
       }
     }
   }
