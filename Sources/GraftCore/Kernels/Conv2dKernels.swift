@@ -108,6 +108,12 @@ extension Kernels {
       depthwiseBackward(dX: dX, dWeight: dWeight, dY: dY, x: x, weight: weight, shape: sh)
       return
     }
+    var dX = dX
+    if let dx = dX, sh.usesWinograd && winogradEnabled {
+      winogradBackwardData(dX: dx, dY: dY, weight: weight, shape: sh)
+      dX = nil  // done; the loop below computes dWeight only
+      if dWeight == nil { return }
+    }
     let g = sh.geometry
     let G = sh.groups, Kg = sh.outChannels / G, rowsG = g.colRows, PQ = sh.outPlane
     let C = sh.inChannels, HW = sh.inPlane

@@ -8,7 +8,8 @@
 /// with Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
 /// Aᵀ = [1 1 1 0; 0 1 −1 −1]. The ½ entries and the small transforms keep float32 results
 /// within a few ulp of the direct sum for the channel counts of image networks (tested
-/// against im2col on odd sizes). The backward pass stays on im2col.
+/// against the definition on odd sizes). The input gradient of such a convolution is another
+/// one (`winogradBackwardData`); the weight gradient stays on im2col.
 extension Conv2dShape {
   /// Whether the forward pass runs through Winograd F(2×2, 3×3): 3×3 kernel, stride 1,
   /// padding 1, no dilation, one group, and enough channels for the GEMMs to dominate.
@@ -22,11 +23,15 @@ extension Conv2dShape {
 
 extension Kernels {
   /// y = conv(x, weight) + bias for a shape with `usesWinograd`. Images are split across
-  /// threads; each thread transforms groups of images (about 1,024 tiles per group, so the
+  /// threads; each thread transforms groups of images (about 128 tiles per group, so the
   /// GEMMs are wide even on 7×7 planes) and runs the 16 products single-threaded.
+  ///
+  /// With `transposedWeight`, `weight` is the [C, K, 3, 3] kernel of the convolution this one
+  /// is the input gradient of: kernel (k, c) is read as that kernel's (c, k), flipped in both
+  /// axes (see `winogradBackwardData`).
   static func winogradForward(
     y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, shape sh: Conv2dShape
+    bias: UnsafePointer<Float>?, shape sh: Conv2dShape, transposedWeight: Bool = false
   ) {
     let C = sh.inChannels, K = sh.outChannels, H = sh.geometry.height, W = sh.geometry.width
     let tilesH = (H + 1) / 2, tilesW = (W + 1) / 2, tilesPerImage = tilesH * tilesW
@@ -35,13 +40,21 @@ extension Kernels {
     parallelRanges(K, grain: max(1, 4096 / max(C, 1))) { ks in
       for k in ks {
         for c in 0..<C {
-          transformWeight(weight + (k * C + c) * 9, into: U + k * C + c, stride: K * C)
+          if transposedWeight {
+            transformWeight(weight + (c * K + k) * 9, flipped: true, into: U + k * C + c, stride: K * C)
+          } else {
+            transformWeight(weight + (k * C + c) * 9, flipped: false, into: U + k * C + c, stride: K * C)
+          }
         }
       }
     }
-    let groupImages = max(1, min(sh.batch, 1024 / tilesPerImage))
-    let maxTiles = groupImages * tilesPerImage
+    // Images per transform group: about 128 tiles, so the GEMMs are wide enough on 7×7 and
+    // 14×14 planes while V and M stay small (they are live next to a training step's
+    // activations: 1,024-tile groups cost 100 MB of peak RSS in a ResNet-18 fine-tune).
     let chunks = batchChunks(sh.batch)
+    let imagesPerChunk = (sh.batch + chunks - 1) / chunks
+    let groupImages = max(1, min(imagesPerChunk, 128 / tilesPerImage))
+    let maxTiles = groupImages * tilesPerImage
     let v = Storage(uninitializedCount: chunks * 16 * C * maxTiles)  // V[ξ][c][t] per thread
     let m = Storage(uninitializedCount: chunks * 16 * K * maxTiles)  // M[ξ][k][t] per thread
     parallelBatches(sh.batch) { chunk, images in
@@ -74,11 +87,29 @@ extension Kernels {
     withExtendedLifetime((u, v, m)) {}
   }
 
-  /// U = G g Gᵀ of one 3×3 kernel, element ξ = 4i + j written to `out[ξ · stride]`.
+  /// ∂L/∂x of a `usesWinograd` convolution: for 3×3, stride 1, padding 1 it is itself such a
+  /// convolution, of dY with the kernels flipped in both axes and the channel axes swapped
+  /// (W′[c, k, r, s] = W[k, c, 2 − r, 2 − s]), so it runs through `winogradForward` too.
+  static func winogradBackwardData(
+    dX: UnsafeMutablePointer<Float>, dY: UnsafePointer<Float>, weight: UnsafePointer<Float>, shape sh: Conv2dShape
+  ) {
+    let g = sh.geometry
+    let transposed = Conv2dShape(
+      batch: sh.batch, groups: 1, outChannels: sh.inChannels,
+      geometry: ConvGeometry(channels: sh.outChannels, height: g.outHeight, width: g.outWidth, kernel: (3, 3),
+                             stride: (1, 1), padding: (1, 1)))
+    winogradForward(y: dX, x: dY, weight: weight, bias: nil, shape: transposed, transposedWeight: true)
+  }
+
+  /// U = G g Gᵀ of one 3×3 kernel (read back to front when `flipped`), element ξ = 4i + j
+  /// written to `out[ξ · stride]`.
   @inline(__always)
-  private static func transformWeight(_ g: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, stride: Int) {
+  private static func transformWeight(
+    _ w: UnsafePointer<Float>, flipped: Bool, into out: UnsafeMutablePointer<Float>, stride: Int
+  ) {
+    @inline(__always) func g(_ i: Int) -> Float { flipped ? w[8 - i] : w[i] }
     // Gg (4×3), each row as a vector of its three columns.
-    let g0 = SIMD4(g[0], g[1], g[2], 0), g1 = SIMD4(g[3], g[4], g[5], 0), g2 = SIMD4(g[6], g[7], g[8], 0)
+    let g0 = SIMD4(g(0), g(1), g(2), 0), g1 = SIMD4(g(3), g(4), g(5), 0), g2 = SIMD4(g(6), g(7), g(8), 0)
     @inline(__always) func put(_ i: Int, _ r: SIMD4<Float>) {
       out[(4 * i) * stride] = r[0]
       out[(4 * i + 1) * stride] = 0.5 * (r[0] + r[1] + r[2])

@@ -5,8 +5,8 @@
 /// biased variance and, when running buffers are given, updates them in place:
 /// `running = (1 − momentum)·running + momentum·batch`, with the unbiased
 /// variance. Otherwise it normalizes by the running statistics.
-/// `activation` (ReLU or ReLU6) is applied to the output, in the same pass when no
-/// gradient is recorded.
+/// `activation` (ReLU or ReLU6) is applied to the output in the same pass; with a tape it
+/// is part of this op's backward.
 public func batchNorm(
   _ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
   useBatchStatistics: Bool, momentum: Float = 0.1, epsilon: Float = 1e-5, activation: FusedActivation = .none
@@ -41,17 +41,31 @@ public func batchNorm(
   let out = Tensor(uninitializedShape: x.shape)
   let inputs = [x] + (weight.map { [$0] } ?? []) + (bias.map { [$0] } ?? [])
   let recording = Tensor.needsGradient(inputs)
-  // Without a tape the activation runs in the same pass over the output (one buffer, one
-  // pass: PyTorch's `ReLU(inplace=True)` after BatchNorm); with one it is its own op below.
+  // The activation runs in the same pass over the output: one buffer and one pass instead
+  // of two (PyTorch's `ReLU(inplace=True)` after BatchNorm). Its backward needs only the
+  // activated output (ReLU: y > 0; ReLU6: 0 < y < 6 — the same tests as on the input), so
+  // the tape keeps no separate pre-activation buffer either.
   Kernels.channelAffine(y: out.data, x: x.data, mean: mean.data, invStd: invStd.data,
-                        scale: weight?.data, shift: bias?.data, n: n, c: c, l: l,
-                        activation: recording ? .none : activation)
+                        scale: weight?.data, shift: bias?.data, n: n, c: c, l: l, activation: activation)
   if recording {
-    out.record("batchNorm", inputs) { g in
+    let yStorage = out.storage
+    out.record(activation == .none ? "batchNorm" : "batchNorm+\(activation)", inputs) { g in
+      var dY = g
+      if activation != .none {
+        dY = Tensor(uninitializedShape: g.shape)
+        let (src, dst, y) = (g.data, dY.data, yStorage.pointer)
+        Kernels.parallelRanges(g.count, grain: Kernels.elementwiseGrain) { r in
+          switch activation {
+          case .relu: for i in r { dst[i] = y[i] > 0 ? src[i] : 0 }
+          case .relu6: for i in r { dst[i] = y[i] > 0 && y[i] < 6 ? src[i] : 0 }
+          case .none: break
+          }
+        }
+      }
       let dX = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
       let dW = weight.map { $0.requiresGrad ? Tensor(uninitializedShape: [c]) : nil } ?? nil
       let dB = bias.map { $0.requiresGrad ? Tensor(uninitializedShape: [c]) : nil } ?? nil
-      Kernels.batchNormBackward(dX: dX?.data, dScale: dW?.data, dShift: dB?.data, dY: g.data, x: x.data,
+      Kernels.batchNormBackward(dX: dX?.data, dScale: dW?.data, dShift: dB?.data, dY: dY.data, x: x.data,
                                 mean: mean.data, invStd: invStd.data, scale: weight?.data, n: n, c: c, l: l,
                                 batchStatistics: useBatchStatistics)
       var grads: [Tensor?] = [dX]
@@ -59,17 +73,12 @@ public func batchNorm(
       if bias != nil { grads.append(dB) }
       return grads
     }
-    switch activation {
-    case .none: break
-    case .relu: return out.relu()
-    case .relu6: return out.relu6()
-    }
   }
   return out
 }
 
 /// An activation a normalization can apply in its own pass over the output.
-public enum FusedActivation: Sendable {
+public enum FusedActivation: String, Sendable {
   case none, relu, relu6
 }
 

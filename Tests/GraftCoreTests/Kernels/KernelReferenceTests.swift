@@ -62,7 +62,7 @@ import _GraftTestSupport
 
   /// 3×3 / stride 1 / padding 1 with 16+ channels runs Winograd F(2×2, 3×3): odd and even
   /// planes (cropped edge tiles), 1×1 and 2×2 planes, several images per transform group,
-  /// 1 and 2 threads, with and without bias; values and gradients against the definition.
+  /// 1 and 2 threads, with and without bias; values and the input gradient against the definition.
   @Test(arguments: [(n: 3, c: 17, k: 19, h: 7, w: 9), (n: 2, c: 16, k: 32, h: 8, w: 8),
                     (n: 5, c: 24, k: 16, h: 1, w: 1), (n: 40, c: 16, k: 16, h: 2, w: 3)])
   func winogradConvMatchesDefinition(_ s: (n: Int, c: Int, k: Int, h: Int, w: Int)) {
@@ -77,6 +77,23 @@ import _GraftTestSupport
         assertClose(fast, slow, tolerance: 1e-5, "\(s) \(threads) threads bias \(bias != nil)")
       }
     }
+    // ∂L/∂x (Winograd on the flipped kernels) against the transposed convolution by definition.
+    let xg = x.copy()
+    xg.requiresGrad = true
+    let dY = randomTensor([s.n, s.k, s.h, s.w], seed: 34)
+    (conv2d(xg, weight: w, padding: (1, 1)) * dY).sum().backward()
+    var expected = [Float](repeating: 0, count: x.count)
+    for n in 0..<s.n { for c in 0..<s.c { for h in 0..<s.h { for x0 in 0..<s.w {
+      var sum: Float = 0
+      for k in 0..<s.k { for r in 0..<3 { for q in 0..<3 {
+        let (p, o) = (h - r + 1, x0 - q + 1)
+        guard p >= 0 && p < s.h && o >= 0 && o < s.w else { continue }
+        sum += dY.data[((n * s.k + k) * s.h + p) * s.w + o] * w.data[((k * s.c + c) * 3 + r) * 3 + q]
+      } } }
+      expected[((n * s.c + c) * s.h + h) * s.w + x0] = sum
+    } } } }
+    // Sums of up to 9·K products in a different order: a few float ulps of values around 5.
+    assertClose(xg.grad!, Tensor(shape: x.shape, expected), tolerance: 5e-5, "dX \(s)")
   }
 
   @Test(arguments: GradientCheckTests.convCases)

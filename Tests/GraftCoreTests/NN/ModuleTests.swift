@@ -160,14 +160,23 @@ final class TinyNet: Layer {
       // Both bounds are reached (batch statistics keep training-mode values near unit scale).
       #expect(noTape.scalars.contains(0) && (!relu6 || training || noTape.scalars.contains(6)))
     }
-    fused.eval()
-    let y = fused(x)
-    #expect(y.requiresGrad)
-    y.sum().backward()
-    let fusedGrad = bn.weight.grad!.scalars
-    bn.weight.grad = nil
-    twoStep().sum().backward()
-    #expect(fusedGrad == bn.weight.grad!.scalars)
+    // With a tape (eval and batch statistics): the same input and weight gradients.
+    for training in [false, true] {
+      training ? fused.train() : fused.eval()
+      let xg = x.copy()
+      xg.requiresGrad = true
+      let upstream = randomTensor([2, 4, 5, 5], seed: 27)
+      let y = fused(xg)
+      #expect(y.requiresGrad && y.scalars == twoStepOn(xg).scalars)
+      (y * upstream).sum().backward()
+      let (fusedX, fusedW) = (xg.grad!.scalars, bn.weight.grad!.scalars)
+      xg.grad = nil
+      bn.weight.grad = nil
+      (twoStepOn(xg) * upstream).sum().backward()
+      #expect(fusedX == xg.grad!.scalars && fusedW == bn.weight.grad!.scalars, "training \(training)")
+      bn.weight.grad = nil
+    }
+    func twoStepOn(_ input: Tensor) -> Tensor { activation(bn(fused[0](input))) }
     let rows = fused.summaryRows(input: x)
     #expect(rows.map(\.name).contains("2") && rows.first { $0.name == "2" }?.outputShape == [2, 4, 5, 5])
   }
