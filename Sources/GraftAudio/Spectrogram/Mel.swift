@@ -50,10 +50,8 @@ public struct MelFilterbank: Equatable, Sendable {
   public let norm: MelNorm
   /// Per filter, the bins where it is non-zero (empty for a filter narrower than a bin).
   public let ranges: [Range<Int>]
-  /// Per filter, its weights over `ranges[m]`.
-  let weights: [[Float]]
-  /// `weights` end to end, filter m starting at `starts[m]` (for the hot loops).
-  private let flatWeights: [Float]
+  /// Every filter's weights over its `ranges[m]`, end to end; filter m's start at `starts[m]`.
+  private let weights: [Float]
   private let starts: [Int]
 
   /// `fmax` defaults to `sampleRate / 2`.
@@ -101,9 +99,8 @@ public struct MelFilterbank: Equatable, Sendable {
       weights.append(row)
     }
     self.ranges = ranges
-    self.weights = weights
-    flatWeights = weights.flatMap { $0 }
-    starts = weights.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    self.weights = weights.flatMap { $0 }
+    starts = ranges.reduce(into: [0]) { $0.append($0.last! + $1.count) }
   }
 
   /// Frequency bins the filters expect: `nFFT / 2 + 1`.
@@ -113,7 +110,7 @@ public struct MelFilterbank: Equatable, Sendable {
   public func matrix() -> Tensor {
     var dense = [Float](repeating: 0, count: nMels * bins)
     for m in 0..<nMels {
-      for (i, w) in weights[m].enumerated() { dense[m * bins + ranges[m].lowerBound + i] = w }
+      for i in 0..<ranges[m].count { dense[m * bins + ranges[m].lowerBound + i] = weights[starts[m] + i] }
     }
     return Tensor(shape: [nMels, bins], dense)
   }
@@ -124,7 +121,7 @@ public struct MelFilterbank: Equatable, Sendable {
   /// dependent adds); each sum adds its bins in order, as `callAsFunction` does.
   func apply(frameMajor rows: UnsafePointer<Float>, frames: Int, to out: UnsafeMutablePointer<Float>, rowStride: Int) {
     let bins = self.bins
-    flatWeights.withUnsafeBufferPointer { w in
+    weights.withUnsafeBufferPointer { w in
       for m in 0..<nMels {
         let weights = w.baseAddress! + starts[m], count = ranges[m].count
         let first = rows + ranges[m].lowerBound
@@ -153,7 +150,7 @@ public struct MelFilterbank: Equatable, Sendable {
 
   private func apply(_ src: UnsafePointer<Float>, frames: Int, inputStride: Int, filters: Range<Int>,
                      to out: UnsafeMutablePointer<Float>, rowStride: Int) {
-    flatWeights.withUnsafeBufferPointer { w in
+    weights.withUnsafeBufferPointer { w in
       for m in filters {
         let row = out + m * rowStride
         row.update(repeating: 0, count: frames)

@@ -48,7 +48,7 @@ public struct RecurrentShape: Sendable, Equatable {
 
   /// Batch rows per thread for kernels that run a row through every step
   /// (about 2^18 multiply-adds of the recurrent product each).
-  var rowGrain: Int { max(1, (1 << 18) / max(1, steps * 4 * hidden * hidden)) }
+  var sequenceGrain: Int { max(1, (1 << 18) / max(1, steps * 4 * hidden * hidden)) }
 }
 
 /// What the LSTM forward keeps for the backward, each [B, T, ·].
@@ -107,7 +107,7 @@ extension Kernels {
         isa: isa, lengths: lengths.baseAddress, xw: xw, packed: packed, bias: bias, h0: h0, c0: c0,
         output: output, h_n: hN, c_n: cN, gates: saved?.gates, h_prev: saved?.hPrev, c_prev: saved?.cPrev,
         tanh_c: saved?.tanhC)
-      parallelRanges(shape.batch, grain: shape.rowGrain) { rows in
+      parallelRanges(shape.batch, grain: shape.sequenceGrain) { rows in
         withUnsafePointer(to: args) { graft_lstm_forward($0, Int64(rows.lowerBound), Int64(rows.upperBound)) }
       }
     }
@@ -138,7 +138,7 @@ extension Kernels {
         batch: Int64(nb), steps: Int64(nt), hidden: Int64(h), reverse: shape.reverse ? 1 : 0,
         isa: SIMDLevel.current.isa, lengths: lengths.baseAddress, d_gates: dGates, d_h: dH, d_c: dC,
         d_output: dOutput, gates: saved.gates, c_prev: saved.cPrev, tanh_c: saved.tanhC, weight_hh: weightHH)
-      parallelRanges(nb, grain: shape.rowGrain) { rows in
+      parallelRanges(nb, grain: shape.sequenceGrain) { rows in
         withUnsafePointer(to: args) { graft_lstm_backward($0, Int64(rows.lowerBound), Int64(rows.upperBound)) }
       }
     }

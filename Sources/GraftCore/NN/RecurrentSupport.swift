@@ -161,7 +161,7 @@ func lstmDirection(
   let outputs = recording ? [] : shapes.map { Tensor(uninitializedShape: $0) }
   let out = recording ? [packed.data, packed.data + nb * nt * h, packed.data + (nb * nt + nb) * h] : outputs.map(\.data)
   // Saved for the backward only while recording.
-  let saved = recording ? (1...4).map { Tensor(uninitializedShape: [nb, nt, $0 == 1 ? 4 * h : h]) } : []
+  let saved = recording ? [4 * h, h, h, h].map { Tensor(uninitializedShape: [nb, nt, $0]) } : []  // gates, h, c, tanh c
   let buffers = saved.isEmpty ? nil
     : LSTMSaved(gates: saved[0].data, hPrev: saved[1].data, cPrev: saved[2].data, tanhC: saved[3].data)
   Kernels.lstmForward(
