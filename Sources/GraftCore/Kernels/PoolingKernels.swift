@@ -44,33 +44,78 @@ extension Kernels {
       maxPoolValues(y: y, x: x, planes: planes, g)
       return
     }
+    // Interior columns, eight at a time, when the stride is 2 (ResNet's 3×3/s2 stem pool).
+    let vector = g.strideW == 2 ? maxPoolStride2Columns(g) : 0..<0
     parallelRanges(planes, grain: max(1, elementwiseGrain / max(H * W, 1))) { range in
       for plane in range {
         let xp = x + plane * H * W, yp = y + plane * P * Q, ap = argmax + plane * P * Q
         for p in 0..<P {
           let h0 = p * g.strideH - g.padH
           let hLo = max(h0, 0), hHi = min(h0 + g.kernelH, H)
-          for q in 0..<Q {
+          let outY = yp + p * Q, outA = ap + p * Q
+          var q = 0
+          while q < Q {
+            if q >= vector.lowerBound && q + 8 <= vector.upperBound {
+              maxPoolStride2Octet(xp, W: W, q: q, hLo: hLo, hHi: hHi, g, y: outY + q, argmax: outA + q)
+              q += 8
+              continue
+            }
             let w0 = q * g.strideW - g.padW
             let wLo = max(w0, 0), wHi = min(w0 + g.kernelW, W)
             var best = -Float.infinity
-            var at = Int32(hLo * W + wLo)
+            var at = hLo * W + wLo
             for h in hLo..<hHi {
               for w in wLo..<wHi {
-                // Branch-free (a data-dependent branch mispredicts on every other tap):
-                // PyTorch's rule, a value replaces the maximum when greater or NaN.
+                // PyTorch's rule: a value replaces the maximum when greater or NaN.
                 let v = xp[h * W + w]
-                let take = v > best || v != v
-                best = take ? v : best
-                at = take ? Int32(h * W + w) : at
+                if v > best || v != v { best = v; at = h * W + w }
               }
             }
-            yp[p * Q + q] = best
-            ap[p * Q + q] = at
+            outY[q] = best
+            outA[q] = Int32(truncatingIfNeeded: at)
+            q += 1
           }
         }
       }
     }
+  }
+
+  /// Output columns whose stride-2 window lies inside the row, with one column of margin on
+  /// the right (an octet loads 16 floats from its first tap, one past its last tap).
+  static func maxPoolStride2Columns(_ g: PoolGeometry) -> Range<Int> {
+    let Q = g.outWidth
+    let lo = min(Q, (g.padW + 1) / 2)
+    // Last input read by column q's 16-float load of tap k = kW − 1: 2q − pW + kW − 1 + 15 −
+    // 14 = 2q − pW + kW; it must stay inside the row (≤ W − 1).
+    let last = g.width - 1 - g.kernelW + g.padW
+    let hi = last < 0 ? lo : max(lo, min(Q, last / 2 + 1))
+    return lo..<hi
+  }
+
+  /// Eight consecutive output columns q…q+7 of one output row, stride 2 across the row:
+  /// each tap of the window is the even half of 16 consecutive inputs, so the maxima and
+  /// their indices are vector selects (branch-free; taps in the scalar loop's order, so the
+  /// same index wins ties).
+  @inline(__always)
+  static func maxPoolStride2Octet(
+    _ xp: UnsafePointer<Float>, W: Int, q: Int, hLo: Int, hHi: Int, _ g: PoolGeometry,
+    y: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>
+  ) {
+    let w0 = 2 * q - g.padW
+    let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+    var best = SIMD8<Float>(repeating: -.infinity)
+    var at = lanes &+ Int32(truncatingIfNeeded: hLo * W + w0)
+    for h in hLo..<hHi {
+      let row = xp + h * W + w0
+      for k in 0..<g.kernelW {
+        let v = UnsafeRawPointer(row + k).loadUnaligned(as: SIMD16<Float>.self).evenHalf
+        let take = (v .> best) .| (v .!= v)
+        best.replace(with: v, where: take)
+        at.replace(with: lanes &+ Int32(truncatingIfNeeded: h * W + w0 + k), where: take)
+      }
+    }
+    UnsafeMutableRawPointer(y).storeBytes(of: best, as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(argmax).storeBytes(of: at, as: SIMD8<Int32>.self)
   }
 
   /// The maxima alone (inference: no gradient, so no indices). Per output row, a running

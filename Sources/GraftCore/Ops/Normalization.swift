@@ -44,30 +44,19 @@ public func batchNorm(
   // The activation runs in the same pass over the output: one buffer and one pass instead
   // of two (PyTorch's `ReLU(inplace=True)` after BatchNorm). Its backward needs only the
   // activated output (ReLU: y > 0; ReLU6: 0 < y < 6 — the same tests as on the input), so
-  // the tape keeps no separate pre-activation buffer either.
+  // the tape keeps no separate pre-activation buffer either, and the backward masks dy as it
+  // reads it (no masked copy).
   Kernels.channelAffine(y: out.data, x: x.data, mean: mean.data, invStd: invStd.data,
                         scale: weight?.data, shift: bias?.data, n: n, c: c, l: l, activation: activation)
   if recording {
-    let yStorage = out.storage
+    let yStorage = activation == .none ? nil : out.storage  // read by the backward's mask
     out.record(activation == .none ? "batchNorm" : "batchNorm+\(activation)", inputs) { g in
-      var dY = g
-      if activation != .none {
-        dY = Tensor(uninitializedShape: g.shape)
-        let (src, dst, y) = (g.data, dY.data, yStorage.pointer)
-        Kernels.parallelRanges(g.count, grain: Kernels.elementwiseGrain) { r in
-          switch activation {
-          case .relu: for i in r { dst[i] = y[i] > 0 ? src[i] : 0 }
-          case .relu6: for i in r { dst[i] = y[i] > 0 && y[i] < 6 ? src[i] : 0 }
-          case .none: break
-          }
-        }
-      }
       let dX = x.requiresGrad ? Tensor(uninitializedShape: x.shape) : nil
       let dW = weight.map { $0.requiresGrad ? Tensor(uninitializedShape: [c]) : nil } ?? nil
       let dB = bias.map { $0.requiresGrad ? Tensor(uninitializedShape: [c]) : nil } ?? nil
-      Kernels.batchNormBackward(dX: dX?.data, dScale: dW?.data, dShift: dB?.data, dY: dY.data, x: x.data,
+      Kernels.batchNormBackward(dX: dX?.data, dScale: dW?.data, dShift: dB?.data, dY: g.data, x: x.data,
                                 mean: mean.data, invStd: invStd.data, scale: weight?.data, n: n, c: c, l: l,
-                                batchStatistics: useBatchStatistics)
+                                batchStatistics: useBatchStatistics, output: yStorage?.pointer, activation: activation)
       var grads: [Tensor?] = [dX]
       if weight != nil { grads.append(dW) }
       if bias != nil { grads.append(dB) }

@@ -145,8 +145,13 @@ import _GraftTestSupport
       ((2, 2), (2, 2), (0, 0), true), ((5, 5), (3, 3), (2, 2), true), ((4, 4), (1, 1), (2, 2), false),
       ((7, 7), (2, 2), (3, 3), false),
     ]
-    for (h, w) in [(7, 9), (12, 12), (5, 3), (8, 2)] {
+    // Widths 37 and 40 run the stride-2 octet path (eight columns at a time) and its scalar
+    // edges; the second tensor of each size holds small integers, so windows tie and the
+    // first tap in the scalar loop's order must win.
+    for (h, w, ties) in [(7, 9, false), (12, 12, false), (5, 3, false), (8, 2, false), (5, 37, false), (6, 40, true),
+                         (3, 37, true)] {
       let x = randomTensor([2, 3, h, w], seed: UInt64(h * 31 + w))
+      if ties { for i in 0..<x.count { x.data[i] = (x.data[i] * 2).rounded() } }
       x.data[4] = .nan
       x.data[x.count - 2] = .nan
       for gm in geometries where gm.k.0 <= h + 2 * gm.p.0 && gm.k.1 <= w + 2 * gm.p.1 {
@@ -161,21 +166,29 @@ import _GraftTestSupport
           }
         }
         // Naive: the maximum of the window's in-image values, NaN if any is NaN.
-        var naive = [Float]()
+        // Naive index: PyTorch's rule in row-major tap order (greater or NaN replaces).
+        var naive = [Float](), naiveIndex = [Int32]()
         for plane in 0..<6 {
           for p in 0..<g.outHeight {
             for q in 0..<g.outWidth {
               var values: [Float] = []
+              var best = -Float.infinity, at = -1
               for r in 0..<gm.k.0 {
                 for c in 0..<gm.k.1 {
                   let hh = p * gm.s.0 - gm.p.0 + r, ww = q * gm.s.1 - gm.p.1 + c
-                  if hh >= 0 && hh < h && ww >= 0 && ww < w { values.append(x.data[plane * h * w + hh * w + ww]) }
+                  if hh >= 0 && hh < h && ww >= 0 && ww < w {
+                    let v = x.data[plane * h * w + hh * w + ww]
+                    values.append(v)
+                    if at < 0 || v > best || v.isNaN { best = v; at = hh * w + ww }
+                  }
                 }
               }
               naive.append(values.contains { $0.isNaN } ? .nan : values.max()!)
+              naiveIndex.append(Int32(at))
             }
           }
         }
+        #expect(argmax == naiveIndex, "argmax \(h)x\(w) \(gm)")
         let same = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) } }
         #expect(same(fast, naive), "values-only \(h)x\(w) \(gm)")
         #expect(same(indexed, naive), "indexed \(h)x\(w) \(gm)")
