@@ -5,6 +5,7 @@
 #include "simd_math.h"
 #include "lstm_body.h"
 #include "log_body.h"
+#include "winograd_body.h"
 
 #undef NAME
 #undef TARGET

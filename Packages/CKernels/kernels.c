@@ -1,5 +1,5 @@
 // The kernels of graft_kernels.h compiled for each instruction set from
-// simd_math.h, lstm_body.h and log_body.h, and the run-time choice between them.
+// simd_math.h, lstm_body.h, log_body.h and winograd_body.h, and the run-time choice between them.
 #include "graft_kernels.h"
 
 #include <math.h>
@@ -16,6 +16,7 @@
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define GRAFT_X86 1
+#include <immintrin.h>
 
 // 16 ymm registers: 2 rows x 4 gates accumulators.
 #define NAME(x) x##_avx2
@@ -131,5 +132,44 @@ void graft_log_offset(float *dst, const float *src, int64_t n, float offset, gra
     case GRAFT_ISA_AVX2: log_offset_avx2(dst, src, n, offset); return;
 #endif
     default: log_offset_baseline(dst, src, n, offset); return;
+  }
+}
+
+int64_t graft_winograd_input_scratch_count(int64_t width) {
+  // winograd_body.h's layout at the widest vectors (16 floats), which bounds the others.
+  const int64_t half = ((width + 1) / 2 + 1 + 15) / 16 * 16 + 16;
+  return 8 * half;
+}
+
+void graft_winograd_input(float *out, const float *plane, int64_t height, int64_t width, int64_t stride,
+                          float *scratch, graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: winograd_input_avx512(out, plane, height, width, stride, scratch); return;
+    case GRAFT_ISA_AVX2: winograd_input_avx2(out, plane, height, width, stride, scratch); return;
+#endif
+    default: winograd_input_baseline(out, plane, height, width, stride, scratch); return;
+  }
+}
+
+void graft_winograd_output(float *plane, const float *m, int64_t stride, float bias, int64_t height, int64_t width,
+                           graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: winograd_output_avx512(plane, m, stride, bias, height, width); return;
+    case GRAFT_ISA_AVX2: winograd_output_avx2(plane, m, stride, bias, height, width); return;
+#endif
+    default: winograd_output_baseline(plane, m, stride, bias, height, width); return;
+  }
+}
+
+void graft_winograd_weight(float *u, const float *w, int64_t rows, int64_t cols, int64_t row_begin, int64_t row_end,
+                           graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: winograd_weight_avx512(u, w, rows, cols, row_begin, row_end); return;
+    case GRAFT_ISA_AVX2: winograd_weight_avx2(u, w, rows, cols, row_begin, row_end); return;
+#endif
+    default: winograd_weight_baseline(u, w, rows, cols, row_begin, row_end); return;
   }
 }

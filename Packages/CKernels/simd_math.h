@@ -30,6 +30,50 @@ FN void NAME(st)(float *p, V v, int n) {
   if (n == VW) memcpy(p, &v, sizeof v); else memcpy(p, &v, (size_t)n * 4);
 }
 
+/// Lanes [lo, hi) from p[lo ..< hi], zero elsewhere; the other lanes' memory is not read
+/// (0 <= lo <= hi <= VW). Masked loads on AVX2 and AVX-512, so a vector can start before a
+/// row or end past it.
+FN V NAME(ld_range)(const float *p, int lo, int hi) {
+#if VW == 16
+  const __mmask16 m = (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
+  return (V)_mm512_maskz_loadu_ps(m, p);
+#elif VW == 8
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i m = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane),
+                                     _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)));
+  return (V)_mm256_maskload_ps(p, m);
+#else
+  V v = {0};
+  for (int l = lo; l < hi; l++) v[l] = p[l];
+  return v;
+#endif
+}
+
+/// p[0], p[stride], ..., p[(n - 1) * stride] in the first n lanes (1 <= n <= VW), zero elsewhere.
+FN V NAME(ld_strided)(const float *p, int stride, int n) {
+#if VW == 16
+  const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                           _mm512_set1_epi32(stride));
+  return (V)_mm512_mask_i32gather_ps(_mm512_setzero_ps(), (__mmask16)((1u << n) - 1), index, p, 4);
+#else
+  V v = {0};
+  for (int l = 0; l < n; l++) v[l] = p[l * stride];
+  return v;
+#endif
+}
+
+/// Stores the first n lanes (0 <= n <= VW); the memory past them is not touched.
+FN void NAME(st_first)(float *p, V v, int n) {
+#if VW == 16
+  _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), (__m512)v);
+#elif VW == 8
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane), (__m256)v);
+#else
+  for (int l = 0; l < n; l++) p[l] = v[l];
+#endif
+}
+
 FN V NAME(sel)(VI m, V a, V b) { return (V)((m & (VI)a) | (~m & (VI)b)); }
 
 /// e^x (Cephes expf): x = n ln2 + r, a degree-6 polynomial in r, 2^n from the exponent bits.

@@ -1,6 +1,7 @@
 // Graft's hand-written SIMD kernels: the recurrent step of an LSTM, where the
 // per-step product is too small for a BLAS (32 x 128 . 128 x 512) and the gate
-// math must stay in registers; and vector logarithms for spectrograms. Each
+// math must stay in registers; vector logarithms for spectrograms; the Winograd
+// convolution's tile transforms (stride-2 shuffles across rows). Each
 // kernel is compiled for AVX-512, AVX2+FMA and the baseline ISA from one source
 // (simd_math.h and *_body.h) with function-level target attributes, and the
 // caller passes the set to use (graft_isa_active(); no build flags).
@@ -81,6 +82,26 @@ float graft_power_to_db(float *dst, const float *src, int64_t n, float amin, flo
 
 /// dst[i] = ln(src[i] + offset). dst may be src.
 void graft_log_offset(float *dst, const float *src, int64_t n, float offset, graft_isa isa);
+
+/// Winograd F(2x2, 3x3), padding 1. Tiles are the 4x4 windows every 2 pixels from (-1, -1):
+/// ceil(H/2) x ceil(W/2) per plane, numbered row-major.
+///
+/// U = G g Gt of the 3x3 kernels w[a, b] ([rows, cols, 3, 3]) for rows [row_begin, row_end):
+/// element xi of kernel (a, b) goes to u[xi * rows * cols + a * cols + b].
+void graft_winograd_weight(float *u, const float *w, int64_t rows, int64_t cols, int64_t row_begin, int64_t row_end,
+                           graft_isa isa);
+
+/// V = Bt d B of every tile of one [height, width] plane: tile t's element xi (0...15, row-major
+/// in the 4x4 transform) goes to out[xi * stride + t]. `scratch` holds
+/// graft_winograd_input_scratch_count(width) floats.
+void graft_winograd_input(float *out, const float *plane, int64_t height, int64_t width, int64_t stride,
+                          float *scratch, graft_isa isa);
+int64_t graft_winograd_input_scratch_count(int64_t width);
+
+/// Y = At m A + bias of every tile of one [height, width] output plane, tile t's element xi read
+/// from m[xi * stride + t]; tiles past an odd edge are cropped.
+void graft_winograd_output(float *plane, const float *m, int64_t stride, float bias, int64_t height, int64_t width,
+                           graft_isa isa);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,172 @@
+// Winograd F(2x2, 3x3) input and output transforms for one instruction set (see
+// graft_kernels.h), on the vectors of simd_math.h; kernels.c includes it once per set.
+//
+// Tiles are 4x4 windows every 2 pixels starting at (-1, -1); the transforms work on one band
+// of tiles (one tile row) at a time, across the band with whole vectors of tiles. Stride-2
+// access across a row becomes even/odd halves of two vectors (shuffles), so nothing is
+// gathered.
+
+#if VW == 16
+#define WG_EVENS 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define WG_ODDS 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#elif VW == 8
+#define WG_EVENS 0, 2, 4, 6, 8, 10, 12, 14
+#define WG_ODDS 1, 3, 5, 7, 9, 11, 13, 15
+#elif VW == 4
+#define WG_EVENS 0, 2, 4, 6
+#define WG_ODDS 1, 3, 5, 7
+#else
+#error "winograd_body.h: unsupported VW"
+#endif
+
+#if VW == 16
+#define WG_ZIP_LO 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define WG_ZIP_HI 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#elif VW == 8
+#define WG_ZIP_LO 0, 8, 1, 9, 2, 10, 3, 11
+#define WG_ZIP_HI 4, 12, 5, 13, 6, 14, 7, 15
+#else
+#define WG_ZIP_LO 0, 4, 1, 5
+#define WG_ZIP_HI 2, 6, 3, 7
+#endif
+
+/// Floats of one even or odd column array of the input transform's scratch for a plane
+/// `width` pixels wide: the tiles' columns 0 ... tiles_w, rounded up to whole double vectors,
+/// plus one vector for the loads at tx + 1 (graft_winograd_input_scratch_count sizes for the
+/// widest vectors, which bounds the others).
+#define WG_HALF(width) ((((width) + 1) / 2 + 1 + VW - 1) / VW * VW + VW)
+
+/// Pixels px ... px + VW - 1 of a row (zero outside [0, W), and everywhere for a NULL row).
+FN V NAME(wg_pixels)(const float *row, int64_t px, int64_t W) {
+  if (!row) return NAME(splat)(0);
+  if (px >= 0 && px + VW <= W) return NAME(ld)(row + px, VW);
+  const int64_t lo = px < 0 ? -px : 0, hi = W - px < VW ? W - px : VW;
+  if (lo >= hi) return NAME(splat)(0);
+  return NAME(ld_range)(row + px, (int)lo, (int)hi);
+}
+
+static TARGET void NAME(winograd_input)(float *out, const float *plane, int64_t H, int64_t W, int64_t stride,
+                                        float *scratch) {
+  const int64_t tiles_w = (W + 1) / 2, tiles_h = (H + 1) / 2;
+  const int64_t half = WG_HALF(W), cols = half - VW;  // padded columns 0 ..< 2 * cols computed
+  // te_i[j] / to_i[j] = (Bt d)_i at padded column 2j / 2j + 1, i.e. pixel column 2j - 1 / 2j.
+  float *te = scratch, *to = te + 4 * half;
+  for (int64_t ty = 0; ty < tiles_h; ty++) {
+    const float *rows[4];
+    for (int i = 0; i < 4; i++) {
+      const int64_t yy = 2 * ty - 1 + i;
+      rows[i] = yy >= 0 && yy < H ? plane + yy * W : NULL;
+    }
+    // Bt over the rows: t0 = d0 - d2, t1 = d1 + d2, t2 = d2 - d1, t3 = d1 - d3, two vectors
+    // of padded columns at a time, split into even and odd columns.
+    for (int64_t j = 0; j < cols; j += VW) {
+      V a[4], b[4];
+      for (int i = 0; i < 4; i++) {
+        a[i] = NAME(wg_pixels)(rows[i], 2 * j - 1, W);
+        b[i] = NAME(wg_pixels)(rows[i], 2 * j - 1 + VW, W);
+      }
+      const V ta[4] = {a[0] - a[2], a[1] + a[2], a[2] - a[1], a[1] - a[3]};
+      const V tb[4] = {b[0] - b[2], b[1] + b[2], b[2] - b[1], b[1] - b[3]};
+      for (int i = 0; i < 4; i++) {
+        NAME(st)(te + i * half + j, __builtin_shufflevector(ta[i], tb[i], WG_EVENS), VW);
+        NAME(st)(to + i * half + j, __builtin_shufflevector(ta[i], tb[i], WG_ODDS), VW);
+      }
+    }
+    // . B over the columns of each tile (a, b, c, e = padded columns 2tx ... 2tx + 3):
+    // a - c, b + c, c - b, b - e, for element row i; each xi's run of tiles is contiguous.
+    float *base = out + ty * tiles_w;
+    for (int i = 0; i < 4; i++) {
+      const float *e_row = te + i * half, *o_row = to + i * half;
+      float *o0 = base + (4 * i) * stride, *o1 = o0 + stride, *o2 = o1 + stride, *o3 = o2 + stride;
+      for (int64_t tx = 0; tx < tiles_w; tx += VW) {
+        const int n = tiles_w - tx < VW ? (int)(tiles_w - tx) : VW;
+        const V a = NAME(ld)(e_row + tx, VW), b = NAME(ld)(o_row + tx, VW);
+        const V c = NAME(ld)(e_row + tx + 1, VW), e = NAME(ld)(o_row + tx + 1, VW);
+        NAME(st_first)(o0 + tx, a - c, n);
+        NAME(st_first)(o1 + tx, b + c, n);
+        NAME(st_first)(o2 + tx, c - b, n);
+        NAME(st_first)(o3 + tx, b - e, n);
+      }
+    }
+  }
+}
+
+/// Stores the first n of 2·VW interleaved floats (lo lanes, then hi lanes).
+FN void NAME(wg_store2)(float *p, V lo, V hi, int64_t n) {
+  if (n >= 2 * VW) {
+    NAME(st)(p, lo, VW);
+    NAME(st)(p + VW, hi, VW);
+  } else if (n > VW) {
+    NAME(st)(p, lo, VW);
+    NAME(st_first)(p + VW, hi, (int)(n - VW));
+  } else {
+    NAME(st_first)(p, lo, (int)n);
+  }
+}
+
+static TARGET void NAME(winograd_output)(float *plane, const float *m, int64_t stride, float bias, int64_t H,
+                                         int64_t W) {
+  const int64_t tiles_w = (W + 1) / 2, tiles_h = (H + 1) / 2;
+  for (int64_t ty = 0; ty < tiles_h; ty++) {
+    const float *p = m + ty * tiles_w;
+    float *r0 = plane + 2 * ty * W, *r1 = r0 + W;
+    const int second = 2 * ty + 1 < H;
+    for (int64_t tx = 0; tx < tiles_w; tx += VW) {
+      const int n = tiles_w - tx < VW ? (int)(tiles_w - tx) : VW;
+      V mm[16];
+      for (int xi = 0; xi < 16; xi++)
+        mm[xi] = n == VW ? NAME(ld)(p + xi * stride + tx, VW) : NAME(ld_range)(p + xi * stride + tx, 0, n);
+      // At m: s0_j = m0j + m1j + m2j, s1_j = m1j - m2j - m3j; then . A over the columns.
+      V s0[4], s1[4];
+      for (int j = 0; j < 4; j++) {
+        s0[j] = mm[j] + mm[4 + j] + mm[8 + j];
+        s1[j] = mm[4 + j] - mm[8 + j] - mm[12 + j];
+      }
+      // Output columns 2tx ...: even and odd pixels interleaved, cropped at the plane's edge.
+      const int64_t cols = W - 2 * tx;
+      const V y00 = s0[0] + s0[1] + s0[2] + bias, y01 = s0[1] - s0[2] - s0[3] + bias;
+      NAME(wg_store2)(r0 + 2 * tx, __builtin_shufflevector(y00, y01, WG_ZIP_LO),
+                      __builtin_shufflevector(y00, y01, WG_ZIP_HI), cols);
+      if (second) {
+        const V y10 = s1[0] + s1[1] + s1[2] + bias, y11 = s1[1] - s1[2] - s1[3] + bias;
+        NAME(wg_store2)(r1 + 2 * tx, __builtin_shufflevector(y10, y11, WG_ZIP_LO),
+                        __builtin_shufflevector(y10, y11, WG_ZIP_HI), cols);
+      }
+    }
+  }
+}
+
+static TARGET void NAME(winograd_weight)(float *u, const float *w, int64_t rows, int64_t cols, int64_t row_begin,
+                                         int64_t row_end) {
+  const int64_t stride = rows * cols;
+  for (int64_t a = row_begin; a < row_end; a++) {
+    for (int64_t b0 = 0; b0 < cols; b0 += VW) {
+      const int n = cols - b0 < VW ? (int)(cols - b0) : VW;
+      const float *k0 = w + (a * cols + b0) * 9;  // n kernels of 9 taps, back to back
+      V g[9];
+      for (int i = 0; i < 9; i++) g[i] = NAME(ld_strided)(k0 + i, 9, n);
+      // G g (4x3): rows g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2 of the kernel's rows.
+      V r[4][3];
+      for (int j = 0; j < 3; j++) {
+        r[0][j] = g[j];
+        r[1][j] = 0.5f * (g[j] + g[3 + j] + g[6 + j]);
+        r[2][j] = 0.5f * (g[j] - g[3 + j] + g[6 + j]);
+        r[3][j] = g[6 + j];
+      }
+      // (G g) Gt: the same combination of each row's three columns.
+      float *out = u + a * cols + b0;
+      for (int i = 0; i < 4; i++) {
+        NAME(st_first)(out + (4 * i) * stride, r[i][0], n);
+        NAME(st_first)(out + (4 * i + 1) * stride, 0.5f * (r[i][0] + r[i][1] + r[i][2]), n);
+        NAME(st_first)(out + (4 * i + 2) * stride, 0.5f * (r[i][0] - r[i][1] + r[i][2]), n);
+        NAME(st_first)(out + (4 * i + 3) * stride, r[i][2], n);
+      }
+    }
+  }
+}
+
+#undef WG_EVENS
+#undef WG_ODDS
+#undef WG_ZIP_LO
+#undef WG_ZIP_HI
+#undef WG_HALF
