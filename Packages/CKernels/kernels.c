@@ -173,3 +173,25 @@ void graft_winograd_weight(float *u, const float *w, int64_t rows, int64_t cols,
     default: winograd_weight_baseline(u, w, rows, cols, row_begin, row_end); return;
   }
 }
+
+void graft_winograd_grad_output(float *out, const float *plane, int64_t height, int64_t width, int64_t stride,
+                                graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: winograd_grad_output_avx512(out, plane, height, width, stride); return;
+    case GRAFT_ISA_AVX2: winograd_grad_output_avx2(out, plane, height, width, stride); return;
+#endif
+    default: winograd_grad_output_baseline(out, plane, height, width, stride); return;
+  }
+}
+
+void graft_winograd_weight_grad(float *dw, const float *du, int64_t rows, int64_t cols, int64_t row_begin,
+                                int64_t row_end, graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: winograd_weight_grad_avx512(dw, du, rows, cols, row_begin, row_end); return;
+    case GRAFT_ISA_AVX2: winograd_weight_grad_avx2(dw, du, rows, cols, row_begin, row_end); return;
+#endif
+    default: winograd_weight_grad_baseline(dw, du, rows, cols, row_begin, row_end); return;
+  }
+}

@@ -62,6 +62,17 @@ FN V NAME(ld_strided)(const float *p, int stride, int n) {
 #endif
 }
 
+/// Lane l to p[l * stride] for the first n lanes (1 <= n <= VW).
+FN void NAME(st_strided)(float *p, V v, int stride, int n) {
+#if VW == 16
+  const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                           _mm512_set1_epi32(stride));
+  _mm512_mask_i32scatter_ps(p, (__mmask16)((1u << n) - 1), index, (__m512)v, 4);
+#else
+  for (int l = 0; l < n; l++) p[l * stride] = v[l];
+#endif
+}
+
 /// Stores the first n lanes (0 <= n <= VW); the memory past them is not touched.
 FN void NAME(st_first)(float *p, V v, int n) {
 #if VW == 16

@@ -165,6 +165,65 @@ static TARGET void NAME(winograd_weight)(float *u, const float *w, int64_t rows,
   }
 }
 
+// The weight gradient, F(3x3, 2x2): dW[k, c] = Σ over tiles of the 2x2 tile of dY (output rows
+// 2ty, 2ty + 1, columns 2tx, 2tx + 1) correlated with the input's 4x4 tile at (2ty - 1, 2tx - 1),
+// the forward's V tiles. With F(3, 2)'s G = [1 0; 1/2 1/2; 1/2 -1/2; 0 1] and Bt = D Bt(2, 3) D
+// (D = diag(1, 1, 1, -1)), the tiles' products summed over t are dU = Σ (G dy Gt) ⊙ V, and
+// dW = (At D) dU (D A) with At D = [1 1 1 0; 0 1 -1 0; 0 1 1 -1].
+
+static TARGET void NAME(winograd_grad_output)(float *out, const float *plane, int64_t H, int64_t W, int64_t stride) {
+  const int64_t tiles_w = (W + 1) / 2, tiles_h = (H + 1) / 2;
+  for (int64_t ty = 0; ty < tiles_h; ty++) {
+    const float *r0 = plane + 2 * ty * W, *r1 = 2 * ty + 1 < H ? r0 + W : NULL;
+    float *base = out + ty * tiles_w;
+    for (int64_t tx = 0; tx < tiles_w; tx += VW) {
+      const int n = tiles_w - tx < VW ? (int)(tiles_w - tx) : VW;
+      // Row i of the tile as (x_i, y_i) = (column 2tx, column 2tx + 1), zero past the plane.
+      const V lo0 = NAME(wg_pixels)(r0, 2 * tx, W), hi0 = NAME(wg_pixels)(r0, 2 * tx + VW, W);
+      const V lo1 = NAME(wg_pixels)(r1, 2 * tx, W), hi1 = NAME(wg_pixels)(r1, 2 * tx + VW, W);
+      const V x0 = __builtin_shufflevector(lo0, hi0, WG_EVENS), y0 = __builtin_shufflevector(lo0, hi0, WG_ODDS);
+      const V x1 = __builtin_shufflevector(lo1, hi1, WG_EVENS), y1 = __builtin_shufflevector(lo1, hi1, WG_ODDS);
+      // G over the rows, then over the columns.
+      const V x[4] = {x0, 0.5f * (x0 + x1), 0.5f * (x0 - x1), x1};
+      const V y[4] = {y0, 0.5f * (y0 + y1), 0.5f * (y0 - y1), y1};
+      for (int i = 0; i < 4; i++) {
+        float *o = base + (4 * i) * stride + tx;
+        NAME(st_first)(o, x[i], n);
+        NAME(st_first)(o + stride, 0.5f * (x[i] + y[i]), n);
+        NAME(st_first)(o + 2 * stride, 0.5f * (x[i] - y[i]), n);
+        NAME(st_first)(o + 3 * stride, y[i], n);
+      }
+    }
+  }
+}
+
+static TARGET void NAME(winograd_weight_grad)(float *dw, const float *du, int64_t rows, int64_t cols,
+                                              int64_t row_begin, int64_t row_end) {
+  const int64_t stride = rows * cols;
+  for (int64_t a = row_begin; a < row_end; a++) {
+    for (int64_t b0 = 0; b0 < cols; b0 += VW) {
+      const int n = cols - b0 < VW ? (int)(cols - b0) : VW;
+      const float *p = du + a * cols + b0;
+      V m[16];
+      for (int xi = 0; xi < 16; xi++)
+        m[xi] = n == VW ? NAME(ld)(p + xi * stride, VW) : NAME(ld_range)(p + xi * stride, 0, n);
+      // (At D) over the rows, then over the columns.
+      V r[3][4];
+      for (int j = 0; j < 4; j++) {
+        r[0][j] = m[j] + m[4 + j] + m[8 + j];
+        r[1][j] = m[4 + j] - m[8 + j];
+        r[2][j] = m[4 + j] + m[8 + j] - m[12 + j];
+      }
+      float *out = dw + (a * cols + b0) * 9;  // n kernels of 9 taps, back to back
+      for (int i = 0; i < 3; i++) {
+        NAME(st_strided)(out + 3 * i, r[i][0] + r[i][1] + r[i][2], 9, n);
+        NAME(st_strided)(out + 3 * i + 1, r[i][1] - r[i][2], 9, n);
+        NAME(st_strided)(out + 3 * i + 2, r[i][1] + r[i][2] - r[i][3], 9, n);
+      }
+    }
+  }
+}
+
 #undef WG_EVENS
 #undef WG_ODDS
 #undef WG_ZIP_LO

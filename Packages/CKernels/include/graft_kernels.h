@@ -103,6 +103,18 @@ int64_t graft_winograd_input_scratch_count(int64_t width);
 void graft_winograd_output(float *plane, const float *m, int64_t stride, float bias, int64_t height, int64_t width,
                            graft_isa isa);
 
+/// Weight gradient, F(3x3, 2x2): G dy Gt of every 2x2 tile of one [height, width] plane of dY
+/// (tiles at (2ty, 2tx), zero past an odd edge; G = [1 0; 1/2 1/2; 1/2 -1/2; 0 1]), element xi
+/// of tile t to out[xi * stride + t]. With V from graft_winograd_input on the input planes,
+/// dU[xi][k][c] = sum over t of out_k[xi][t] * V_c[xi][t].
+void graft_winograd_grad_output(float *out, const float *plane, int64_t height, int64_t width, int64_t stride,
+                                graft_isa isa);
+
+/// dW[a, b] (3x3, [rows, cols, 3, 3]) = (At D) dU[a, b] (D A) for rows [row_begin, row_end), with
+/// At D = [1 1 1 0; 0 1 -1 0; 0 1 1 -1] and dU[xi][a][b] at du[xi * rows * cols + a * cols + b].
+void graft_winograd_weight_grad(float *dw, const float *du, int64_t rows, int64_t cols, int64_t row_begin,
+                                int64_t row_end, graft_isa isa);
+
 #ifdef __cplusplus
 }
 #endif

@@ -32,9 +32,16 @@ extension Kernels {
     return String(cString: raw) != "0"
   }()
 
-  /// Floats of im2col scratch one thread needs (0 when pointwise or depthwise).
+  /// Floats of im2col scratch one thread needs (0 when pointwise, depthwise or Winograd).
   public static func conv2dWorkspaceCount(_ sh: Conv2dShape) -> Int {
-    sh.isDepthwise || sh.geometry.isPointwise ? 0 : sh.geometry.colRows * sh.groups * sh.outPlane
+    if sh.isDepthwise || sh.geometry.isPointwise || (sh.usesWinograd && winogradEnabled) { return 0 }
+    return sh.geometry.colRows * sh.groups * sh.outPlane
+  }
+
+  /// Floats of per-thread weight-gradient sums `conv2dBackward` needs beyond dWeight itself.
+  public static func conv2dWeightScratchCount(_ sh: Conv2dShape) -> Int {
+    if sh.isDepthwise || (sh.usesWinograd && winogradEnabled) { return 0 }
+    return (batchChunks(sh.batch) - 1) * sh.outChannels * sh.geometry.colRows
   }
 
   /// y = conv(x, weight) + bias: im2col + one GEMM per image and group, images
@@ -108,11 +115,10 @@ extension Kernels {
       depthwiseBackward(dX: dX, dWeight: dWeight, dY: dY, x: x, weight: weight, shape: sh)
       return
     }
-    var dX = dX
-    if let dx = dX, sh.usesWinograd && winogradEnabled {
-      winogradBackwardData(dX: dx, dY: dY, weight: weight, shape: sh)
-      dX = nil  // done; the loop below computes dWeight only
-      if dWeight == nil { return }
+    if sh.usesWinograd && winogradEnabled {
+      if let dX { winogradBackwardData(dX: dX, dY: dY, weight: weight, shape: sh) }
+      if let dWeight { winogradBackwardWeight(dWeight: dWeight, dY: dY, x: x, shape: sh) }
+      return
     }
     let g = sh.geometry
     let G = sh.groups, Kg = sh.outChannels / G, rowsG = g.colRows, PQ = sh.outPlane

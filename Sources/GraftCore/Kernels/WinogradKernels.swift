@@ -114,4 +114,57 @@ extension Kernels {
                              stride: (1, 1), padding: (1, 1)))
     winogradForward(y: dX, x: dY, weight: weight, bias: nil, shape: transposed, transposedWeight: true)
   }
+
+  /// ∂L/∂W of a `usesWinograd` convolution by Winograd F(3×3, 2×2) (see winograd_body.h):
+  /// per group of images, the 2×2 tiles of dY and the forward's 4×4 input tiles are transformed
+  /// (split across threads by plane), then dU[ξ] (+)= dY′[ξ]·V[ξ]ᵀ, 16 GEMMs of [K, T]·[T, C]
+  /// split across threads by ξ, so there is one dU, not one per thread; finally dW = Aᵀ dU A.
+  /// 2.25× fewer multiply-adds than im2col's dY·colᵀ, and no [9C, P·Q] column matrix.
+  static func winogradBackwardWeight(
+    dWeight: UnsafeMutablePointer<Float>, dY: UnsafePointer<Float>, x: UnsafePointer<Float>, shape sh: Conv2dShape
+  ) {
+    let C = sh.inChannels, K = sh.outChannels, H = sh.geometry.height, W = sh.geometry.width
+    let tilesPerImage = ((H + 1) / 2) * ((W + 1) / 2)
+    // Images per group: V and dY′ together at most 2M floats (8 MB), at least one image.
+    let groupImages = max(1, min(sh.batch, (2 << 20) / (16 * (C + K) * tilesPerImage)))
+    let maxTiles = groupImages * tilesPerImage
+    let du = Storage(uninitializedCount: 16 * K * C)  // dU[ξ][k][c]
+    let v = Storage(uninitializedCount: 16 * C * maxTiles)  // V[ξ][c][t]
+    let gy = Storage(uninitializedCount: 16 * K * maxTiles)  // dY′[ξ][k][t]
+    let (DU, V, GY) = (du.pointer, v.pointer, gy.pointer)
+    let isa = SIMDLevel.current.isa
+    let scratchCount = Int(graft_winograd_input_scratch_count(Int64(W)))
+    var n0 = 0
+    while n0 < sh.batch {
+      let n1 = min(n0 + groupImages, sh.batch), T = (n1 - n0) * tilesPerImage
+      let planes = (n1 - n0) * (C + K)
+      parallelRanges(planes, grain: max(1, 16_384 / max(H * W, 1))) { range in
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+        defer { scratch.deallocate() }
+        for i in range {
+          let (n, ch) = (n0 + i / (C + K), i % (C + K))
+          let t0 = (n - n0) * tilesPerImage
+          if ch < C {
+            graft_winograd_input(V + ch * T + t0, x + (n * C + ch) * H * W, Int64(H), Int64(W), Int64(C * T),
+                                 scratch, isa)
+          } else {
+            let k = ch - C
+            graft_winograd_grad_output(GY + k * T + t0, dY + (n * K + k) * H * W, Int64(H), Int64(W), Int64(K * T), isa)
+          }
+        }
+      }
+      let beta: Float = n0 == 0 ? 0 : 1
+      parallelRanges(16, grain: 1) { xis in
+        for xi in xis {
+          gemm(transA: false, transB: true, m: K, n: C, k: T, a: GY + xi * K * T, lda: T, b: V + xi * C * T, ldb: T,
+               beta: beta, c: DU + xi * K * C, ldc: C)
+        }
+      }
+      n0 = n1
+    }
+    parallelRanges(K, grain: max(1, 4096 / max(C, 1))) { ks in
+      graft_winograd_weight_grad(dWeight, DU, Int64(K), Int64(C), Int64(ks.lowerBound), Int64(ks.upperBound), isa)
+    }
+    withExtendedLifetime((du, v, gy)) {}
+  }
 }

@@ -41,7 +41,7 @@ public func conv2d(
       let dB = (bias?.requiresGrad ?? false) ? Tensor(uninitializedShape: [K]) : nil
       let chunks = Kernels.batchChunks(N)
       let ws = ConvWorkspace(chunks * Kernels.conv2dWorkspaceCount(sh))
-      let weightScratch = ConvWorkspace(dW == nil ? 0 : (chunks - 1) * weight.count)
+      let weightScratch = ConvWorkspace(dW == nil ? 0 : Kernels.conv2dWeightScratchCount(sh))
       Kernels.conv2dBackward(dX: dX?.data, dWeight: dW?.data, dBias: dB?.data, dY: g.data, x: input.data,
                              weight: weight.data, shape: sh, workspace: ws.pointer, weightScratch: weightScratch.pointer)
       return bias == nil ? [dX, dW] : [dX, dW, dB]

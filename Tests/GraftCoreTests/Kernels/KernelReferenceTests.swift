@@ -63,8 +63,8 @@ import _GraftTestSupport
   /// 3×3 / stride 1 / padding 1 with 16+ channels runs Winograd F(2×2, 3×3): odd and even
   /// planes (cropped edge tiles), 1×1 and 2×2 planes, planes wider than two AVX-512 vectors of
   /// tiles (whole vectors and a tail in the C transforms), several images per transform group,
-  /// 1 and 2 threads, with and without bias, every SIMD level of the tile transforms; values
-  /// and the input gradient against the definition.
+  /// 1 and 2 threads, with and without bias, every SIMD level of the tile transforms; values,
+  /// the input gradient and the weight gradient against the definition.
   @Test(arguments: [(n: 3, c: 17, k: 19, h: 7, w: 9), (n: 2, c: 16, k: 32, h: 8, w: 8),
                     (n: 5, c: 24, k: 16, h: 1, w: 1), (n: 40, c: 16, k: 16, h: 2, w: 3),
                     (n: 1, c: 16, k: 17, h: 5, w: 71), (n: 2, c: 16, k: 16, h: 6, w: 64)])
@@ -88,10 +88,26 @@ import _GraftTestSupport
       }
     }
     // ∂L/∂x (Winograd on the flipped kernels) against the transposed convolution by definition.
-    let xg = x.copy()
+    let xg = x.copy(), wg = w.copy()
     xg.requiresGrad = true
+    wg.requiresGrad = true
     let dY = randomTensor([s.n, s.k, s.h, s.w], seed: 34)
-    (conv2d(xg, weight: w, padding: (1, 1)) * dY).sum().backward()
+    (conv2d(xg, weight: wg, padding: (1, 1)) * dY).sum().backward()
+    // ∂L/∂W (Winograd F(3×3, 2×2)) against the correlation of x with dY by definition.
+    var expectedW = [Float](repeating: 0, count: w.count)
+    for k in 0..<s.k { for c in 0..<s.c { for r in 0..<3 { for q in 0..<3 {
+      var sum: Float = 0
+      for n in 0..<s.n { for p in 0..<s.h { for o in 0..<s.w {
+        let (h, x0) = (p + r - 1, o + q - 1)
+        guard h >= 0 && h < s.h && x0 >= 0 && x0 < s.w else { continue }
+        sum += dY.data[((n * s.k + k) * s.h + p) * s.w + o] * x.data[((n * s.c + c) * s.h + h) * s.w + x0]
+      } } }
+      expectedW[((k * s.c + c) * 3 + r) * 3 + q] = sum
+    } } } }
+    // Sums of N·H·W products in another order: errors relative to the largest entry.
+    let scaleW = expectedW.map(abs).max()!
+    let errW = zip(wg.grad!.scalars, expectedW).map { abs($0 - $1) }.max()! / scaleW
+    #expect(errW < 1e-5, "dW \(s) \(level): error \(errW) of the largest entry \(scaleW)")
     var expected = [Float](repeating: 0, count: x.count)
     for n in 0..<s.n { for c in 0..<s.c { for h in 0..<s.h { for x0 in 0..<s.w {
       var sum: Float = 0
