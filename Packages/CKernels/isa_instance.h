@@ -6,6 +6,7 @@
 #include "lstm_body.h"
 #include "log_body.h"
 #include "winograd_body.h"
+#include "depthwise_body.h"
 
 #undef NAME
 #undef TARGET
@@ -16,3 +17,5 @@
 #undef V
 #undef VI
 #undef FN
+#undef VEVENS
+#undef VODDS

@@ -1,5 +1,5 @@
 // The kernels of graft_kernels.h compiled for each instruction set from
-// simd_math.h, lstm_body.h, log_body.h and winograd_body.h, and the run-time choice between them.
+// simd_math.h, lstm_body.h, log_body.h, winograd_body.h and depthwise_body.h, and the run-time choice between them.
 #include "graft_kernels.h"
 
 #include <math.h>
@@ -193,5 +193,23 @@ void graft_winograd_weight_grad(float *dw, const float *du, int64_t rows, int64_
     case GRAFT_ISA_AVX2: winograd_weight_grad_avx2(dw, du, rows, cols, row_begin, row_end); return;
 #endif
     default: winograd_weight_grad_baseline(dw, du, rows, cols, row_begin, row_end); return;
+  }
+}
+
+void graft_depthwise3x3(float *y, const float *x, const float *weight, float bias, int64_t height, int64_t width,
+                        int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
+                        graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512:
+      depthwise3x3_avx512(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+    case GRAFT_ISA_AVX2:
+      depthwise3x3_avx2(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+#endif
+    default:
+      depthwise3x3_baseline(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
   }
 }

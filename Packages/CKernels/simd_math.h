@@ -13,6 +13,20 @@ typedef int32_t NAME(vi) __attribute__((vector_size(VW * 4)));
 #define VI NAME(vi)
 #define FN static inline __attribute__((always_inline)) TARGET
 
+// __builtin_shufflevector indices: the even / odd lanes of two vectors (a stride-2 row).
+#if VW == 16
+#define VEVENS 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define VODDS 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#elif VW == 8
+#define VEVENS 0, 2, 4, 6, 8, 10, 12, 14
+#define VODDS 1, 3, 5, 7, 9, 11, 13, 15
+#elif VW == 4
+#define VEVENS 0, 2, 4, 6
+#define VODDS 1, 3, 5, 7
+#else
+#error "simd_math.h: unsupported VW"
+#endif
+
 FN V NAME(splat)(float x) {
   V v;
   for (int l = 0; l < VW; l++) v[l] = x;
@@ -47,6 +61,16 @@ FN V NAME(ld_range)(const float *p, int lo, int hi) {
   for (int l = lo; l < hi; l++) v[l] = p[l];
   return v;
 #endif
+}
+
+/// Pixels px ... px + VW - 1 of a row W pixels wide: zero outside [0, W), and everywhere for a
+/// NULL row (a row of padding).
+FN V NAME(ld_pixels)(const float *row, int64_t px, int64_t W) {
+  if (!row) return NAME(splat)(0);
+  if (px >= 0 && px + VW <= W) return NAME(ld)(row + px, VW);
+  const int64_t lo = px < 0 ? -px : 0, hi = W - px < VW ? W - px : VW;
+  if (lo >= hi) return NAME(splat)(0);
+  return NAME(ld_range)(row + px, (int)lo, (int)hi);
 }
 
 /// p[0], p[stride], ..., p[(n - 1) * stride] in the first n lanes (1 <= n <= VW), zero elsewhere.

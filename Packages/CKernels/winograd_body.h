@@ -7,19 +7,6 @@
 // gathered.
 
 #if VW == 16
-#define WG_EVENS 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
-#define WG_ODDS 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
-#elif VW == 8
-#define WG_EVENS 0, 2, 4, 6, 8, 10, 12, 14
-#define WG_ODDS 1, 3, 5, 7, 9, 11, 13, 15
-#elif VW == 4
-#define WG_EVENS 0, 2, 4, 6
-#define WG_ODDS 1, 3, 5, 7
-#else
-#error "winograd_body.h: unsupported VW"
-#endif
-
-#if VW == 16
 #define WG_ZIP_LO 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
 #define WG_ZIP_HI 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
 #elif VW == 8
@@ -35,15 +22,6 @@
 /// plus one vector for the loads at tx + 1 (graft_winograd_input_scratch_count sizes for the
 /// widest vectors, which bounds the others).
 #define WG_HALF(width) ((((width) + 1) / 2 + 1 + VW - 1) / VW * VW + VW)
-
-/// Pixels px ... px + VW - 1 of a row (zero outside [0, W), and everywhere for a NULL row).
-FN V NAME(wg_pixels)(const float *row, int64_t px, int64_t W) {
-  if (!row) return NAME(splat)(0);
-  if (px >= 0 && px + VW <= W) return NAME(ld)(row + px, VW);
-  const int64_t lo = px < 0 ? -px : 0, hi = W - px < VW ? W - px : VW;
-  if (lo >= hi) return NAME(splat)(0);
-  return NAME(ld_range)(row + px, (int)lo, (int)hi);
-}
 
 static TARGET void NAME(winograd_input)(float *out, const float *plane, int64_t H, int64_t W, int64_t stride,
                                         float *scratch) {
@@ -62,14 +40,14 @@ static TARGET void NAME(winograd_input)(float *out, const float *plane, int64_t 
     for (int64_t j = 0; j < cols; j += VW) {
       V a[4], b[4];
       for (int i = 0; i < 4; i++) {
-        a[i] = NAME(wg_pixels)(rows[i], 2 * j - 1, W);
-        b[i] = NAME(wg_pixels)(rows[i], 2 * j - 1 + VW, W);
+        a[i] = NAME(ld_pixels)(rows[i], 2 * j - 1, W);
+        b[i] = NAME(ld_pixels)(rows[i], 2 * j - 1 + VW, W);
       }
       const V ta[4] = {a[0] - a[2], a[1] + a[2], a[2] - a[1], a[1] - a[3]};
       const V tb[4] = {b[0] - b[2], b[1] + b[2], b[2] - b[1], b[1] - b[3]};
       for (int i = 0; i < 4; i++) {
-        NAME(st)(te + i * half + j, __builtin_shufflevector(ta[i], tb[i], WG_EVENS), VW);
-        NAME(st)(to + i * half + j, __builtin_shufflevector(ta[i], tb[i], WG_ODDS), VW);
+        NAME(st)(te + i * half + j, __builtin_shufflevector(ta[i], tb[i], VEVENS), VW);
+        NAME(st)(to + i * half + j, __builtin_shufflevector(ta[i], tb[i], VODDS), VW);
       }
     }
     // . B over the columns of each tile (a, b, c, e = padded columns 2tx ... 2tx + 3):
@@ -179,10 +157,10 @@ static TARGET void NAME(winograd_grad_output)(float *out, const float *plane, in
     for (int64_t tx = 0; tx < tiles_w; tx += VW) {
       const int n = tiles_w - tx < VW ? (int)(tiles_w - tx) : VW;
       // Row i of the tile as (x_i, y_i) = (column 2tx, column 2tx + 1), zero past the plane.
-      const V lo0 = NAME(wg_pixels)(r0, 2 * tx, W), hi0 = NAME(wg_pixels)(r0, 2 * tx + VW, W);
-      const V lo1 = NAME(wg_pixels)(r1, 2 * tx, W), hi1 = NAME(wg_pixels)(r1, 2 * tx + VW, W);
-      const V x0 = __builtin_shufflevector(lo0, hi0, WG_EVENS), y0 = __builtin_shufflevector(lo0, hi0, WG_ODDS);
-      const V x1 = __builtin_shufflevector(lo1, hi1, WG_EVENS), y1 = __builtin_shufflevector(lo1, hi1, WG_ODDS);
+      const V lo0 = NAME(ld_pixels)(r0, 2 * tx, W), hi0 = NAME(ld_pixels)(r0, 2 * tx + VW, W);
+      const V lo1 = NAME(ld_pixels)(r1, 2 * tx, W), hi1 = NAME(ld_pixels)(r1, 2 * tx + VW, W);
+      const V x0 = __builtin_shufflevector(lo0, hi0, VEVENS), y0 = __builtin_shufflevector(lo0, hi0, VODDS);
+      const V x1 = __builtin_shufflevector(lo1, hi1, VEVENS), y1 = __builtin_shufflevector(lo1, hi1, VODDS);
       // G over the rows, then over the columns.
       const V x[4] = {x0, 0.5f * (x0 + x1), 0.5f * (x0 - x1), x1};
       const V y[4] = {y0, 0.5f * (y0 + y1), 0.5f * (y0 - y1), y1};
@@ -224,8 +202,6 @@ static TARGET void NAME(winograd_weight_grad)(float *dw, const float *du, int64_
   }
 }
 
-#undef WG_EVENS
-#undef WG_ODDS
 #undef WG_ZIP_LO
 #undef WG_ZIP_HI
 #undef WG_HALF

@@ -1,7 +1,7 @@
 // Graft's hand-written SIMD kernels: the recurrent step of an LSTM, where the
 // per-step product is too small for a BLAS (32 x 128 . 128 x 512) and the gate
 // math must stay in registers; vector logarithms for spectrograms; the Winograd
-// convolution's tile transforms (stride-2 shuffles across rows). Each
+// convolution's tile transforms and depthwise 3x3 planes (stride-2 shuffles across rows). Each
 // kernel is compiled for AVX-512, AVX2+FMA and the baseline ISA from one source
 // (simd_math.h and *_body.h) with function-level target attributes, and the
 // caller passes the set to use (graft_isa_active(); no build flags).
@@ -114,6 +114,13 @@ void graft_winograd_grad_output(float *out, const float *plane, int64_t height, 
 /// At D = [1 1 1 0; 0 1 -1 0; 0 1 1 -1] and dU[xi][a][b] at du[xi * rows * cols + a * cols + b].
 void graft_winograd_weight_grad(float *dw, const float *du, int64_t rows, int64_t cols, int64_t row_begin,
                                 int64_t row_end, graft_isa isa);
+
+/// One output plane of a depthwise 3x3 convolution (dilation 1, stride 1 or 2): y[p, q] = bias +
+/// sum over r, s of weight[3r + s] * x[p*stride - pad_h + r, q*stride - pad_w + s], zero outside
+/// the [height, width] plane; y is [out_height, out_width].
+void graft_depthwise3x3(float *y, const float *x, const float *weight, float bias, int64_t height, int64_t width,
+                        int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
+                        graft_isa isa);
 
 #ifdef __cplusplus
 }

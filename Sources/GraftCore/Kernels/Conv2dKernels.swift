@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -203,12 +204,20 @@ extension Kernels {
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
     let sw = g.strideW
+    // 3×3, stride 1 or 2 (MobileNet's): a plane per call of the vector kernel in CKernels.
+    let vector = R == 3 && S == 3 && g.dilationH == 1 && g.dilationW == 1 && g.strideH == sw && (sw == 1 || sw == 2)
+    let isa = SIMDLevel.current.isa
     parallelRanges(sh.batch * K, grain: max(1, elementwiseGrain / max(P * Q * R * S, 1))) { planes in
       for nk in planes {
         let n = nk / K, k = nk % K, c = k / M
         let xp = x + (n * C + c) * H * W
         let yp = y + nk * P * Q
         let wk = weight + k * R * S
+        if vector {
+          graft_depthwise3x3(yp, xp, wk, bias?[k] ?? 0, Int64(H), Int64(W), Int64(P), Int64(Q), Int64(sw),
+                             Int64(g.padH), Int64(g.padW), isa)
+          continue
+        }
         yp.update(repeating: bias?[k] ?? 0, count: P * Q)
         for p in 0..<P {
           let out = yp + p * Q

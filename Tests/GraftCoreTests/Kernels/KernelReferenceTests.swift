@@ -122,6 +122,30 @@ import _GraftTestSupport
     assertClose(xg.grad!, Tensor(shape: x.shape, expected), tolerance: 5e-5, "dX \(s) \(level)")
   }
 
+  /// Depthwise 3×3 (MobileNet's) runs a vector kernel per plane: strides 1 and 2, paddings 0–2,
+  /// depth multipliers 1 and 2, planes narrower than a vector and wider than two (masked edges,
+  /// whole vectors), every SIMD level, against the definition.
+  @Test func depthwise3x3MatchesDefinition() {
+    for level in SIMDLevel.available {
+      for (h, w) in [(5, 6), (9, 37), (4, 70)] {
+        for stride in [1, 2] {
+          for pad in [0, 1, 2] {
+            for multiplier in [1, 2] {
+              let x = randomTensor([2, 3, h, w], seed: UInt64(h * w + stride))
+              let weight = randomTensor([3 * multiplier, 1, 3, 3], seed: 35), b = randomTensor([3 * multiplier], seed: 36)
+              let fast = SIMDLevel.withLevel(level) {
+                conv2d(x, weight: weight, bias: b, stride: (stride, stride), padding: (pad, pad), groups: 3)
+              }
+              let slow = Self.naiveConv(x, weight, b, stride: (stride, stride), padding: (pad, pad), dilation: (1, 1),
+                                        groups: 3)
+              assertClose(fast, slow, tolerance: 1e-5, "\(level) \(h)x\(w) stride \(stride) pad \(pad) ×\(multiplier)")
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test(arguments: GradientCheckTests.convCases)
   func conv2dMatchesDefinition(_ c: GradientCheckTests.ConvCase) {
     let x = randomTensor(c.input, seed: 4), w = randomTensor(c.weight, seed: 5), b = randomTensor([c.weight[0]], seed: 6)
