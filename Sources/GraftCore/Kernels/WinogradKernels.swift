@@ -1,6 +1,6 @@
 import CKernels
 
-/// Winograd F(2×2, 3×3) for the forward pass of 3×3, stride-1, padding-1 convolutions
+/// Winograd F(2×2, 3×3) for 3×3, stride-1, padding-1 convolutions
 /// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2015): each 2×2
 /// output tile takes 16 multiplies per input channel instead of 36, so the 16 GEMMs of
 /// [K, C]·[C, tiles] do 2.25× fewer multiply-adds than im2col's one [K, 9C]·[9C, P·Q].
@@ -11,9 +11,10 @@ import CKernels
 /// Aᵀ = [1 1 1 0; 0 1 −1 −1]. The ½ entries and the small transforms keep float32 results
 /// within a few ulp of the direct sum for the channel counts of image networks (tested
 /// against the definition on odd sizes). The input gradient of such a convolution is another
-/// one (`winogradBackwardData`); the weight gradient stays on im2col.
+/// one (`winogradBackwardData`); the weight gradient is F(3×3, 2×2) (`winogradBackwardWeight`).
+/// The tile and weight transforms are C kernels (CKernels' winograd_body.h).
 extension Conv2dShape {
-  /// Whether the forward pass runs through Winograd F(2×2, 3×3): 3×3 kernel, stride 1,
+  /// Whether the convolution (forward and both gradients) runs through Winograd: 3×3 kernel, stride 1,
   /// padding 1, no dilation, one group, and enough channels for the GEMMs to dominate.
   public var usesWinograd: Bool {
     let g = geometry
