@@ -7,6 +7,7 @@
 #include "log_body.h"
 #include "winograd_body.h"
 #include "depthwise_body.h"
+#include "strided_body.h"
 
 #undef NAME
 #undef TARGET

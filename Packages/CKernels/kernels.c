@@ -1,5 +1,5 @@
 // The kernels of graft_kernels.h compiled for each instruction set from
-// simd_math.h, lstm_body.h, log_body.h, winograd_body.h and depthwise_body.h, and the run-time choice between them.
+// simd_math.h and the *_body.h files, and the run-time choice between them.
 #include "graft_kernels.h"
 
 #include <math.h>
@@ -211,5 +211,15 @@ void graft_depthwise3x3(float *y, const float *x, const float *weight, float bia
     default:
       depthwise3x3_baseline(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
       return;
+  }
+}
+
+void graft_copy_stride2(float *dst, const float *src, int64_t count, graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512: copy_stride2_avx512(dst, src, count); return;
+    case GRAFT_ISA_AVX2: copy_stride2_avx2(dst, src, count); return;
+#endif
+    default: copy_stride2_baseline(dst, src, count); return;
   }
 }

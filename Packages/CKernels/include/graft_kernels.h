@@ -122,6 +122,9 @@ void graft_depthwise3x3(float *y, const float *x, const float *weight, float bia
                         int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                         graft_isa isa);
 
+/// dst[q] = src[2q] for q < count (reads src[0 ... 2·count − 2] only).
+void graft_copy_stride2(float *dst, const float *src, int64_t count, graft_isa isa);
+
 #ifdef __cplusplus
 }
 #endif

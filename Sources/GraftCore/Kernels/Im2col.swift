@@ -1,3 +1,5 @@
+import CKernels
+
 /// Geometry of a 2-D convolution or pooling window over one image.
 /// C channels, H×W input, R×S window, P×Q output.
 public struct ConvGeometry: Sendable, Equatable {
@@ -39,6 +41,7 @@ extension Kernels {
     let P = g.outHeight, Q = g.outWidth, H = g.height, W = g.width
     let R = g.kernelHeight, S = g.kernelWidth
     let rows = g.colRows
+    let isa = SIMDLevel.current.isa
     parallelRanges(rows, grain: max(1, elementwiseGrain / max(P * Q, 1))) { range in
       for row in range {
         let s = row % S, r = (row / S) % R, c = row / (R * S)
@@ -59,6 +62,8 @@ extension Kernels {
           if qLo > 0 { out.update(repeating: 0, count: qLo) }
           if g.strideW == 1 {
             (out + qLo).update(from: src + qLo, count: qHi - qLo)
+          } else if g.strideW == 2 {
+            graft_copy_stride2(out + qLo, src + 2 * qLo, Int64(qHi - qLo), isa)  // vector evens
           } else {
             for q in qLo..<qHi { out[q] = src[q * g.strideW] }
           }

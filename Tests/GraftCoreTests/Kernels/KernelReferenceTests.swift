@@ -122,6 +122,22 @@ import _GraftTestSupport
     assertClose(xg.grad!, Tensor(shape: x.shape, expected), tolerance: 5e-5, "dX \(s) \(level)")
   }
 
+  /// Stride-2 convolutions (ResNet's stem, downsampling 3×3 and 1×1) copy every other pixel of
+  /// a row into im2col with a vector kernel: rows narrower than a vector and wider than two,
+  /// paddings 0–3, every SIMD level, against the definition.
+  @Test func stride2ConvolutionsMatchDefinition() {
+    for level in SIMDLevel.available {
+      for (h, w) in [(7, 5), (9, 40), (5, 67)] {
+        for (k, pad) in [(7, 3), (3, 1), (1, 0)] where h + 2 * pad >= k {
+          let x = randomTensor([2, 3, h, w], seed: UInt64(h + w + k)), weight = randomTensor([4, 3, k, k], seed: 37)
+          let fast = SIMDLevel.withLevel(level) { conv2d(x, weight: weight, stride: (2, 2), padding: (pad, pad)) }
+          let slow = Self.naiveConv(x, weight, nil, stride: (2, 2), padding: (pad, pad), dilation: (1, 1), groups: 1)
+          assertClose(fast, slow, tolerance: 1e-5, "\(level) \(h)x\(w) k\(k) pad \(pad)")
+        }
+      }
+    }
+  }
+
   /// Depthwise 3×3 (MobileNet's) runs a vector kernel per plane: strides 1 and 2, paddings 0–2,
   /// depth multipliers 1 and 2, planes narrower than a vector and wider than two (masked edges,
   /// whole vectors), every SIMD level, against the definition.
