@@ -36,3 +36,112 @@ static TARGET void NAME(depthwise3x3)(float *y, const float *x, const float *w, 
     }
   }
 }
+
+/// v with lanes n ... VW - 1 set to zero.
+FN V NAME(keep_first)(V v, int n) {
+  VI lane;
+  for (int l = 0; l < VW; l++) lane[l] = l;
+  const VI count = {0};
+  return NAME(sel)(lane < (count + n), v, NAME(splat)(0));
+}
+
+/// row[col + l] += v[l] for the lanes whose column lies in [0, W).
+FN void NAME(add_pixels)(float *row, int64_t col, V v, int64_t W) {
+  if (col >= 0 && col + VW <= W) {
+    NAME(st)(row + col, NAME(ld)(row + col, VW) + v, VW);
+    return;
+  }
+  const int64_t lo = col < 0 ? -col : 0, hi = W - col < VW ? W - col : VW;
+  if (lo >= hi) return;
+  NAME(st_range)(row + col, NAME(ld_range)(row + col, (int)lo, (int)hi) + v, (int)lo, (int)hi);
+}
+
+/// dw[3r + s] += sum over the plane of dy[p, q] * x[p*stride - pad_h + r, q*stride - pad_w + s].
+static TARGET void NAME(depthwise3x3_grad_weight)(float *dw, const float *dy, const float *x, int64_t H, int64_t W,
+                                                  int64_t P, int64_t Q, int64_t stride, int64_t pad_h, int64_t pad_w) {
+  V acc[9];
+  for (int i = 0; i < 9; i++) acc[i] = NAME(splat)(0);
+  for (int64_t p = 0; p < P; p++) {
+    const float *rows[3];
+    for (int r = 0; r < 3; r++) {
+      const int64_t ih = p * stride - pad_h + r;
+      rows[r] = ih >= 0 && ih < H ? x + ih * W : NULL;
+    }
+    for (int64_t q0 = 0; q0 < Q; q0 += VW) {
+      const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
+      const V g = n == VW ? NAME(ld)(dy + p * Q + q0, VW) : NAME(ld_range)(dy + p * Q + q0, 0, n);
+      const int64_t px = q0 * stride - pad_w;
+      for (int r = 0; r < 3; r++) {
+        if (!rows[r]) continue;
+        V t[3];
+        if (stride == 1) {
+          for (int s = 0; s < 3; s++) t[s] = NAME(ld_pixels)(rows[r], px + s, W);
+        } else {
+          const V a = NAME(ld_pixels)(rows[r], px, W), b = NAME(ld_pixels)(rows[r], px + VW, W);
+          const V a2 = NAME(ld_pixels)(rows[r], px + 2, W), b2 = NAME(ld_pixels)(rows[r], px + 2 + VW, W);
+          t[0] = __builtin_shufflevector(a, b, VEVENS);
+          t[1] = __builtin_shufflevector(a, b, VODDS);
+          t[2] = __builtin_shufflevector(a2, b2, VEVENS);
+        }
+        for (int s = 0; s < 3; s++) {
+          // Past the last output column the pixels are not in any window: keep them out (an
+          // infinite one would turn 0 · x into NaN).
+          if (n < VW) t[s] = NAME(keep_first)(t[s], n);
+          acc[3 * r + s] += g * t[s];
+        }
+      }
+    }
+  }
+  for (int i = 0; i < 9; i++) {
+    float sum = 0;
+    for (int l = 0; l < VW; l++) sum += acc[i][l];
+    dw[i] += sum;
+  }
+}
+
+/// dx += the input gradient of one plane: dx[ih, iw] += sum of w[r, s] * dy[p, q] over the
+/// window positions with ih = p*stride - pad_h + r, iw = q*stride - pad_w + s.
+static TARGET void NAME(depthwise3x3_grad_input)(float *dx, const float *dy, const float *w, int64_t H, int64_t W,
+                                                 int64_t P, int64_t Q, int64_t stride, int64_t pad_h, int64_t pad_w) {
+  V k[9];
+  for (int i = 0; i < 9; i++) k[i] = NAME(splat)(w[i]);
+  if (stride == 1) {
+    // A correlation of dy with the flipped kernel: dx[ih, iw] += sum w[r, s] dy[ih + pad_h - r, iw + pad_w - s].
+    for (int64_t ih = 0; ih < H; ih++) {
+      const float *rows[3];
+      for (int r = 0; r < 3; r++) {
+        const int64_t p = ih + pad_h - r;
+        rows[r] = p >= 0 && p < P ? dy + p * Q : NULL;
+      }
+      for (int64_t iw0 = 0; iw0 < W; iw0 += VW) {
+        V acc = NAME(splat)(0);
+        for (int r = 0; r < 3; r++) {
+          if (!rows[r]) continue;
+          for (int s = 0; s < 3; s++) acc += k[3 * r + s] * NAME(ld_pixels)(rows[r], iw0 + pad_w - s, Q);
+        }
+        NAME(add_pixels)(dx + ih * W, iw0, acc, W);
+      }
+    }
+    return;
+  }
+  // Stride 2: each dy row scatters into three dx rows; within a row, taps 0 and 1 land on
+  // adjacent columns 2q - pad_w, 2q - pad_w + 1 (interleaved vectors) and tap 2 on 2q - pad_w + 2.
+  const V zero = NAME(splat)(0);
+  for (int64_t p = 0; p < P; p++) {
+    for (int r = 0; r < 3; r++) {
+      const int64_t ih = 2 * p - pad_h + r;
+      if (ih < 0 || ih >= H) continue;
+      float *row = dx + ih * W;
+      for (int64_t q0 = 0; q0 < Q; q0 += VW) {
+        const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
+        const V g = n == VW ? NAME(ld)(dy + p * Q + q0, VW) : NAME(ld_range)(dy + p * Q + q0, 0, n);
+        const V v0 = k[3 * r] * g, v1 = k[3 * r + 1] * g, v2 = k[3 * r + 2] * g;
+        const int64_t col = 2 * q0 - pad_w;
+        NAME(add_pixels)(row, col, __builtin_shufflevector(v0, v1, VZIP_LO), W);
+        NAME(add_pixels)(row, col + VW, __builtin_shufflevector(v0, v1, VZIP_HI), W);
+        NAME(add_pixels)(row, col + 2, __builtin_shufflevector(v2, zero, VZIP_LO), W);
+        NAME(add_pixels)(row, col + 2 + VW, __builtin_shufflevector(v2, zero, VZIP_HI), W);
+      }
+    }
+  }
+}

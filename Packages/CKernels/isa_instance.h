@@ -20,3 +20,5 @@
 #undef FN
 #undef VEVENS
 #undef VODDS
+#undef VZIP_LO
+#undef VZIP_HI

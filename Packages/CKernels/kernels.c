@@ -223,3 +223,39 @@ void graft_copy_stride2(float *dst, const float *src, int64_t count, graft_isa i
     default: copy_stride2_baseline(dst, src, count); return;
   }
 }
+
+void graft_depthwise3x3_grad_weight(float *dw, const float *dy, const float *x, int64_t height, int64_t width,
+                                    int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h,
+                                    int64_t pad_w, graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512:
+      depthwise3x3_grad_weight_avx512(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+    case GRAFT_ISA_AVX2:
+      depthwise3x3_grad_weight_avx2(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+#endif
+    default:
+      depthwise3x3_grad_weight_baseline(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+  }
+}
+
+void graft_depthwise3x3_grad_input(float *dx, const float *dy, const float *weight, int64_t height, int64_t width,
+                                   int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
+                                   graft_isa isa) {
+  switch (isa) {
+#ifdef GRAFT_X86
+    case GRAFT_ISA_AVX512:
+      depthwise3x3_grad_input_avx512(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+    case GRAFT_ISA_AVX2:
+      depthwise3x3_grad_input_avx2(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+#endif
+    default:
+      depthwise3x3_grad_input_baseline(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
+      return;
+  }
+}

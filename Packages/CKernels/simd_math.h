@@ -26,6 +26,17 @@ typedef int32_t NAME(vi) __attribute__((vector_size(VW * 4)));
 #else
 #error "simd_math.h: unsupported VW"
 #endif
+// ... and the lanes of two vectors interleaved (a0 b0 a1 b1 ...), first and second half.
+#if VW == 16
+#define VZIP_LO 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define VZIP_HI 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+#elif VW == 8
+#define VZIP_LO 0, 8, 1, 9, 2, 10, 3, 11
+#define VZIP_HI 4, 12, 5, 13, 6, 14, 7, 15
+#else
+#define VZIP_LO 0, 4, 1, 5
+#define VZIP_HI 2, 6, 3, 7
+#endif
 
 FN V NAME(splat)(float x) {
   V v;
@@ -94,6 +105,20 @@ FN void NAME(st_strided)(float *p, V v, int stride, int n) {
   _mm512_mask_i32scatter_ps(p, (__mmask16)((1u << n) - 1), index, (__m512)v, 4);
 #else
   for (int l = 0; l < n; l++) p[l * stride] = v[l];
+#endif
+}
+
+/// Stores lanes [lo, hi) to p[lo ..< hi]; the other lanes' memory is not touched.
+FN void NAME(st_range)(float *p, V v, int lo, int hi) {
+#if VW == 16
+  _mm512_mask_storeu_ps(p, (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1)), (__m512)v);
+#elif VW == 8
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i m = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane),
+                                     _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)));
+  _mm256_maskstore_ps(p, m, (__m256)v);
+#else
+  for (int l = lo; l < hi; l++) p[l] = v[l];
 #endif
 }
 

@@ -6,16 +6,6 @@
 // access across a row becomes even/odd halves of two vectors (shuffles), so nothing is
 // gathered.
 
-#if VW == 16
-#define WG_ZIP_LO 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
-#define WG_ZIP_HI 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
-#elif VW == 8
-#define WG_ZIP_LO 0, 8, 1, 9, 2, 10, 3, 11
-#define WG_ZIP_HI 4, 12, 5, 13, 6, 14, 7, 15
-#else
-#define WG_ZIP_LO 0, 4, 1, 5
-#define WG_ZIP_HI 2, 6, 3, 7
-#endif
 
 /// Floats of one even or odd column array of the input transform's scratch for a plane
 /// `width` pixels wide: the tiles' columns 0 ... tiles_w, rounded up to whole double vectors,
@@ -103,12 +93,12 @@ static TARGET void NAME(winograd_output)(float *plane, const float *m, int64_t s
       // Output columns 2tx ...: even and odd pixels interleaved, cropped at the plane's edge.
       const int64_t cols = W - 2 * tx;
       const V y00 = s0[0] + s0[1] + s0[2] + bias, y01 = s0[1] - s0[2] - s0[3] + bias;
-      NAME(wg_store2)(r0 + 2 * tx, __builtin_shufflevector(y00, y01, WG_ZIP_LO),
-                      __builtin_shufflevector(y00, y01, WG_ZIP_HI), cols);
+      NAME(wg_store2)(r0 + 2 * tx, __builtin_shufflevector(y00, y01, VZIP_LO),
+                      __builtin_shufflevector(y00, y01, VZIP_HI), cols);
       if (second) {
         const V y10 = s1[0] + s1[1] + s1[2] + bias, y11 = s1[1] - s1[2] - s1[3] + bias;
-        NAME(wg_store2)(r1 + 2 * tx, __builtin_shufflevector(y10, y11, WG_ZIP_LO),
-                        __builtin_shufflevector(y10, y11, WG_ZIP_HI), cols);
+        NAME(wg_store2)(r1 + 2 * tx, __builtin_shufflevector(y10, y11, VZIP_LO),
+                        __builtin_shufflevector(y10, y11, VZIP_HI), cols);
       }
     }
   }
@@ -202,6 +192,4 @@ static TARGET void NAME(winograd_weight_grad)(float *dw, const float *du, int64_
   }
 }
 
-#undef WG_ZIP_LO
-#undef WG_ZIP_HI
 #undef WG_HALF

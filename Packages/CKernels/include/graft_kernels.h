@@ -122,6 +122,16 @@ void graft_depthwise3x3(float *y, const float *x, const float *weight, float bia
                         int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                         graft_isa isa);
 
+/// Gradients of graft_depthwise3x3 for one plane, accumulated: dw[3r + s] += sum over (p, q) of
+/// dy[p, q] * x[p*stride - pad_h + r, q*stride - pad_w + s]; dx[ih, iw] += sum of weight[3r + s] *
+/// dy[p, q] over the window positions that read (ih, iw).
+void graft_depthwise3x3_grad_weight(float *dw, const float *dy, const float *x, int64_t height, int64_t width,
+                                    int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h,
+                                    int64_t pad_w, graft_isa isa);
+void graft_depthwise3x3_grad_input(float *dx, const float *dy, const float *weight, int64_t height, int64_t width,
+                                   int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
+                                   graft_isa isa);
+
 /// dst[q] = src[2q] for q < count (reads src[0 ... 2·count − 2] only).
 void graft_copy_stride2(float *dst, const float *src, int64_t count, graft_isa isa);
 

@@ -252,9 +252,30 @@ extension Kernels {
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
     let sw = g.strideW
+    let vector = R == 3 && S == 3 && g.dilationH == 1 && g.dilationW == 1 && g.strideH == sw && (sw == 1 || sw == 2)
+    let isa = SIMDLevel.current.isa
     parallelRanges(C, grain: 1) { channels in
       for c in channels {
         for n in 0..<sh.batch { dX?.advanced(by: (n * C + c) * H * W).update(repeating: 0, count: H * W) }
+        if vector {
+          // The vector kernels of CKernels, a plane at a time (see depthwiseForward).
+          for k in (c * M)..<((c + 1) * M) {
+            dWeight?.advanced(by: k * 9).update(repeating: 0, count: 9)
+            for n in 0..<sh.batch {
+              let xp = x + (n * C + c) * H * W, gp = dY + (n * K + k) * P * Q
+              let dims = (Int64(H), Int64(W), Int64(P), Int64(Q), Int64(sw), Int64(g.padH), Int64(g.padW))
+              if let dWeight {
+                graft_depthwise3x3_grad_weight(dWeight + k * 9, gp, xp, dims.0, dims.1, dims.2, dims.3, dims.4,
+                                               dims.5, dims.6, isa)
+              }
+              if let dX {
+                graft_depthwise3x3_grad_input(dX + (n * C + c) * H * W, gp, weight + k * 9, dims.0, dims.1, dims.2,
+                                              dims.3, dims.4, dims.5, dims.6, isa)
+              }
+            }
+          }
+          continue
+        }
         for k in (c * M)..<((c + 1) * M) {
           let wk = weight + k * R * S
           let dwk = dWeight.map { $0 + k * R * S }

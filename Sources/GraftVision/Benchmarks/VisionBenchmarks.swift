@@ -5,6 +5,7 @@ import GraftCore
 public enum VisionBenchmarks {
   public static let names = [
     "png_decode_224_1thread", "png_decode_224", "resnet18_infer_b16", "resnet18_finetune_b16", "mobilenetv2_infer_b16",
+    "mobilenetv2_finetune_b16",
   ]
 
   /// Runs the selected benchmarks. `pngDirectory` holds the PNG files to decode
@@ -38,6 +39,11 @@ public enum VisionBenchmarks {
       var g = Generator(seed: 1)
       let model = MobileNetV2(classCount: 1000, using: &g)
       return network("mobilenetv2_infer_b16", train: false, budget: budget, model, forward: model.logits)
+    }
+    add("mobilenetv2_finetune_b16") {
+      var g = Generator(seed: 1)
+      let model = MobileNetV2(classCount: 1000, using: &g)
+      return network("mobilenetv2_finetune_b16", train: true, budget: budget, model, forward: model.logits)
     }
     return results
   }

@@ -138,23 +138,49 @@ import _GraftTestSupport
     }
   }
 
-  /// Depthwise 3×3 (MobileNet's) runs a vector kernel per plane: strides 1 and 2, paddings 0–2,
-  /// depth multipliers 1 and 2, planes narrower than a vector and wider than two (masked edges,
-  /// whole vectors), every SIMD level, against the definition.
+  /// Depthwise 3×3 (MobileNet's) runs vector kernels per plane, forward and both gradients:
+  /// strides 1 and 2, paddings 0–2, depth multipliers 1 and 2, planes narrower than a vector and
+  /// wider than two (masked edges, whole vectors), every SIMD level, against the definition.
+  /// Infinite pixels in columns no window reads (stride 2, even width, no padding) must not
+  /// reach the weight gradient.
   @Test func depthwise3x3MatchesDefinition() {
     for level in SIMDLevel.available {
       for (h, w) in [(5, 6), (9, 37), (4, 70)] {
         for stride in [1, 2] {
           for pad in [0, 1, 2] {
             for multiplier in [1, 2] {
+              let what = "\(level) \(h)x\(w) stride \(stride) pad \(pad) ×\(multiplier)"
               let x = randomTensor([2, 3, h, w], seed: UInt64(h * w + stride))
+              let g = ConvGeometry(channels: 1, height: h, width: w, kernel: (3, 3), stride: (stride, stride),
+                                   padding: (pad, pad))
+              let unread = stride == 2 && pad == 0 && w % 2 == 0  // the last column is in no window
+              if unread { for row in 0..<(6 * h) { x.data[row * w + w - 1] = .infinity } }
               let weight = randomTensor([3 * multiplier, 1, 3, 3], seed: 35), b = randomTensor([3 * multiplier], seed: 36)
-              let fast = SIMDLevel.withLevel(level) {
-                conv2d(x, weight: weight, bias: b, stride: (stride, stride), padding: (pad, pad), groups: 3)
-              }
               let slow = Self.naiveConv(x, weight, b, stride: (stride, stride), padding: (pad, pad), dilation: (1, 1),
                                         groups: 3)
-              assertClose(fast, slow, tolerance: 1e-5, "\(level) \(h)x\(w) stride \(stride) pad \(pad) ×\(multiplier)")
+              let xg = x.copy(), wg = weight.copy()
+              xg.requiresGrad = true
+              wg.requiresGrad = true
+              let upstream = randomTensor(slow.shape, seed: 38)
+              let fast = SIMDLevel.withLevel(level) {
+                let y = conv2d(xg, weight: wg, bias: b, stride: (stride, stride), padding: (pad, pad), groups: 3)
+                (y * upstream).sum().backward()
+                return y
+              }
+              assertClose(fast, slow, tolerance: 1e-5, what)
+              // Gradients by definition: every (image, filter, output position, tap) once.
+              var dX = [Float](repeating: 0, count: x.count), dW = [Float](repeating: 0, count: weight.count)
+              let (K, P, Q) = (3 * multiplier, g.outHeight, g.outWidth)
+              for n in 0..<2 { for k in 0..<K { for p in 0..<P { for q in 0..<Q { for r in 0..<3 { for t in 0..<3 {
+                let (ih, iw) = (p * stride - pad + r, q * stride - pad + t)
+                guard ih >= 0 && ih < h && iw >= 0 && iw < w else { continue }
+                let dy = upstream.data[((n * K + k) * P + p) * Q + q], xi = ((n * 3 + k / multiplier) * h + ih) * w + iw
+                dW[k * 9 + r * 3 + t] += dy * x.data[xi]
+                dX[xi] += dy * weight.data[k * 9 + r * 3 + t]
+              } } } } } }
+              assertClose(xg.grad!, Tensor(shape: x.shape, dX), tolerance: 1e-5, "dX " + what)
+              // Sums of up to 2·P·Q products, both sides in float32 in different orders.
+              assertClose(wg.grad!, Tensor(shape: weight.shape, dW), tolerance: 1e-4, "dW " + what)
             }
           }
         }
