@@ -4,33 +4,45 @@
 // (stride 2: the even lanes of two vectors), masked loads where a row's edge or padding falls
 // inside a vector.
 
+/// The input rows of output row p's window (NULL where the window is over the padding).
+FN void NAME(dw_rows)(const float *rows[3], const float *x, int64_t p, int64_t stride, int64_t pad_h, int64_t H,
+                      int64_t W) {
+  for (int r = 0; r < 3; r++) {
+    const int64_t ih = p * stride - pad_h + r;
+    rows[r] = ih >= 0 && ih < H ? x + ih * W : NULL;
+  }
+}
+
+/// The pixels of one window row that taps 0, 1, 2 read for VW consecutive output columns whose
+/// tap 0 reads column px (stride 2: the even and odd lanes of the 2·VW pixels from px, and the
+/// even lanes of those from px + 2).
+FN void NAME(dw_taps)(V t[3], const float *row, int64_t px, int64_t stride, int64_t W) {
+  if (stride == 1) {
+    for (int s = 0; s < 3; s++) t[s] = NAME(ld_pixels)(row, px + s, W);
+    return;
+  }
+  const V a = NAME(ld_pixels)(row, px, W), b = NAME(ld_pixels)(row, px + VW, W);
+  const V a2 = NAME(ld_pixels)(row, px + 2, W), b2 = NAME(ld_pixels)(row, px + 2 + VW, W);
+  t[0] = __builtin_shufflevector(a, b, VEVENS);
+  t[1] = __builtin_shufflevector(a, b, VODDS);
+  t[2] = __builtin_shufflevector(a2, b2, VEVENS);
+}
+
 static TARGET void NAME(depthwise3x3)(float *y, const float *x, const float *w, float bias, int64_t H, int64_t W,
                                       int64_t P, int64_t Q, int64_t stride, int64_t pad_h, int64_t pad_w) {
   V k[9];
   for (int i = 0; i < 9; i++) k[i] = NAME(splat)(w[i]);
   for (int64_t p = 0; p < P; p++) {
     const float *rows[3];
-    for (int r = 0; r < 3; r++) {
-      const int64_t ih = p * stride - pad_h + r;
-      rows[r] = ih >= 0 && ih < H ? x + ih * W : NULL;
-    }
+    NAME(dw_rows)(rows, x, p, stride, pad_h, H, W);
     for (int64_t q0 = 0; q0 < Q; q0 += VW) {
       const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
       V acc = NAME(splat)(bias);
-      const int64_t px = q0 * stride - pad_w;  // input column of tap 0 for output column q0
       for (int r = 0; r < 3; r++) {
         if (!rows[r]) continue;
-        if (stride == 1) {
-          for (int s = 0; s < 3; s++) acc += k[3 * r + s] * NAME(ld_pixels)(rows[r], px + s, W);
-        } else {
-          // Taps 0 and 1: the even and odd lanes of the 2·VW pixels from px; tap 2: the even
-          // lanes of those from px + 2.
-          const V a = NAME(ld_pixels)(rows[r], px, W), b = NAME(ld_pixels)(rows[r], px + VW, W);
-          const V a2 = NAME(ld_pixels)(rows[r], px + 2, W), b2 = NAME(ld_pixels)(rows[r], px + 2 + VW, W);
-          acc += k[3 * r] * __builtin_shufflevector(a, b, VEVENS);
-          acc += k[3 * r + 1] * __builtin_shufflevector(a, b, VODDS);
-          acc += k[3 * r + 2] * __builtin_shufflevector(a2, b2, VEVENS);
-        }
+        V t[3];
+        NAME(dw_taps)(t, rows[r], q0 * stride - pad_w, stride, W);
+        for (int s = 0; s < 3; s++) acc += k[3 * r + s] * t[s];
       }
       NAME(st_first)(y + p * Q + q0, acc, n);
     }
@@ -63,26 +75,14 @@ static TARGET void NAME(depthwise3x3_grad_weight)(float *dw, const float *dy, co
   for (int i = 0; i < 9; i++) acc[i] = NAME(splat)(0);
   for (int64_t p = 0; p < P; p++) {
     const float *rows[3];
-    for (int r = 0; r < 3; r++) {
-      const int64_t ih = p * stride - pad_h + r;
-      rows[r] = ih >= 0 && ih < H ? x + ih * W : NULL;
-    }
+    NAME(dw_rows)(rows, x, p, stride, pad_h, H, W);
     for (int64_t q0 = 0; q0 < Q; q0 += VW) {
       const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
       const V g = n == VW ? NAME(ld)(dy + p * Q + q0, VW) : NAME(ld_range)(dy + p * Q + q0, 0, n);
-      const int64_t px = q0 * stride - pad_w;
       for (int r = 0; r < 3; r++) {
         if (!rows[r]) continue;
         V t[3];
-        if (stride == 1) {
-          for (int s = 0; s < 3; s++) t[s] = NAME(ld_pixels)(rows[r], px + s, W);
-        } else {
-          const V a = NAME(ld_pixels)(rows[r], px, W), b = NAME(ld_pixels)(rows[r], px + VW, W);
-          const V a2 = NAME(ld_pixels)(rows[r], px + 2, W), b2 = NAME(ld_pixels)(rows[r], px + 2 + VW, W);
-          t[0] = __builtin_shufflevector(a, b, VEVENS);
-          t[1] = __builtin_shufflevector(a, b, VODDS);
-          t[2] = __builtin_shufflevector(a2, b2, VEVENS);
-        }
+        NAME(dw_taps)(t, rows[r], q0 * stride - pad_w, stride, W);
         for (int s = 0; s < 3; s++) {
           // Past the last output column the pixels are not in any window: keep them out (an
           // infinite one would turn 0 · x into NaN).
