@@ -44,7 +44,7 @@ static TARGET void NAME(depthwise3x3)(float *y, const float *x, const float *w, 
         NAME(dw_taps)(t, rows[r], q0 * stride - pad_w, stride, W);
         for (int s = 0; s < 3; s++) acc += k[3 * r + s] * t[s];
       }
-      NAME(st_first)(y + p * Q + q0, acc, n);
+      NAME(st)(y + p * Q + q0, acc, n);
     }
   }
 }
@@ -78,7 +78,7 @@ static TARGET void NAME(depthwise3x3_grad_weight)(float *dw, const float *dy, co
     NAME(dw_rows)(rows, x, p, stride, pad_h, H, W);
     for (int64_t q0 = 0; q0 < Q; q0 += VW) {
       const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
-      const V g = n == VW ? NAME(ld)(dy + p * Q + q0, VW) : NAME(ld_range)(dy + p * Q + q0, 0, n);
+      const V g = NAME(ld)(dy + p * Q + q0, n);
       for (int r = 0; r < 3; r++) {
         if (!rows[r]) continue;
         V t[3];
@@ -134,7 +134,7 @@ static TARGET void NAME(depthwise3x3_grad_input)(float *dx, const float *dy, con
       float *row = dx + ih * W;
       for (int64_t q0 = 0; q0 < Q; q0 += VW) {
         const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
-        const V g = n == VW ? NAME(ld)(dy + p * Q + q0, VW) : NAME(ld_range)(dy + p * Q + q0, 0, n);
+        const V g = NAME(ld)(dy + p * Q + q0, n);
         const V v0 = k[3 * r] * g, v1 = k[3 * r + 1] * g, v2 = k[3 * r + 2] * g;
         const int64_t col = 2 * q0 - pad_w;
         NAME(add_pixels)(row, col, __builtin_shufflevector(v0, v1, VZIP_LO), W);

@@ -66,6 +66,15 @@ graft_isa graft_isa_active(void) {
   return (graft_isa)active_isa;
 }
 
+// The instance of kernel `name` for `isa` (as a function designator, so one line serves
+// kernels that return a value and those that do not).
+#ifdef GRAFT_X86
+#define GRAFT_PICK(isa, name) \
+  ((isa) == GRAFT_ISA_AVX512 ? name##_avx512 : (isa) == GRAFT_ISA_AVX2 ? name##_avx2 : name##_baseline)
+#else
+#define GRAFT_PICK(isa, name) name##_baseline
+#endif
+
 static int64_t vector_width(graft_isa isa) {
   switch (isa) {
     case GRAFT_ISA_AVX512: return 16;
@@ -96,43 +105,19 @@ void graft_lstm_pack(float *packed, const float *weight_hh, int64_t hidden, graf
 }
 
 void graft_lstm_forward(const graft_lstm_forward_args *args, int64_t row_begin, int64_t row_end) {
-  switch (args->isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: lstm_forward_avx512(args, row_begin, row_end); return;
-    case GRAFT_ISA_AVX2: lstm_forward_avx2(args, row_begin, row_end); return;
-#endif
-    default: lstm_forward_baseline(args, row_begin, row_end); return;
-  }
+  GRAFT_PICK(args->isa, lstm_forward)(args, row_begin, row_end);
 }
 
 void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin, int64_t row_end) {
-  switch (args->isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: lstm_backward_avx512(args, row_begin, row_end); return;
-    case GRAFT_ISA_AVX2: lstm_backward_avx2(args, row_begin, row_end); return;
-#endif
-    default: lstm_backward_baseline(args, row_begin, row_end); return;
-  }
+  GRAFT_PICK(args->isa, lstm_backward)(args, row_begin, row_end);
 }
 
 float graft_power_to_db(float *dst, const float *src, int64_t n, float amin, float offset, graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: return power_to_db_avx512(dst, src, n, amin, offset);
-    case GRAFT_ISA_AVX2: return power_to_db_avx2(dst, src, n, amin, offset);
-#endif
-    default: return power_to_db_baseline(dst, src, n, amin, offset);
-  }
+  return GRAFT_PICK(isa, power_to_db)(dst, src, n, amin, offset);
 }
 
 void graft_log_offset(float *dst, const float *src, int64_t n, float offset, graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: log_offset_avx512(dst, src, n, offset); return;
-    case GRAFT_ISA_AVX2: log_offset_avx2(dst, src, n, offset); return;
-#endif
-    default: log_offset_baseline(dst, src, n, offset); return;
-  }
+  GRAFT_PICK(isa, log_offset)(dst, src, n, offset);
 }
 
 int64_t graft_winograd_input_scratch_count(int64_t width) {
@@ -143,119 +128,47 @@ int64_t graft_winograd_input_scratch_count(int64_t width) {
 
 void graft_winograd_input(float *out, const float *plane, int64_t height, int64_t width, int64_t stride,
                           float *scratch, graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: winograd_input_avx512(out, plane, height, width, stride, scratch); return;
-    case GRAFT_ISA_AVX2: winograd_input_avx2(out, plane, height, width, stride, scratch); return;
-#endif
-    default: winograd_input_baseline(out, plane, height, width, stride, scratch); return;
-  }
+  GRAFT_PICK(isa, winograd_input)(out, plane, height, width, stride, scratch);
 }
 
 void graft_winograd_output(float *plane, const float *m, int64_t stride, float bias, int64_t height, int64_t width,
                            graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: winograd_output_avx512(plane, m, stride, bias, height, width); return;
-    case GRAFT_ISA_AVX2: winograd_output_avx2(plane, m, stride, bias, height, width); return;
-#endif
-    default: winograd_output_baseline(plane, m, stride, bias, height, width); return;
-  }
+  GRAFT_PICK(isa, winograd_output)(plane, m, stride, bias, height, width);
 }
 
 void graft_winograd_weight(float *u, const float *w, int64_t rows, int64_t cols, int64_t row_begin, int64_t row_end,
                            graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: winograd_weight_avx512(u, w, rows, cols, row_begin, row_end); return;
-    case GRAFT_ISA_AVX2: winograd_weight_avx2(u, w, rows, cols, row_begin, row_end); return;
-#endif
-    default: winograd_weight_baseline(u, w, rows, cols, row_begin, row_end); return;
-  }
+  GRAFT_PICK(isa, winograd_weight)(u, w, rows, cols, row_begin, row_end);
 }
 
 void graft_winograd_grad_output(float *out, const float *plane, int64_t height, int64_t width, int64_t stride,
                                 graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: winograd_grad_output_avx512(out, plane, height, width, stride); return;
-    case GRAFT_ISA_AVX2: winograd_grad_output_avx2(out, plane, height, width, stride); return;
-#endif
-    default: winograd_grad_output_baseline(out, plane, height, width, stride); return;
-  }
+  GRAFT_PICK(isa, winograd_grad_output)(out, plane, height, width, stride);
 }
 
 void graft_winograd_weight_grad(float *dw, const float *du, int64_t rows, int64_t cols, int64_t row_begin,
                                 int64_t row_end, graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: winograd_weight_grad_avx512(dw, du, rows, cols, row_begin, row_end); return;
-    case GRAFT_ISA_AVX2: winograd_weight_grad_avx2(dw, du, rows, cols, row_begin, row_end); return;
-#endif
-    default: winograd_weight_grad_baseline(dw, du, rows, cols, row_begin, row_end); return;
-  }
+  GRAFT_PICK(isa, winograd_weight_grad)(dw, du, rows, cols, row_begin, row_end);
 }
 
 void graft_depthwise3x3(float *y, const float *x, const float *weight, float bias, int64_t height, int64_t width,
                         int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                         graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512:
-      depthwise3x3_avx512(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-    case GRAFT_ISA_AVX2:
-      depthwise3x3_avx2(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-#endif
-    default:
-      depthwise3x3_baseline(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-  }
+  GRAFT_PICK(isa, depthwise3x3)(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
 }
 
 void graft_copy_stride2(float *dst, const float *src, int64_t count, graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512: copy_stride2_avx512(dst, src, count); return;
-    case GRAFT_ISA_AVX2: copy_stride2_avx2(dst, src, count); return;
-#endif
-    default: copy_stride2_baseline(dst, src, count); return;
-  }
+  GRAFT_PICK(isa, copy_stride2)(dst, src, count);
 }
 
 void graft_depthwise3x3_grad_weight(float *dw, const float *dy, const float *x, int64_t height, int64_t width,
                                     int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h,
                                     int64_t pad_w, graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512:
-      depthwise3x3_grad_weight_avx512(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-    case GRAFT_ISA_AVX2:
-      depthwise3x3_grad_weight_avx2(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-#endif
-    default:
-      depthwise3x3_grad_weight_baseline(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-  }
+  GRAFT_PICK(isa, depthwise3x3_grad_weight)(dw, dy, x, height, width, out_height, out_width, stride, pad_h, pad_w);
 }
 
 void graft_depthwise3x3_grad_input(float *dx, const float *dy, const float *weight, int64_t height, int64_t width,
                                    int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                                    graft_isa isa) {
-  switch (isa) {
-#ifdef GRAFT_X86
-    case GRAFT_ISA_AVX512:
-      depthwise3x3_grad_input_avx512(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-    case GRAFT_ISA_AVX2:
-      depthwise3x3_grad_input_avx2(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-#endif
-    default:
-      depthwise3x3_grad_input_baseline(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
-      return;
-  }
+  GRAFT_PICK(isa, depthwise3x3_grad_input)(dx, dy, weight, height, width, out_height, out_width, stride, pad_h, pad_w);
 }

@@ -44,34 +44,56 @@ FN V NAME(splat)(float x) {
   return v;
 }
 
-/// The first n (1...VW) floats at p; the rest zero.
-FN V NAME(ld)(const float *p, int n) {
-  V v = {0};
-  if (n == VW) memcpy(&v, p, sizeof v); else memcpy(&v, p, (size_t)n * 4);
-  return v;
+#if VW == 16
+/// Lanes [lo, hi) as an AVX-512 mask.
+FN __mmask16 NAME(range_mask)(int lo, int hi) { return (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1)); }
+#elif VW == 8
+/// Lanes [lo, hi) as an AVX2 mask (all bits set in the chosen lanes).
+FN __m256i NAME(range_mask)(int lo, int hi) {
+  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane),
+                          _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)));
 }
-
-FN void NAME(st)(float *p, V v, int n) {
-  if (n == VW) memcpy(p, &v, sizeof v); else memcpy(p, &v, (size_t)n * 4);
-}
+#endif
 
 /// Lanes [lo, hi) from p[lo ..< hi], zero elsewhere; the other lanes' memory is not read
 /// (0 <= lo <= hi <= VW). Masked loads on AVX2 and AVX-512, so a vector can start before a
 /// row or end past it.
 FN V NAME(ld_range)(const float *p, int lo, int hi) {
 #if VW == 16
-  const __mmask16 m = (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
-  return (V)_mm512_maskz_loadu_ps(m, p);
+  return (V)_mm512_maskz_loadu_ps(NAME(range_mask)(lo, hi), p);
 #elif VW == 8
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256i m = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane),
-                                     _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)));
-  return (V)_mm256_maskload_ps(p, m);
+  return (V)_mm256_maskload_ps(p, NAME(range_mask)(lo, hi));
 #else
   V v = {0};
   for (int l = lo; l < hi; l++) v[l] = p[l];
   return v;
 #endif
+}
+
+/// Stores lanes [lo, hi) to p[lo ..< hi]; the other lanes' memory is not touched.
+FN void NAME(st_range)(float *p, V v, int lo, int hi) {
+#if VW == 16
+  _mm512_mask_storeu_ps(p, NAME(range_mask)(lo, hi), (__m512)v);
+#elif VW == 8
+  _mm256_maskstore_ps(p, NAME(range_mask)(lo, hi), (__m256)v);
+#else
+  for (int l = lo; l < hi; l++) p[l] = v[l];
+#endif
+}
+
+/// The first n (1...VW) floats at p; the rest zero. A partial vector is a masked load:
+/// nothing past p[n - 1] is read.
+FN V NAME(ld)(const float *p, int n) {
+  if (n != VW) return NAME(ld_range)(p, 0, n);
+  V v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/// Stores the first n (1...VW) lanes; nothing past p[n - 1] is written.
+FN void NAME(st)(float *p, V v, int n) {
+  if (n == VW) memcpy(p, &v, sizeof v); else NAME(st_range)(p, v, 0, n);
 }
 
 /// Pixels px ... px + VW - 1 of a row W pixels wide: zero outside [0, W), and everywhere for a
@@ -105,32 +127,6 @@ FN void NAME(st_strided)(float *p, V v, int stride, int n) {
   _mm512_mask_i32scatter_ps(p, (__mmask16)((1u << n) - 1), index, (__m512)v, 4);
 #else
   for (int l = 0; l < n; l++) p[l * stride] = v[l];
-#endif
-}
-
-/// Stores lanes [lo, hi) to p[lo ..< hi]; the other lanes' memory is not touched.
-FN void NAME(st_range)(float *p, V v, int lo, int hi) {
-#if VW == 16
-  _mm512_mask_storeu_ps(p, (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1)), (__m512)v);
-#elif VW == 8
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  const __m256i m = _mm256_and_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(hi), lane),
-                                     _mm256_cmpgt_epi32(lane, _mm256_set1_epi32(lo - 1)));
-  _mm256_maskstore_ps(p, m, (__m256)v);
-#else
-  for (int l = lo; l < hi; l++) p[l] = v[l];
-#endif
-}
-
-/// Stores the first n lanes (0 <= n <= VW); the memory past them is not touched.
-FN void NAME(st_first)(float *p, V v, int n) {
-#if VW == 16
-  _mm512_mask_storeu_ps(p, (__mmask16)((1u << n) - 1), (__m512)v);
-#elif VW == 8
-  const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-  _mm256_maskstore_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane), (__m256)v);
-#else
-  for (int l = 0; l < n; l++) p[l] = v[l];
 #endif
 }
 

@@ -50,10 +50,10 @@ static TARGET void NAME(winograd_input)(float *out, const float *plane, int64_t 
         const int n = tiles_w - tx < VW ? (int)(tiles_w - tx) : VW;
         const V a = NAME(ld)(e_row + tx, VW), b = NAME(ld)(o_row + tx, VW);
         const V c = NAME(ld)(e_row + tx + 1, VW), e = NAME(ld)(o_row + tx + 1, VW);
-        NAME(st_first)(o0 + tx, a - c, n);
-        NAME(st_first)(o1 + tx, b + c, n);
-        NAME(st_first)(o2 + tx, c - b, n);
-        NAME(st_first)(o3 + tx, b - e, n);
+        NAME(st)(o0 + tx, a - c, n);
+        NAME(st)(o1 + tx, b + c, n);
+        NAME(st)(o2 + tx, c - b, n);
+        NAME(st)(o3 + tx, b - e, n);
       }
     }
   }
@@ -66,9 +66,9 @@ FN void NAME(wg_store2)(float *p, V lo, V hi, int64_t n) {
     NAME(st)(p + VW, hi, VW);
   } else if (n > VW) {
     NAME(st)(p, lo, VW);
-    NAME(st_first)(p + VW, hi, (int)(n - VW));
+    NAME(st)(p + VW, hi, (int)(n - VW));
   } else {
-    NAME(st_first)(p, lo, (int)n);
+    NAME(st)(p, lo, (int)n);
   }
 }
 
@@ -83,7 +83,7 @@ static TARGET void NAME(winograd_output)(float *plane, const float *m, int64_t s
       const int n = tiles_w - tx < VW ? (int)(tiles_w - tx) : VW;
       V mm[16];
       for (int xi = 0; xi < 16; xi++)
-        mm[xi] = n == VW ? NAME(ld)(p + xi * stride + tx, VW) : NAME(ld_range)(p + xi * stride + tx, 0, n);
+        mm[xi] = NAME(ld)(p + xi * stride + tx, n);
       // At m: s0_j = m0j + m1j + m2j, s1_j = m1j - m2j - m3j; then . A over the columns.
       V s0[4], s1[4];
       for (int j = 0; j < 4; j++) {
@@ -124,10 +124,10 @@ static TARGET void NAME(winograd_weight)(float *u, const float *w, int64_t rows,
       // (G g) Gt: the same combination of each row's three columns.
       float *out = u + a * cols + b0;
       for (int i = 0; i < 4; i++) {
-        NAME(st_first)(out + (4 * i) * stride, r[i][0], n);
-        NAME(st_first)(out + (4 * i + 1) * stride, 0.5f * (r[i][0] + r[i][1] + r[i][2]), n);
-        NAME(st_first)(out + (4 * i + 2) * stride, 0.5f * (r[i][0] - r[i][1] + r[i][2]), n);
-        NAME(st_first)(out + (4 * i + 3) * stride, r[i][2], n);
+        NAME(st)(out + (4 * i) * stride, r[i][0], n);
+        NAME(st)(out + (4 * i + 1) * stride, 0.5f * (r[i][0] + r[i][1] + r[i][2]), n);
+        NAME(st)(out + (4 * i + 2) * stride, 0.5f * (r[i][0] - r[i][1] + r[i][2]), n);
+        NAME(st)(out + (4 * i + 3) * stride, r[i][2], n);
       }
     }
   }
@@ -156,10 +156,10 @@ static TARGET void NAME(winograd_grad_output)(float *out, const float *plane, in
       const V y[4] = {y0, 0.5f * (y0 + y1), 0.5f * (y0 - y1), y1};
       for (int i = 0; i < 4; i++) {
         float *o = base + (4 * i) * stride + tx;
-        NAME(st_first)(o, x[i], n);
-        NAME(st_first)(o + stride, 0.5f * (x[i] + y[i]), n);
-        NAME(st_first)(o + 2 * stride, 0.5f * (x[i] - y[i]), n);
-        NAME(st_first)(o + 3 * stride, y[i], n);
+        NAME(st)(o, x[i], n);
+        NAME(st)(o + stride, 0.5f * (x[i] + y[i]), n);
+        NAME(st)(o + 2 * stride, 0.5f * (x[i] - y[i]), n);
+        NAME(st)(o + 3 * stride, y[i], n);
       }
     }
   }
@@ -174,7 +174,7 @@ static TARGET void NAME(winograd_weight_grad)(float *dw, const float *du, int64_
       const float *p = du + a * cols + b0;
       V m[16];
       for (int xi = 0; xi < 16; xi++)
-        m[xi] = n == VW ? NAME(ld)(p + xi * stride, VW) : NAME(ld_range)(p + xi * stride, 0, n);
+        m[xi] = NAME(ld)(p + xi * stride, n);
       // (At D) over the rows, then over the columns.
       V r[3][4];
       for (int j = 0; j < 4; j++) {

@@ -20,6 +20,15 @@ public struct Conv2dShape: Sendable, Equatable {
   public var outPlane: Int { geometry.outHeight * geometry.outWidth }
   /// Depthwise: one input channel per group, handled by a direct kernel.
   public var isDepthwise: Bool { geometry.channels == 1 && groups > 1 }
+  /// Depthwise 3×3 with stride 1 or 2 (MobileNet's): the vector kernels of CKernels, a plane
+  /// per call; other depthwise geometries run the Swift loops.
+  var depthwiseRunsVectorKernel: Bool {
+    let g = geometry
+    return isDepthwise && g.kernelHeight == 3 && g.kernelWidth == 3 && g.dilationH == 1 && g.dilationW == 1
+      && g.strideH == g.strideW && (g.strideW == 1 || g.strideW == 2)
+  }
+  /// Whether the Winograd kernels run (`usesWinograd`, unless `GRAFT_WINOGRAD=0`).
+  var runsWinograd: Bool { usesWinograd && Kernels.winogradEnabled }
   /// Multiply–adds per forward pass ×2.
   public var flops: Double {
     2 * Double(batch * outChannels * outPlane) * Double(geometry.colRows)
@@ -35,13 +44,13 @@ extension Kernels {
 
   /// Floats of im2col scratch one thread needs (0 when pointwise, depthwise or Winograd).
   public static func conv2dWorkspaceCount(_ sh: Conv2dShape) -> Int {
-    if sh.isDepthwise || sh.geometry.isPointwise || (sh.usesWinograd && winogradEnabled) { return 0 }
+    if sh.isDepthwise || sh.geometry.isPointwise || sh.runsWinograd { return 0 }
     return sh.geometry.colRows * sh.groups * sh.outPlane
   }
 
   /// Floats of per-thread weight-gradient sums `conv2dBackward` needs beyond dWeight itself.
   public static func conv2dWeightScratchCount(_ sh: Conv2dShape) -> Int {
-    if sh.isDepthwise || (sh.usesWinograd && winogradEnabled) { return 0 }
+    if sh.isDepthwise || sh.runsWinograd { return 0 }
     return (batchChunks(sh.batch) - 1) * sh.outChannels * sh.geometry.colRows
   }
 
@@ -57,7 +66,7 @@ extension Kernels {
       depthwiseForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
       return
     }
-    if sh.usesWinograd && winogradEnabled {
+    if sh.runsWinograd {
       winogradForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
       return
     }
@@ -116,7 +125,7 @@ extension Kernels {
       depthwiseBackward(dX: dX, dWeight: dWeight, dY: dY, x: x, weight: weight, shape: sh)
       return
     }
-    if sh.usesWinograd && winogradEnabled {
+    if sh.runsWinograd {
       if let dX { winogradBackwardData(dX: dX, dY: dY, weight: weight, shape: sh) }
       if let dWeight { winogradBackwardWeight(dWeight: dWeight, dY: dY, x: x, shape: sh) }
       return
@@ -204,8 +213,7 @@ extension Kernels {
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
     let sw = g.strideW
-    // 3×3, stride 1 or 2 (MobileNet's): a plane per call of the vector kernel in CKernels.
-    let vector = R == 3 && S == 3 && g.dilationH == 1 && g.dilationW == 1 && g.strideH == sw && (sw == 1 || sw == 2)
+    let vector = sh.depthwiseRunsVectorKernel
     let isa = SIMDLevel.current.isa
     parallelRanges(sh.batch * K, grain: max(1, elementwiseGrain / max(P * Q * R * S, 1))) { planes in
       for nk in planes {
@@ -252,25 +260,22 @@ extension Kernels {
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
     let sw = g.strideW
-    let vector = R == 3 && S == 3 && g.dilationH == 1 && g.dilationW == 1 && g.strideH == sw && (sw == 1 || sw == 2)
+    let vector = sh.depthwiseRunsVectorKernel
     let isa = SIMDLevel.current.isa
     parallelRanges(C, grain: 1) { channels in
       for c in channels {
         for n in 0..<sh.batch { dX?.advanced(by: (n * C + c) * H * W).update(repeating: 0, count: H * W) }
         if vector {
           // The vector kernels of CKernels, a plane at a time (see depthwiseForward).
+          let (h, w, p, q) = (Int64(H), Int64(W), Int64(P), Int64(Q))
+          let (st, ph, pw) = (Int64(sw), Int64(g.padH), Int64(g.padW))
           for k in (c * M)..<((c + 1) * M) {
             dWeight?.advanced(by: k * 9).update(repeating: 0, count: 9)
             for n in 0..<sh.batch {
               let xp = x + (n * C + c) * H * W, gp = dY + (n * K + k) * P * Q
-              let dims = (Int64(H), Int64(W), Int64(P), Int64(Q), Int64(sw), Int64(g.padH), Int64(g.padW))
-              if let dWeight {
-                graft_depthwise3x3_grad_weight(dWeight + k * 9, gp, xp, dims.0, dims.1, dims.2, dims.3, dims.4,
-                                               dims.5, dims.6, isa)
-              }
+              if let dWeight { graft_depthwise3x3_grad_weight(dWeight + k * 9, gp, xp, h, w, p, q, st, ph, pw, isa) }
               if let dX {
-                graft_depthwise3x3_grad_input(dX + (n * C + c) * H * W, gp, weight + k * 9, dims.0, dims.1, dims.2,
-                                              dims.3, dims.4, dims.5, dims.6, isa)
+                graft_depthwise3x3_grad_input(dX + (n * C + c) * H * W, gp, weight + k * 9, h, w, p, q, st, ph, pw, isa)
               }
             }
           }
