@@ -146,3 +146,12 @@ final class SpillFile {
 
   deinit { close(fd) }
 }
+
+extension FeatureCache {
+  /// Every row as one [count, features] matrix (a copy).
+  public func matrix() -> Tensor {
+    let out = Tensor(uninitializedShape: [count, rowCount])
+    for i in 0..<count { (out.data + i * rowCount).update(from: rowPointer(i), count: rowCount) }
+    return out
+  }
+}

@@ -76,12 +76,16 @@ public struct TransferRecipe: Sendable {
   public var cacheFeatures: Bool
   public var featureCacheMemoryBytes: Int
   public var classBalanced: Bool
+  /// Fit a linear head exactly on cached features (L-BFGS, λ chosen on validation) instead of
+  /// `headEpochs` of Adam. Used when the head is `.linear` and features are cached; nil keeps the
+  /// epoch loop everywhere.
+  public var headSolver: LinearHeadSolver?
   public var quiet: Bool
 
   public init(head: HeadSpec = .linear, headEpochs: Int = 10, headLearningRate: Float = 1e-3, weightDecay: Float = 0,
               batchSize: Int = 32, fineTune: FineTune? = nil, earlyStopping: EarlyStopping? = nil, seed: UInt64 = 42,
               cacheFeatures: Bool = true, featureCacheMemoryBytes: Int = 512 << 20, classBalanced: Bool = false,
-              quiet: Bool = false) {
+              headSolver: LinearHeadSolver? = nil, quiet: Bool = false) {
     self.head = head
     self.headEpochs = headEpochs
     self.headLearningRate = headLearningRate
@@ -93,6 +97,7 @@ public struct TransferRecipe: Sendable {
     self.cacheFeatures = cacheFeatures
     self.featureCacheMemoryBytes = featureCacheMemoryBytes
     self.classBalanced = classBalanced
+    self.headSolver = headSolver
     self.quiet = quiet
   }
 }
@@ -112,6 +117,8 @@ public struct TransferResult {
   public var usedFeatureCache: Bool
   /// Items that could not be decoded, with the reason (reported, then skipped).
   public var skipped: [SkippedItem]
+  /// The exact head fit, when `TransferRecipe.headSolver` trained the head.
+  public var headFit: HeadFitSummary? = nil
 }
 
 extension TransferRecipe {
@@ -142,23 +149,47 @@ extension TransferRecipe {
     let useCache = cacheFeatures && !augmented
     var headHistory: TrainingHistory
     var headEvaluation: Evaluation? = nil
+    var headFitSummary: HeadFitSummary? = nil
     if useCache {
       base.eval()
       let trainCache = try FeatureCache.build(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize,
                                                                                       order: .sequential), collate: collate),
                                               memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) { base.features($0.inputs) }
-      let cacheOrder: BatchSampler.Order = order == .shuffled ? .shuffled : .classBalanced(labels: trainCache.labels)
-      let cachedLoader = trainCache.loader(sampler: BatchSampler(count: trainCache.count, batchSize: batchSize,
-                                                                 order: cacheOrder, seed: seed))
-      let trainer = Trainer(model: head, optimizer: headOptimizer,
-                            options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
-                                                     label: "head"), forward: { head($0.inputs) })
-      trainer.labelNames = labelNames
-      let cachedValidation = try validationLoader.map { loader in
-        let cache = try FeatureCache.build(loader, memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
-        return cache.loader(sampler: BatchSampler(count: cache.count, batchSize: batchSize, order: .sequential))
+      let cachedValidationSet = try validationLoader.map { loader in
+        try FeatureCache.build(loader, memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
       }
-      (headHistory, headEvaluation) = try Self.fit(trainer, cachedLoader, cachedValidation)
+      let cachedValidation = cachedValidationSet.map {
+        $0.loader(sampler: BatchSampler(count: $0.count, batchSize: batchSize, order: .sequential))
+      }
+      if let headSolver, self.head == .linear, let linear = head as? Linear, trainCache.count > 0 {
+        let fit = headSolver.fit(train: trainCache.matrix(), labels: trainCache.labels,
+                                 validation: cachedValidationSet.map { ($0.matrix(), $0.labels) }, classCount: classCount)
+        linear.weight.data.update(from: fit.weight.data, count: fit.weight.count)
+        linear.bias.data.update(from: fit.bias.data, count: fit.bias.count)
+        headFitSummary = HeadFitSummary(fit)
+        let trainer = Trainer(model: head, optimizer: headOptimizer, options: TrainingOptions(epochs: 1, quiet: true),
+                              forward: { head($0.inputs) })
+        trainer.labelNames = labelNames
+        headEvaluation = cachedValidation.map { trainer.evaluate($0) }
+        headHistory = TrainingHistory()
+        headHistory.epochs = [EpochRecord(epoch: 1, trainLoss: fit.trainLoss, trainAccuracy: fit.trainAccuracy,
+                                          validationLoss: headEvaluation?.loss,
+                                          validationAccuracy: headEvaluation?.metrics.accuracy,
+                                          validationMacroF1: headEvaluation?.metrics.macroF1,
+                                          validationROCAUC: headEvaluation?.rocAUC, learningRate: 0, seconds: 0)]
+        headHistory.bestEpoch = 1
+        headHistory.stopReason = headFitSummary!.description
+        if !quiet { Console.writeError("head: \(headFitSummary!.description)\n") }
+      } else {
+        let cacheOrder: BatchSampler.Order = order == .shuffled ? .shuffled : .classBalanced(labels: trainCache.labels)
+        let cachedLoader = trainCache.loader(sampler: BatchSampler(count: trainCache.count, batchSize: batchSize,
+                                                                   order: cacheOrder, seed: seed))
+        let trainer = Trainer(model: head, optimizer: headOptimizer,
+                              options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
+                                                       label: "head"), forward: { head($0.inputs) })
+        trainer.labelNames = labelNames
+        (headHistory, headEvaluation) = try Self.fit(trainer, cachedLoader, cachedValidation)
+      }
     } else {
       let trainer = Trainer(model: model, optimizer: headOptimizer,
                             options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
@@ -195,7 +226,7 @@ extension TransferRecipe {
     model.eval()
     return TransferResult(model: model, head: self.head, classCount: classCount, headHistory: headHistory, fineTuneHistory: fineTuneHistory,
                           headEvaluation: headEvaluation, fineTuneEvaluation: fineTuneEvaluation,
-                          usedFeatureCache: useCache, skipped: skipped)
+                          usedFeatureCache: useCache, skipped: skipped, headFit: headFitSummary)
   }
 }
 

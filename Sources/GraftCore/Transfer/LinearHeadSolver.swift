@@ -1,0 +1,248 @@
+import Foundation
+
+/// Fits a linear head on a frozen base's cached features exactly, instead of running a fixed
+/// number of SGD/Adam epochs: what Create ML does for its image feature-print heads and what
+/// scikit-learn's `LogisticRegressionCV` does.
+///
+/// 1. Features are standardised (mean 0, variance 1 per feature, statistics of the training rows).
+/// 2. Softmax regression (`SoftmaxRegression`) is minimised to convergence with L-BFGS for each
+///    L2 strength λ of `l2Grid`, strongest first, each fit warm-started from the previous one.
+/// 3. λ is chosen by the validation split's log-loss; without one, by stratified k-fold
+///    cross-validation on the training rows. The final head is refitted on all training rows.
+/// 4. The standardisation is folded into the head (W' = W / σ, b' = b − W'·μ), so the result is
+///    an ordinary `Linear` layer over raw features and bundles need nothing new.
+///
+/// Class weights (`ClassWeighting.auto`): when the largest class has at least 1.5× the examples of
+/// the smallest, each class is weighted n / (k · n_c) (scikit-learn's "balanced"); otherwise all 1.
+public struct LinearHeadSolver: Sendable, Equatable {
+  public enum ClassWeighting: String, Sendable, Equatable, Codable {
+    case auto, none, balanced
+  }
+
+  /// L2 strengths tried, strongest first (λ on the mean loss; scikit-learn's C is 1 / (λ·n)).
+  public var l2Grid: [Double]
+  public var classWeighting: ClassWeighting
+  /// Folds for choosing λ when there is no validation split.
+  public var folds: Int
+  public var maxIterations: Int
+
+  public init(l2Grid: [Double] = LinearHeadSolver.defaultGrid, classWeighting: ClassWeighting = .auto, folds: Int = 3,
+              maxIterations: Int = 300) {
+    precondition(!l2Grid.isEmpty && l2Grid.allSatisfy { $0 >= 0 }, "LinearHeadSolver: L2 grid \(l2Grid)")
+    precondition(folds >= 2 && maxIterations >= 1, "LinearHeadSolver: folds \(folds), iterations \(maxIterations)")
+    self.l2Grid = l2Grid
+    self.classWeighting = classWeighting
+    self.folds = folds
+    self.maxIterations = maxIterations
+  }
+
+  /// 10, 3, 1, 0.3, …, 1e-5: thirteen strengths, half a decade apart.
+  public static let defaultGrid: [Double] = (0..<13).map { i in 10 * pow10(-Double(i) / 2) }
+
+  static func pow10(_ e: Double) -> Double { exp(e * log(10)) }
+
+  /// One λ tried, and its validation (or cross-validation) score.
+  public struct Trial: Sendable, Equatable, Codable {
+    public var l2: Double
+    public var validationLoss: Double
+    public var validationAccuracy: Double
+    public var iterations: Int
+
+    enum CodingKeys: String, CodingKey {
+      case l2, iterations
+      case validationLoss = "validation_loss", validationAccuracy = "validation_accuracy"
+    }
+  }
+
+  public struct Fit {
+    /// [k, d], standardisation folded in.
+    public var weight: Tensor
+    /// [k]
+    public var bias: Tensor
+    public var l2: Double
+    public var trials: [Trial]
+    /// How λ was chosen: "validation" or "3-fold cross-validation".
+    public var selection: String
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    public var iterations: Int
+    public var converged: Bool
+    public var classWeights: [Float]?
+  }
+
+  /// Fits a head for `classCount` classes on `train` ([n, d] features, labels), choosing λ on
+  /// `validation` when given.
+  public func fit(train: Tensor, labels: [Int], validation: (features: Tensor, labels: [Int])?, classCount: Int) -> Fit {
+    precondition(train.rank == 2 && train.shape[0] == labels.count && train.shape[0] > 0,
+                 "LinearHeadSolver: features \(train.shape) for \(labels.count) labels")
+    let n = train.shape[0], d = train.shape[1], k = classCount
+    let (mean, scale) = Self.standardisation(train)
+    let xs = Self.standardised(train, mean: mean, scale: scale)
+    let weights = classWeights(labels, classCount: k)
+    let lbfgs = LBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, relativeTolerance: 1e-9)
+
+    var trials: [Trial] = []
+    let selection: String
+    if let validation, validation.labels.count > 0 {
+      selection = "validation"
+      let vs = Self.standardised(validation.features, mean: mean, scale: scale)
+      var start = [Double](repeating: 0, count: k * d + k)
+      var worse = 0
+      for l2 in l2Grid {
+        let problem = SoftmaxRegression(x: UnsafePointer(xs.data), count: n, featureCount: d, classCount: k,
+                                        labels: labels, classWeights: weights, l2: l2)
+        let result = lbfgs.minimize(from: start, problem.valueAndGradient)
+        start = result.x
+        let s = SoftmaxRegression.score(UnsafePointer(vs.data), rows: vs.shape[0], labels: validation.labels,
+                                        featureCount: d, classCount: k, parameters: result.x.map { Float($0) })
+        trials.append(Trial(l2: l2, validationLoss: s.loss, validationAccuracy: s.accuracy, iterations: result.iterations))
+        // Past the best, three worse strengths in a row end the search (the curve is U-shaped).
+        worse = trials.last!.validationLoss > trials.map(\.validationLoss).min()! ? worse + 1 : 0
+        if worse >= 3 { break }
+      }
+    } else {
+      selection = "\(min(folds, n))-fold cross-validation"
+      trials = crossValidate(xs, labels: labels, classCount: k, weights: weights, lbfgs: lbfgs)
+    }
+    let best = trials.min { $0.validationLoss < $1.validationLoss || ($0.validationLoss == $1.validationLoss && $0.l2 > $1.l2) }!
+    // Refit on every training row with the chosen λ, warm-started along the grid down to it.
+    var start = [Double](repeating: 0, count: k * d + k)
+    var final: LBFGS.Result! = nil
+    let problemFor = { (l2: Double) in
+      SoftmaxRegression(x: UnsafePointer(xs.data), count: n, featureCount: d, classCount: k, labels: labels,
+                        classWeights: weights, l2: l2)
+    }
+    for l2 in l2Grid where l2 >= best.l2 {
+      final = lbfgs.minimize(from: start, problemFor(l2).valueAndGradient)
+      start = final.x
+    }
+    let parameters = final.x.map { Float($0) }
+    let trainScore = SoftmaxRegression.score(UnsafePointer(xs.data), rows: n, labels: labels, featureCount: d,
+                                             classCount: k, parameters: parameters)
+    // Fold the standardisation into the head.
+    let weight = Tensor(uninitializedShape: [k, d])
+    let bias = Tensor(uninitializedShape: [k])
+    for c in 0..<k {
+      var b = Double(parameters[k * d + c])
+      for j in 0..<d {
+        let w = parameters[c * d + j] / scale[j]
+        weight.data[c * d + j] = w
+        b -= Double(w) * Double(mean[j])
+      }
+      bias.data[c] = Float(b)
+    }
+    return Fit(weight: weight, bias: bias, l2: best.l2, trials: trials, selection: selection, trainLoss: trainScore.loss,
+               trainAccuracy: trainScore.accuracy, iterations: final.iterations, converged: final.converged,
+               classWeights: weights)
+  }
+
+  /// The weights of `classWeighting` (nil: all 1).
+  public func classWeights(_ labels: [Int], classCount k: Int) -> [Float]? {
+    var counts = [Int](repeating: 0, count: k)
+    for y in labels { counts[y] += 1 }
+    let present = counts.filter { $0 > 0 }
+    switch classWeighting {
+    case .none: return nil
+    case .auto:
+      guard let lo = present.min(), let hi = present.max(), Double(hi) >= 1.5 * Double(lo) else { return nil }
+    case .balanced: break
+    }
+    return counts.map { $0 == 0 ? 0 : Float(labels.count) / Float(present.count * $0) }
+  }
+
+  /// Stratified k-fold: every fold's validation loss for each λ (mean over folds).
+  func crossValidate(_ xs: Tensor, labels: [Int], classCount k: Int, weights: [Float]?, lbfgs: LBFGS) -> [Trial] {
+    let n = xs.shape[0], d = xs.shape[1]
+    let foldCount = min(folds, n)
+    var fold = [Int](repeating: 0, count: n)
+    var seen = [Int](repeating: 0, count: k)
+    for i in 0..<n { fold[i] = seen[labels[i]] % foldCount; seen[labels[i]] += 1 }
+    var sums = [(loss: Double, accuracy: Double, iterations: Int)](repeating: (0, 0, 0), count: l2Grid.count)
+    for f in 0..<foldCount {
+      let trainRows = (0..<n).filter { fold[$0] != f }, heldRows = (0..<n).filter { fold[$0] == f }
+      guard !trainRows.isEmpty, !heldRows.isEmpty else { continue }
+      let xt = Self.rows(xs, trainRows), xh = Self.rows(xs, heldRows)
+      var start = [Double](repeating: 0, count: k * d + k)
+      for (g, l2) in l2Grid.enumerated() {
+        let problem = SoftmaxRegression(x: UnsafePointer(xt.data), count: trainRows.count, featureCount: d,
+                                        classCount: k, labels: trainRows.map { labels[$0] }, classWeights: weights, l2: l2)
+        let result = lbfgs.minimize(from: start, problem.valueAndGradient)
+        start = result.x
+        let s = SoftmaxRegression.score(UnsafePointer(xh.data), rows: heldRows.count, labels: heldRows.map { labels[$0] },
+                                        featureCount: d, classCount: k, parameters: result.x.map { Float($0) })
+        sums[g].loss += s.loss * Double(heldRows.count) / Double(n)
+        sums[g].accuracy += s.accuracy * Double(heldRows.count) / Double(n)
+        sums[g].iterations += result.iterations
+      }
+    }
+    return zip(l2Grid, sums).map {
+      Trial(l2: $0, validationLoss: $1.loss, validationAccuracy: $1.accuracy, iterations: $1.iterations)
+    }
+  }
+
+  static func rows(_ x: Tensor, _ indices: [Int]) -> Tensor {
+    let d = x.shape[1]
+    let out = Tensor(uninitializedShape: [indices.count, d])
+    for (r, i) in indices.enumerated() { (out.data + r * d).update(from: x.data + i * d, count: d) }
+    return out
+  }
+
+  /// Per-feature mean and standard deviation (1 where a feature is constant).
+  static func standardisation(_ x: Tensor) -> (mean: [Float], scale: [Float]) {
+    let n = x.shape[0], d = x.shape[1]
+    var mean = [Double](repeating: 0, count: d), sq = [Double](repeating: 0, count: d)
+    for i in 0..<n {
+      let row = x.data + i * d
+      for j in 0..<d { let v = Double(row[j]); mean[j] += v; sq[j] += v * v }
+    }
+    var scale = [Float](repeating: 1, count: d)
+    for j in 0..<d {
+      mean[j] /= Double(n)
+      let variance = max(sq[j] / Double(n) - mean[j] * mean[j], 0)
+      let s = variance.squareRoot()
+      scale[j] = s > 1e-6 * max(1, abs(mean[j])) ? Float(s) : 1
+    }
+    return (mean.map { Float($0) }, scale)
+  }
+
+  static func standardised(_ x: Tensor, mean: [Float], scale: [Float]) -> Tensor {
+    let n = x.shape[0], d = x.shape[1]
+    let out = Tensor(uninitializedShape: [n, d])
+    for i in 0..<n {
+      let src = x.data + i * d, dst = out.data + i * d
+      for j in 0..<d { dst[j] = (src[j] - mean[j]) / scale[j] }
+    }
+    return out
+  }
+}
+
+/// What the exact head fit did, for reports, `--json` and bundles' training facts.
+public struct HeadFitSummary: Sendable, Equatable, Codable, CustomStringConvertible {
+  public var l2: Double
+  public var selection: String
+  public var trials: [LinearHeadSolver.Trial]
+  public var iterations: Int
+  public var converged: Bool
+  public var classWeighted: Bool
+
+  public init(_ fit: LinearHeadSolver.Fit) {
+    l2 = fit.l2
+    selection = fit.selection
+    trials = fit.trials
+    iterations = fit.iterations
+    converged = fit.converged
+    classWeighted = fit.classWeights != nil
+  }
+
+  public var description: String {
+    let lambda = l2 >= 0.01 ? String(format: "%.3g", l2) : String(format: "%.1e", l2)
+    return "softmax regression fitted by L-BFGS (\(converged ? "converged" : "stopped") after \(iterations) iterations), "
+      + "L2 \(lambda) chosen by \(selection) log-loss among \(trials.count) strengths"
+      + (classWeighted ? ", classes weighted n/(k·n_c)" : "")
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case l2, selection, trials, iterations, converged
+    case classWeighted = "class_weighted"
+  }
+}
