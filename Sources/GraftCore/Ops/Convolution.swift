@@ -50,6 +50,25 @@ public func conv2d(
   return out
 }
 
+/// `conv2d` with a `ConvPadding`: TensorFlow's SAME, explicit per-side padding, or PyTorch's
+/// symmetric (ph, pw). The padding is resolved for this input's H×W; when it is symmetric the
+/// convolution runs as it is, otherwise only the extra rows/columns are padded (`pad2d`, a copy
+/// of the input) and the symmetric rest is left to the convolution kernels.
+public func conv2d(
+  _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
+  stride: (Int, Int) = (1, 1), padding: ConvPadding, dilation: (Int, Int) = (1, 1), groups: Int = 1
+) -> Tensor {
+  precondition(input.rank == 4 && weight.rank == 4,
+               "conv2d: input \(input.shape) and weight \(weight.shape) must be 4-D (NCHW, KCRS)")
+  precondition(stride.0 >= 1 && stride.1 >= 1 && dilation.0 >= 1 && dilation.1 >= 1,
+               "conv2d: stride \(stride), dilation \(dilation)")
+  let p = padding.resolved(height: input.shape[2], width: input.shape[3], kernel: (weight.shape[2], weight.shape[3]),
+                           stride: stride, dilation: dilation)
+  precondition(p.top >= 0 && p.bottom >= 0 && p.left >= 0 && p.right >= 0, "conv2d: padding \(padding) must not be negative")
+  let x = p.isSymmetric ? input : pad2d(input, p.asymmetricPart)
+  return conv2d(x, weight: weight, bias: bias, stride: stride, padding: p.symmetricPart, dilation: dilation, groups: groups)
+}
+
 /// Scratch for im2col matrices and per-thread weight gradients, freed when it goes out of scope.
 final class ConvWorkspace {
   let storage: Storage?

@@ -27,7 +27,10 @@ public enum VisionBases {
     return ResNet(depth, width: width, using: &g)
   }
 
-  /// `{"name": "mobilenet_v2", "hyperparameters": {"width_mult": 1.0}}` (width_mult optional).
+  /// `{"name": "mobilenet_v2", "hyperparameters": {"width_mult": 1.0, "padding": "same", "classes": 1001}}`,
+  /// every entry optional: `width_mult` (default 1), `padding` (`"symmetric"`, torchvision's and the
+  /// default, or `"same"`, TensorFlow's), `classes` (a `classifier` of that many classes, as the
+  /// TF-slim ImageNet file's 1001; default none).
   @Sendable static func buildMobileNetV2(_ spec: ArchitectureSpec) throws(ArchitectureError) -> any FeatureExtractor {
     let multiplier: Double
     if let value = spec.hyperparameters["width_mult"] {
@@ -38,14 +41,24 @@ public enum VisionBases {
     } else {
       multiplier = 1
     }
+    var padding = MobileNetV2.Padding.symmetric
+    if let value = spec.hyperparameters["padding"] {
+      guard let name = value.string, let p = MobileNetV2.Padding(rawValue: name) else {
+        let names = MobileNetV2.Padding.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+        throw ArchitectureError(.invalidHyperparameter("mobilenet_v2 needs padding \(names)"))
+      }
+      padding = p
+    }
+    let classes = spec.hyperparameters["classes"] == nil ? nil : try positiveInt(spec, "classes", default: 1, upTo: 100_000)
     var g = Generator(seed: 0)
-    return MobileNetV2(widthMultiplier: multiplier, using: &g)
+    return MobileNetV2(widthMultiplier: multiplier, classCount: classes, padding: padding, using: &g)
   }
 
-  static func positiveInt(_ spec: ArchitectureSpec, _ key: String, default value: Int) throws(ArchitectureError) -> Int {
+  static func positiveInt(_ spec: ArchitectureSpec, _ key: String, default value: Int,
+                          upTo limit: Int = 4096) throws(ArchitectureError) -> Int {
     guard let json = spec.hyperparameters[key] else { return value }
-    guard let n = json.int, n >= 1, n <= 4096 else {
-      throw ArchitectureError(.invalidHyperparameter("\(spec.name) needs \(key), an integer in 1…4096"))
+    guard let n = json.int, n >= 1, n <= limit else {
+      throw ArchitectureError(.invalidHyperparameter("\(spec.name) needs \(key), an integer in 1…\(limit)"))
     }
     return n
   }
@@ -55,8 +68,9 @@ public enum VisionBases {
 
   /// Builds the base `spec` describes and loads its weights from a safetensors file (as
   /// `Tools/convert_torchvision.py` writes). The source network's classifier (`fc.*` for ResNet,
-  /// `classifier.*` for MobileNetV2) is dropped; every other key must match exactly, or the error
-  /// lists every missing, unexpected and mis-shaped key.
+  /// `classifier.*` for MobileNetV2) is dropped unless the spec builds one (`"classes"`), and then
+  /// it is loaded like every other key; every key kept must match exactly, or the error lists
+  /// every missing, unexpected and mis-shaped key.
   public static func loadBase(_ spec: ArchitectureSpec, weights path: String) throws -> any FeatureExtractor {
     register()
     let base = try ArchitectureRegistry.makeBase(spec)

@@ -27,6 +27,23 @@ import _GraftTestSupport
     }
   }
 
+  /// TensorFlow SAME: PyTorch's `F.conv2d(F.pad(x, (left, right, top, bottom)), w, b, stride)` with TF's rule.
+  @Test(arguments: ["conv_same_s2_even", "conv_same_s2_odd", "conv_same_depthwise_s2", "conv_same_k5_s3",
+                    "conv_same_k2_s1_dil"])
+  func conv2dSame(_ name: String) throws {
+    let f = try Self.fixture(name)
+    let hasBias = f.bool("bias")
+    let x = f["x"], w = f["w"]
+    let pad = f.params["pad_top_bottom_left_right"] as! [Int]
+    let resolved = ConvPadding.same.resolved(height: x.shape[2], width: x.shape[3], kernel: (w.shape[2], w.shape[3]),
+                                             stride: f.pair("stride"), dilation: f.pair("dilation"))
+    #expect([resolved.top, resolved.bottom, resolved.left, resolved.right] == pad)
+    f.check(inputs: hasBias ? ["x", "w", "b"] : ["x", "w"], tolerance: 2e-5) {
+      GraftCore.conv2d($0[0], weight: $0[1], bias: hasBias ? $0[2] : nil, stride: f.pair("stride"), padding: .same,
+                       dilation: f.pair("dilation"), groups: f.int("groups"))
+    }
+  }
+
   @Test(arguments: ["maxpool_k3s2p1", "maxpool_ceil"])
   func maxPool(_ name: String) throws {
     let f = try Self.fixture(name)
