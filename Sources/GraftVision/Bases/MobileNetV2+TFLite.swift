@@ -95,7 +95,7 @@ private struct TFLiteWalk {
 
   init(_ model: TFLiteModel) throws(TFLiteError) {
     self.model = model
-    let inputs = model.inputs
+    let inputs = model.inputs  // checked to be tensors of subgraph 0 when the file was read
     guard inputs.count == 1 else {
       throw TFLiteError(path: model.path, reason: .unexpectedGraph(location: "subgraph 0 inputs", expected: "one image input",
                                                                   found: "\(inputs.count) inputs"))
@@ -134,7 +134,7 @@ private struct TFLiteWalk {
     let location = "operator \(cursor) (for \(module))"
     cursor += 1
     guard kinds.contains(op.builtin) else { throw fail(location, expected: expected, found: op.builtin.name) }
-    guard op.inputs.first == current, op.outputs.count == 1 else {
+    guard op.inputs.first == current, op.outputs.count == 1, op.outputs[0] >= 0 else {
       throw fail(location, expected: "input tensor \(current) and one output",
                  found: "inputs \(op.inputs), outputs \(op.outputs)")
     }
@@ -200,7 +200,7 @@ private struct TFLiteWalk {
     let location = "operator \(cursor) (residual of \(module))"
     cursor += 1
     guard op.builtin == .add else { throw fail(location, expected: "ADD", found: op.builtin.name) }
-    guard Set(op.inputs) == [blockInput, projection], op.inputs.count == 2, op.outputs.count == 1 else {
+    guard Set(op.inputs) == [blockInput, projection], op.inputs.count == 2, op.outputs.count == 1, op.outputs[0] >= 0 else {
       throw fail(location, expected: "inputs \(blockInput) and \(projection)", found: "\(op.inputs)")
     }
     guard case .add(let o) = op.options, o.activation == .none else {

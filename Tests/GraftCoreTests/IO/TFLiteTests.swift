@@ -66,7 +66,7 @@ enum TFLiteSample {
     TFLiteFB.op(6, inputs: [8, 7], outputs: [8], optionsType: 17, options: .table([0: .int32s([1, 8])])),
     TFLiteFB.op(7, inputs: [8], outputs: [8], optionsType: 9, options: .table([0: .f32(1)])),
     TFLiteFB.op(1, inputs: [8], outputs: [8]),
-    TFLiteFB.op(8, inputs: [8], outputs: [8]),
+    TFLiteFB.op(8, inputs: [8], outputs: [8, -1]),  // an omitted optional output
   ]
 
   static func build(externalOffset: UInt64) -> [UInt8] {
@@ -118,7 +118,7 @@ extension IOTests {
       #expect(model.operatorCodes[2].version == 2 && model.operatorCodes[0].version == 1)
       #expect(model.operators.map(\.builtin) == [.conv2D, .depthwiseConv2D, .fullyConnected, .averagePool2D, .add, .reshape,
                                                  .softmax, .complexAbs, .custom])
-      #expect(model.operators[8].customCode == "MyOp")
+      #expect(model.operators[8].customCode == "MyOp" && model.operators[8].outputs == [8, -1])
       #expect(TFLiteBuiltinOperator(rawValue: 500).name == "BUILTIN_500")
       #expect(model.operatorCounts()[.conv2D] == 1 && model.operatorCounts().values.reduce(0, +) == 9)
     }
@@ -188,6 +188,8 @@ extension IOTests {
       #expect(error(TFLiteFB.tensor("a", [1], type: 3, buffer: 1, quantization: q([.nan], nil, 0)), data: [1])
               == .invalidQuantization(tensor: "a", "a scale is not finite"))
       #expect(error(TFLiteFB.tensor("a", [2], type: 3), data: [1, 2]) == .noData(tensor: "a"))
+      #expect(error(TFLiteFB.tensor("a", [1 << 30, 1 << 30, 2], type: 4, buffer: 1), data: [1])
+              == .invalidShape(tensor: "a", shape: [1 << 30, 1 << 30, 2]))  // 2⁶¹ int64s: the byte count overflows
       #expect(error(TFLiteFB.tensor("a", [2], type: 5, buffer: 1), data: [1, 2])
               == .unsupportedTensor(tensor: "a", "type STRING has no float reading"))
       #expect(error(TFLiteFB.tensor("a", [1], type: 8, buffer: 1), data: [UInt8](repeating: 0, count: 8))

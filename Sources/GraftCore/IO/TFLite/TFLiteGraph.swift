@@ -67,7 +67,7 @@ public struct TFLiteOperator: Equatable, Sendable {
   public var builtin: TFLiteBuiltinOperator
   public var customCode: String?
   public var version: Int
-  /// Tensor indices; −1 marks an omitted optional input.
+  /// Tensor indices; −1 marks an omitted optional tensor.
   public var inputs: [Int]
   public var outputs: [Int]
   public var options: TFLiteOperatorOptions

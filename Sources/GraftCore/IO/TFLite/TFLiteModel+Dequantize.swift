@@ -27,8 +27,10 @@ extension TFLiteModel {
     }
     guard let data = data(of: tensor) else { throw fail(.noData(tensor: tensor.name)) }
     let count = tensor.count
-    guard data.count == count * elementSize else {
-      throw fail(.bufferSizeMismatch(tensor: tensor.name, expectedBytes: count * elementSize, actualBytes: data.count))
+    let (expected, overflow) = count.multipliedReportingOverflow(by: elementSize)
+    guard !overflow else { throw fail(.invalidShape(tensor: tensor.name, shape: tensor.shape)) }
+    guard data.count == expected else {
+      throw fail(.bufferSizeMismatch(tensor: tensor.name, expectedBytes: expected, actualBytes: data.count))
     }
     let output = Tensor(uninitializedShape: tensor.shape)
     let plan = try quantizationPlan(tensor)

@@ -128,10 +128,13 @@ extension FlatBufferReader {
     let codeIndex = try index(Int(try uint32(t, 0, "opcode_index")), "\(t.name).opcode_index", count: codes.count)
     let inputs = try int32s(t, 1, "inputs") ?? []
     let outputs = try int32s(t, 2, "outputs") ?? []
+    // −1 (`kTfLiteOptionalTensor`) marks an omitted tensor; TFLite accepts it in both lists.
     for (i, index) in inputs.enumerated() where index != -1 {
       _ = try self.index(index, "\(t.name).inputs[\(i)]", count: tensorCount)
     }
-    for (i, index) in outputs.enumerated() { _ = try self.index(index, "\(t.name).outputs[\(i)]", count: tensorCount) }
+    for (i, index) in outputs.enumerated() where index != -1 {
+      _ = try self.index(index, "\(t.name).outputs[\(i)]", count: tensorCount)
+    }
     let optionsType = try uint8(t, 3, "builtin_options_type")
     let options: TFLiteOperatorOptions
     if optionsType != 0, let table = try table(t, 4, "builtin_options") {
