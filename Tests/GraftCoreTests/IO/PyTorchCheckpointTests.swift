@@ -25,8 +25,8 @@ extension IOTests {
       "nested_model", "module_prefix", "non_tensor_values", "protocol4", "parameters", "deflate", "big_endian",
     ]
 
-    @Test(arguments: cases) func readsWhatTorchSaved(_ name: String) throws {
-      let checkpoint = try PyTorchCheckpoint.read(PyTorchFixture.path(name + ".pt"))
+    @Test(arguments: cases, [false, true]) func readsWhatTorchSaved(_ name: String, verifyingChecksums: Bool) throws {
+      let checkpoint = try PyTorchCheckpoint.read(PyTorchFixture.path(name + ".pt"), verifyingChecksums: verifyingChecksums)
       let expected = try SafeTensors.read(PyTorchFixture.path(name + ".expected.safetensors"))
       let names = try PyTorchFixture.decodeJSON([String].self, expected.metadata["names"])
       let dtypes = try PyTorchFixture.decodeJSON([String].self, expected.metadata["dtypes"])
@@ -77,6 +77,57 @@ extension IOTests {
       let shared = try ZipArchive(path: PyTorchFixture.path("shared.pt"))
       #expect(shared.entries.filter { $0.name.contains("/data/") }.count == 2)
       #expect(try ZipArchive(path: PyTorchFixture.path("plain.pt")).entries.allSatisfy { !$0.compressed })
+      // Stored storages are read from the file directly, deflated ones through libzip.
+      let storage = StorageReference(key: "0", type: .dtype(.float32), count: 54)
+      let plain = try PyTorchArchive(path: PyTorchFixture.path("plain.pt"), verifyingChecksums: false)
+      guard case .file = try plain.entry(for: storage, dtype: .float32).source else { Issue.record("plain.pt: not direct"); return }
+      let checked = try PyTorchArchive(path: PyTorchFixture.path("plain.pt"), verifyingChecksums: true)
+      guard case .libzip = try checked.entry(for: storage, dtype: .float32).source else { Issue.record("verifying: not libzip"); return }
+      let deflate = try PyTorchArchive(path: PyTorchFixture.path("deflate.pt"), verifyingChecksums: false)
+      guard case .libzip = try deflate.entry(for: storage, dtype: .float32).source else { Issue.record("deflate.pt: not libzip"); return }
+    }
+
+    /// The own central-directory reader sees every fixture as libzip does.
+    @Test func zipDirectoryAgreesWithLibzip() throws {
+      let files = try FileManager.default.contentsOfDirectory(atPath: PyTorchFixture.directory).filter { $0.hasSuffix(".pt") && $0 != "legacy.pt" }
+      #expect(files.count > 20)
+      for name in files {
+        let path = PyTorchFixture.path(name)
+        let (ours, libzip) = (try ZipDirectory(file: try ReadOnlyFile(path: path)), try ZipArchive(path: path))
+        #expect(ours.entries.map(\.name) == libzip.entries.map(\.name), "\(name)")
+        #expect(ours.entries.map(\.size) == libzip.entries.map(\.size), "\(name)")
+        #expect(ours.entries.map { $0.method != 0 } == libzip.entries.map(\.compressed), "\(name)")
+      }
+    }
+
+    /// The directory reader alone (libzip normally refuses a damaged archive before it runs) on
+    /// seeded random damage to the end of a checkpoint, where its records are: it throws or
+    /// returns entries whose data lies inside the file, never crashes.
+    @Test func zipDirectoryOnDamagedBytesNeverCrashes() throws {
+      let valid = try readFile(PyTorchFixture.path("plain.pt"))
+      var generator = Generator(seed: 5)
+      var refused = 0
+      try withTemporaryDirectory { dir in
+        let path = dir + "/damaged.pt"
+        for trial in 0..<300 {
+          var bytes = valid
+          if trial % 10 == 0 { bytes.removeLast(1 + generator.int(below: 200)) }
+          for _ in 0...generator.int(below: 4) {
+            bytes[bytes.count - 1 - generator.int(below: min(bytes.count, 1200))] = UInt8(truncatingIfNeeded: generator.next())
+          }
+          try writeFile(bytes, to: path)
+          let file = try ReadOnlyFile(path: path)
+          do throws(ZipDirectory.Failure) {
+            let directory = try ZipDirectory(file: file)
+            for entry in directory.entries {
+              if let start = try? directory.dataOffset(of: entry, in: file) { #expect(start + entry.compressedSize <= file.size) }
+            }
+          } catch {
+            refused += 1
+          }
+        }
+      }
+      #expect(refused > 50)
     }
 
     @Test func refusesTheLegacyFormatAndTorchScriptWithAdvice() throws {
@@ -141,12 +192,15 @@ extension IOTests {
     }
 
     /// 200 copies of a checkpoint, each with bytes flipped at seeded random places: each loads
-    /// (where libzip's CRC check passes, i.e. where the flip hit no checked byte) or is refused
-    /// with a typed error; none crashes.
+    /// (a flip in tensor data changes a value, as with `torch.load`) or is refused with a typed
+    /// error; none crashes. With `verifyingChecksums`, every entry read is CRC-checked, so what
+    /// loads is exactly the original (the flips hit bytes the reader never uses).
     @Test func flippedBytesAreRefusedOrLoadNeverCrash() throws {
-      let valid = try readFile(PyTorchFixture.path("plain.pt"))
+      let path = PyTorchFixture.path("plain.pt")
+      let valid = try readFile(path)
+      let original = try PyTorchCheckpoint.read(path)
       var generator = Generator(seed: 13)
-      var refused = 0, loaded = 0, crcMismatches = 0
+      var refused = 0, loaded = 0, loadedChecked = 0, crcMismatches = 0, changedValues = 0
       try withTemporaryDirectory { dir in
         let path = dir + "/flipped.pt"
         for _ in 0..<200 {
@@ -158,15 +212,26 @@ extension IOTests {
           do throws(PyTorchError) {
             let checkpoint = try PyTorchCheckpoint.read(path)
             #expect(checkpoint.entries.allSatisfy { $0.tensor.count == Shape.count($0.shape) })
+            if !sameBits(checkpoint.entries.flatMap(\.tensor.scalars), original.entries.flatMap(\.tensor.scalars)) {
+              changedValues += 1
+            }
             loaded += 1
           } catch {
             refused += 1
+          }
+          do throws(PyTorchError) {
+            let checkpoint = try PyTorchCheckpoint.read(path, verifyingChecksums: true)
+            #expect(checkpoint.names == original.names)
+            #expect(sameBits(checkpoint.entries.flatMap(\.tensor.scalars), original.entries.flatMap(\.tensor.scalars)))
+            loadedChecked += 1
+          } catch {
             if case .unreadableEntry(_, let message) = error.reason, message == "CRC error" { crcMismatches += 1 }
           }
         }
       }
-      #expect(refused > 100 && refused + loaded == 200, "\(refused) refused, \(loaded) loaded")
-      #expect(crcMismatches > 10, "flips in an entry's data are caught by its CRC-32")
+      #expect(refused > 50 && refused + loaded == 200, "\(refused) refused, \(loaded) loaded")
+      #expect(changedValues > 10, "flips in tensor data load as changed values: \(changedValues)")
+      #expect(crcMismatches > 10 && loadedChecked < loaded, "\(crcMismatches) CRC errors, \(loadedChecked) loaded with checksums")
     }
 
     @Test func errorDescriptionIsOneLineNamingPathAndReason() {

@@ -2,6 +2,11 @@
 /// `<prefix>/data/<key>` (one entry of raw elements per storage), `<prefix>/byteorder` (`little`
 /// or `big`; little when absent, as torch assumes) and `<prefix>/version`. The prefix is the first
 /// entry's directory: `archive` in older files, the file's stem in newer ones.
+///
+/// libzip opens the archive and reads the small entries and anything compressed, checking
+/// CRC-32s. Stored storage entries are read with one `pread` straight into their destination at
+/// the offset `ZipDirectory` finds, without a CRC pass, as PyTorch reads them, unless checksums
+/// are asked for.
 struct PyTorchArchive {
   /// The largest `data.pkl` read (a state dict's pickle takes about 100 bytes per tensor).
   static let maxPickleBytes = 64 << 20
@@ -10,13 +15,35 @@ struct PyTorchArchive {
   /// 0x1950a86a20f9469cfc6c (`torch/serialization.py`, `MAGIC_NUMBER`).
   static let legacyMagic: [UInt8] = [0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
+  /// Where a storage's bytes come from.
+  struct StorageEntry {
+    enum Source {
+      /// Stored: `size` bytes at this file offset.
+      case file(offset: Int)
+      /// Read (inflated, CRC-checked) by libzip.
+      case libzip(ZipArchive.Entry)
+    }
+
+    let name: String
+    let size: Int
+    let source: Source
+  }
+
+  let file: ReadOnlyFile
   let zip: ZipArchive
+  /// nil when every entry is read through libzip (checksums asked for).
+  let directory: ZipDirectory?
   let prefix: String
   /// The storages' byte order (`byteorder` says `big`).
   let bigEndian: Bool
 
-  init(path: String) throws(PyTorchFailure) {
-    try Self.refuseLegacyFormat(path)
+  init(path: String, verifyingChecksums: Bool) throws(PyTorchFailure) {
+    do throws(SystemError) {
+      file = try ReadOnlyFile(path: path)
+    } catch {
+      throw PyTorchFailure(reason: .cannotOpen(error.message))
+    }
+    try Self.refuseLegacyFormat(file)
     let zip: ZipArchive
     do throws(ZipArchive.Failure) {
       zip = try ZipArchive(path: path)
@@ -45,6 +72,15 @@ struct PyTorchArchive {
       guard text == "little" || text == "big" else { throw PyTorchFailure(reason: .invalidByteOrder(text)) }
       bigEndian = text == "big"
     }
+    if verifyingChecksums {
+      directory = nil
+    } else {
+      do throws(ZipDirectory.Failure) {
+        directory = try ZipDirectory(file: file)
+      } catch {
+        throw PyTorchFailure(reason: .invalidZipArchive(error.message))
+      }
+    }
     self.zip = zip
     self.prefix = prefix
     self.bigEndian = bigEndian
@@ -61,21 +97,41 @@ struct PyTorchArchive {
   }
 
   /// The entry holding `storage`, checked to hold exactly its elements.
-  func entry(for storage: StorageReference, dtype: PyTorchDType) throws(PyTorchFailure) -> ZipArchive.Entry {
+  func entry(for storage: StorageReference, dtype: PyTorchDType) throws(PyTorchFailure) -> StorageEntry {
     let name = "\(prefix)/data/\(storage.key)"
     guard let entry = zip.entry(named: name) else { throw PyTorchFailure(reason: .missingEntry(name)) }
     let expected = storage.count * dtype.byteCount  // count ≤ Int.max / 8 (PickleMachine)
     guard entry.size == expected else {
       throw PyTorchFailure(reason: .storageSizeMismatch(storage: storage.key, expectedBytes: expected, actualBytes: entry.size))
     }
-    return entry
+    guard let directory, !entry.compressed else { return StorageEntry(name: name, size: entry.size, source: .libzip(entry)) }
+    guard let direct = directory.entry(named: name), direct.method == 0, direct.flags & 1 == 0,
+      direct.size == entry.size, direct.compressedSize == entry.size
+    else {
+      throw PyTorchFailure(reason: .unreadableEntry(entry: name, message: "libzip and the central directory disagree on it"))
+    }
+    do throws(ZipDirectory.Failure) {
+      return StorageEntry(name: name, size: entry.size, source: .file(offset: try directory.dataOffset(of: direct, in: file)))
+    } catch {
+      throw PyTorchFailure(reason: .unreadableEntry(entry: name, message: error.message))
+    }
   }
 
-  func read(_ entry: ZipArchive.Entry, into buffer: UnsafeMutableRawBufferPointer) throws(PyTorchFailure) {
-    do throws(ZipArchive.Failure) {
-      try zip.read(entry, into: buffer)
-    } catch {
-      throw Self.failure(error)
+  /// Reads all of `entry` into `buffer` (of `entry.size` bytes).
+  func read(_ entry: StorageEntry, into buffer: UnsafeMutableRawBufferPointer) throws(PyTorchFailure) {
+    switch entry.source {
+    case .libzip(let zipEntry):
+      do throws(ZipArchive.Failure) {
+        try zip.read(zipEntry, into: buffer)
+      } catch {
+        throw Self.failure(error)
+      }
+    case .file(let offset):
+      do throws(SystemError) {
+        try file.read(into: buffer, at: offset)
+      } catch {
+        throw PyTorchFailure(reason: .unreadableEntry(entry: entry.name, message: error.message))
+      }
     }
   }
 
@@ -95,16 +151,14 @@ struct PyTorchArchive {
     }
   }
 
-  /// Opens the file once to report a missing file with `errno`'s message and the legacy format
-  /// by its magic number (libzip would only say "Not a zip archive").
-  private static func refuseLegacyFormat(_ path: String) throws(PyTorchFailure) {
-    let file: MappedFile
+  /// Reports the legacy format by its magic number (libzip would only say "Not a zip archive").
+  private static func refuseLegacyFormat(_ file: ReadOnlyFile) throws(PyTorchFailure) {
+    let head: [UInt8]
     do throws(SystemError) {
-      file = try MappedFile(path: path)
+      head = try file.bytes(at: 0, count: 2 + legacyMagic.count)
     } catch {
       throw PyTorchFailure(reason: .cannotOpen(error.message))
     }
-    let head = file.bytes.prefix(2 + legacyMagic.count)
     if head.count == 2 + legacyMagic.count, head.first == 0x80, head.dropFirst(2).elementsEqual(legacyMagic) {
       throw PyTorchFailure(reason: .legacyFormat)
     }

@@ -51,16 +51,19 @@ public struct PyTorchCheckpoint {
   /// storage, and each storage is read once, however many tensors view it, so peak memory stays
   /// near the tensors' own size. The legacy (pre-1.6) format and TorchScript archives are refused
   /// with a message saying what to do.
-  public static func read(_ path: String) throws(PyTorchError) -> PyTorchCheckpoint {
+  ///
+  /// Stored storages are read without checking their CRC-32, as `torch.load` reads them (the
+  /// check costs as much as the read); `verifyingChecksums: true` checks every entry's.
+  public static func read(_ path: String, verifyingChecksums: Bool = false) throws(PyTorchError) -> PyTorchCheckpoint {
     do throws(PyTorchFailure) {
-      return try load(path)
+      return try load(path, verifyingChecksums: verifyingChecksums)
     } catch {
       throw PyTorchError(path: path, reason: error.reason)
     }
   }
 
-  private static func load(_ path: String) throws(PyTorchFailure) -> PyTorchCheckpoint {
-    let archive = try PyTorchArchive(path: path)
+  private static func load(_ path: String, verifyingChecksums: Bool) throws(PyTorchFailure) -> PyTorchCheckpoint {
+    let archive = try PyTorchArchive(path: path, verifyingChecksums: verifyingChecksums)
     let (root, heap) = try PickleMachine.unpickle(try archive.pickle())
     let selection = try StateDictSelection(root: root, heap: heap)
 
