@@ -6,7 +6,8 @@
 /// libzip opens the archive and reads the small entries and anything compressed, checking
 /// CRC-32s. Stored storage entries are read with one `pread` straight into their destination at
 /// the offset `ZipDirectory` finds, without a CRC pass, as PyTorch reads them, unless checksums
-/// are asked for.
+/// are asked for (or the directory reader and libzip do not see the entry alike: then libzip
+/// reads it).
 struct PyTorchArchive {
   /// The largest `data.pkl` read (a state dict's pickle takes about 100 bytes per tensor).
   static let maxPickleBytes = 64 << 20
@@ -72,15 +73,9 @@ struct PyTorchArchive {
       guard text == "little" || text == "big" else { throw PyTorchFailure(reason: .invalidByteOrder(text)) }
       bigEndian = text == "big"
     }
-    if verifyingChecksums {
-      directory = nil
-    } else {
-      do throws(ZipDirectory.Failure) {
-        directory = try ZipDirectory(file: file)
-      } catch {
-        throw PyTorchFailure(reason: .invalidZipArchive(error.message))
-      }
-    }
+    // The directory reader is only a faster path for what libzip accepted: where it cannot
+    // parse the archive, libzip reads every entry.
+    directory = verifyingChecksums ? nil : try? ZipDirectory(file: file)
     self.zip = zip
     self.prefix = prefix
     self.bigEndian = bigEndian
@@ -104,17 +99,14 @@ struct PyTorchArchive {
     guard entry.size == expected else {
       throw PyTorchFailure(reason: .storageSizeMismatch(storage: storage.key, expectedBytes: expected, actualBytes: entry.size))
     }
-    guard let directory, !entry.compressed else { return StorageEntry(name: name, size: entry.size, source: .libzip(entry)) }
-    guard let direct = directory.entry(named: name), direct.method == 0, direct.flags & 1 == 0,
-      direct.size == entry.size, direct.compressedSize == entry.size
-    else {
-      throw PyTorchFailure(reason: .unreadableEntry(entry: name, message: "libzip and the central directory disagree on it"))
+    // Read directly only what both readers see as the same stored, unencrypted entry.
+    if let directory, !entry.compressed, let direct = directory.entry(named: name), direct.method == 0,
+      direct.flags & 1 == 0, direct.size == entry.size, direct.compressedSize == entry.size,
+      let offset = try? directory.dataOffset(of: direct, in: file)
+    {
+      return StorageEntry(name: name, size: entry.size, source: .file(offset: offset))
     }
-    do throws(ZipDirectory.Failure) {
-      return StorageEntry(name: name, size: entry.size, source: .file(offset: try directory.dataOffset(of: direct, in: file)))
-    } catch {
-      throw PyTorchFailure(reason: .unreadableEntry(entry: name, message: error.message))
-    }
+    return StorageEntry(name: name, size: entry.size, source: .libzip(entry))
   }
 
   /// Reads all of `entry` into `buffer` (of `entry.size` bytes).

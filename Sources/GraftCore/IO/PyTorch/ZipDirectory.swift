@@ -6,8 +6,8 @@
 /// tensor without libzip's CRC-32 pass, which costs as much as the copy itself (PyTorch's own
 /// reader skips it too: its miniz is built with `MINIZ_DISABLE_ZIP_READER_CRC32_CHECKS`).
 /// libzip still opens and validates every archive, reads the pickle, and reads compressed entries
-/// or all entries when checksums are wanted; `PyTorchArchive` checks that both readers agree on
-/// each entry it reads this way.
+/// or all entries when checksums are wanted; `PyTorchArchive` reads an entry this way only when
+/// both readers agree on it, and through libzip otherwise.
 struct ZipDirectory {
   struct Failure: Error, Equatable {
     let message: String
