@@ -87,6 +87,32 @@ extension IOTests {
       guard case .libzip = try deflate.entry(for: storage, dtype: .float32).source else { Issue.record("deflate.pt: not libzip"); return }
     }
 
+    /// Reads split across threads by bytes land where they belong, whatever the split: reads
+    /// shared by several threads, empty reads, reads out of file order, one thread or several.
+    @Test(arguments: [1, 3, 8]) func splitReadsFillEveryDestination(threads: Int) throws {
+      var generator = Generator(seed: 3)
+      let content = (0..<50_000).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+      try withTemporaryDirectory { dir in
+        try writeFile(content, to: dir + "/data")
+        let file = try ReadOnlyFile(path: dir + "/data")
+        let spans = [(40_000, 9_999), (0, 7), (7, 0), (123, 20_000), (30_000, 1), (20_123, 9_000), (49_999, 1)]
+        let buffers = spans.map { UnsafeMutableRawBufferPointer.allocate(byteCount: max($0.1, 1), alignment: 1) }
+        defer { buffers.forEach { $0.deallocate() } }
+        let reads = zip(spans, buffers).map { span, buffer in
+          ReadOnlyFile.Read(offset: span.0, count: span.1, destination: buffer.baseAddress!)
+        }
+        let failure = Threads.withCount(threads) { file.read(reads, unitBytes: 1000, unitsPerThread: 2) }
+        #expect(failure == nil)
+        for ((offset, count), buffer) in zip(spans, buffers) {
+          #expect(Array(buffer.prefix(count)) == Array(content[offset..<offset + count]), "\(offset)+\(count)")
+        }
+        // A read past the end of the file fails with EIO and names itself.
+        let past = ReadOnlyFile.Read(offset: 49_990, count: 20, destination: buffers[0].baseAddress!)
+        let result = Threads.withCount(threads) { file.read(reads + [past], unitBytes: 1000, unitsPerThread: 2) }
+        #expect(result?.0 == reads.count && result?.1 == SystemError(code: EIO))
+      }
+    }
+
     /// The own central-directory reader sees every fixture as libzip does.
     @Test func zipDirectoryAgreesWithLibzip() throws {
       let files = try FileManager.default.contentsOfDirectory(atPath: PyTorchFixture.directory).filter { $0.hasSuffix(".pt") && $0 != "legacy.pt" }

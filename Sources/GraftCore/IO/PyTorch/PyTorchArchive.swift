@@ -109,6 +109,19 @@ struct PyTorchArchive {
     return StorageEntry(name: name, size: entry.size, source: .libzip(entry))
   }
 
+  /// A stored entry's bytes to read straight into `destination`.
+  struct DirectRead {
+    let entry: String
+    let read: ReadOnlyFile.Read
+  }
+
+  /// Performs `reads`, split across threads by bytes (`ReadOnlyFile.read(_:)`).
+  func read(_ reads: [DirectRead]) throws(PyTorchFailure) {
+    if let (i, error) = file.read(reads.map(\.read)) {
+      throw PyTorchFailure(reason: .unreadableEntry(entry: reads[i].entry, message: error.message))
+    }
+  }
+
   /// Reads all of `entry` into `buffer` (of `entry.size` bytes).
   func read(_ entry: StorageEntry, into buffer: UnsafeMutableRawBufferPointer) throws(PyTorchFailure) {
     switch entry.source {

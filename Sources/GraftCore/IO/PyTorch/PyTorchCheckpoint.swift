@@ -79,10 +79,14 @@ public struct PyTorchCheckpoint {
     }
 
     var built: [Int: Tensor] = [:]
+    var directReads: [PyTorchArchive.DirectRead] = []
     for s in storageOrder {
       let users = (viewsOfStorage[s] ?? []).compactMap { t in views[t].map { (t, $0) } }
-      for (t, tensor) in try materialize(heap.storages[s], views: users, from: archive) { built[t] = tensor }
+      for (t, tensor) in try materialize(heap.storages[s], views: users, from: archive, deferring: &directReads) {
+        built[t] = tensor
+      }
     }
+    try archive.read(directReads)
 
     var entries: [Entry] = []
     var tensors: [String: Tensor] = [:]
@@ -96,11 +100,13 @@ public struct PyTorchCheckpoint {
       strippedModulePrefix: selection.strippedModulePrefix)
   }
 
-  /// Reads one storage and builds the tensors that view it. A float32 storage that is exactly one
-  /// contiguous tensor is read straight into that tensor; any other is read into a scratch buffer
-  /// that is freed before the next storage.
+  /// Builds the tensors that view one storage. A float32 storage that is exactly one contiguous
+  /// tensor and is stored uncompressed is read straight into that tensor, later, with the other
+  /// such reads (`deferring`), which are split across threads; any other storage is read now into
+  /// a scratch buffer that is freed before the next one.
   private static func materialize(
-    _ storage: StorageReference, views: [(Int, TensorRebuild.View)], from archive: PyTorchArchive
+    _ storage: StorageReference, views: [(Int, TensorRebuild.View)], from archive: PyTorchArchive,
+    deferring directReads: inout [PyTorchArchive.DirectRead]
   ) throws(PyTorchFailure) -> [(Int, Tensor)] {
     guard let dtype = views.first?.1.dtype else { return [] }
     let entry = try archive.entry(for: storage, dtype: dtype)
@@ -109,7 +115,11 @@ public struct PyTorchCheckpoint {
     if views.count == 1, let (_, view) = views.first, let (_, tensor) = tensors.first, dtype == .float32,
       !archive.bigEndian, !view.negated, view.offset == 0, view.count == storage.count, view.isContiguous
     {
-      try archive.read(entry, into: UnsafeMutableRawBufferPointer(start: tensor.data, count: entry.size))
+      if case .file(let offset) = entry.source {
+        directReads.append(.init(entry: entry.name, read: .init(offset: offset, count: entry.size, destination: tensor.data)))
+      } else {
+        try archive.read(entry, into: UnsafeMutableRawBufferPointer(start: tensor.data, count: entry.size))
+      }
       return tensors
     }
     #endif

@@ -21,8 +21,8 @@ public struct PyTorchError: Error, Equatable, CustomStringConvertible {
     /// libzip could not read an entry (CRC mismatch, cut short, unknown compression, encrypted);
     /// carries the entry and libzip's message.
     case unreadableEntry(entry: String, message: String)
-    /// An entry is larger than the reader accepts (`data.pkl` over 64 MiB; `byteorder` or
-    /// `version` over 64 bytes).
+    /// An entry is larger than the reader accepts (`data.pkl` over 64 MiB, `byteorder` over
+    /// 64 bytes).
     case entryTooLarge(entry: String, size: Int, limit: Int)
     /// `byteorder` holds something other than `little` or `big`.
     case invalidByteOrder(String)
