@@ -31,6 +31,9 @@ let package = Package(
     .systemLibrary(
       name: "CSampleRate", path: "Packages/CSampleRate", pkgConfig: "samplerate",
       providers: [.apt(["libsamplerate0-dev"])]),
+    .systemLibrary(
+      name: "CZip", path: "Packages/CZip", pkgConfig: "libzip",
+      providers: [.apt(["libzip-dev"])]),
     // The C we write: a setjmp guard around libpng's classic reader, and SIMD
     // kernels compiled per instruction set with function-level target
     // attributes (chosen at run time; no build flags).
@@ -38,7 +41,7 @@ let package = Package(
     .target(name: "CKernels", path: "Packages/CKernels"),
 
     // One tensor/training core.
-    .target(name: "GraftCore", dependencies: ["CBLAS", "CKernels"]),
+    .target(name: "GraftCore", dependencies: ["CBLAS", "CKernels", "CZip"]),
 
     // Modalities: each sees GraftCore and its own C libraries, never another modality.
     .target(name: "GraftVision", dependencies: ["GraftCore", "CPNG"]),

@@ -39,6 +39,25 @@ enum Syscalls {
     }
   }
 
+  /// The corresponding C function is `pread(2)`, called until `buffer` is full. A file that ends
+  /// first throws `EIO` (callers check sizes before reading, so that means the file shrank).
+  static func readAll(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemError) {
+    guard var next = buffer.baseAddress else { return }
+    var remaining = buffer.count
+    var position = offset
+    while remaining > 0 {
+      let n = Glibc.pread(fd, next, Swift.min(remaining, 1 << 30), off_t(position))
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .current
+      }
+      if n == 0 { throw SystemError(code: EIO) }
+      next += n
+      remaining -= n
+      position += n
+    }
+  }
+
   /// The corresponding C function is `fsync(2)`.
   static func fsync(_ fd: Int32) throws(SystemError) {
     while Glibc.fsync(fd) != 0 {
