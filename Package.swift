@@ -73,6 +73,6 @@ let package = Package(
       name: "GraftTextTests", dependencies: ["GraftText", "GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG", "CSampleRate"]),
-    .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision", "_GraftTestSupport"]),
   ]
 )
