@@ -121,6 +121,12 @@ public struct ModelBundle {
     } catch {
       throw BundleError(path: path, reason: .invalidConfig(reason(error)))
     }
+    // Labels become keys of predictions and reports: two equal as `String` (a repeated label, or
+    // the same text in two Unicode normalisation forms) cannot both be told apart there.
+    if let (a, b) = config.labels.firstEquivalentPair() {
+      let detail = a.utf8.elementsEqual(b.utf8) ? "" : " (\(a.unicodeScalarCodes) vs \(b.unicodeScalarCodes))"
+      throw BundleError(path: path, reason: .invalidConfig("label \"\(b)\" appears twice\(detail)"))
+    }
     let weightsPath = (path as NSString).appendingPathComponent(weightsFile)
     guard FileManager.default.fileExists(atPath: weightsPath) else {
       throw BundleError(path: path, reason: .missingFile(weightsFile))
