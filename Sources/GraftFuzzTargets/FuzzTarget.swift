@@ -40,12 +40,14 @@ public struct FuzzTarget: Sendable {
 }
 
 /// Scratch files for entries whose parser reads a path: one per target and process, under
-/// `/dev/shm` when it exists (memory, no disk writes), else the temporary directory.
+/// `/dev/shm` when it exists (memory, no disk writes), else the temporary directory; the folder
+/// is removed when the process exits normally.
 enum ScratchFile {
   static let directory: String = {
     let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
     let dir = (base as NSString).appendingPathComponent("graft-fuzz-\(getpid())")
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: ScratchFile.directory) }
     return dir
   }()
 
