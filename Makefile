@@ -8,7 +8,12 @@ IMPORT_CHECK := --explicit-target-dependency-import-check error
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON_VENV ?= .venv-tools
 
-.PHONY: all deps build release test demo sample-data bench fixtures compare clean
+FUZZ_SECONDS ?= 60
+FUZZ_WORK   ?= .build/fuzz
+FUZZ_TARGETS ?=
+FUZZ_FLAGS  := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+.PHONY: all deps build release test demo sample-data bench fixtures compare fuzz clean
 
 all: build
 
@@ -33,6 +38,13 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests $(IMPORT_CHECK)
 	$(SWIFT) test --skip-build
+
+## libFuzzer + AddressSanitizer on every parser (Fuzz/, docs/RELIABILITY.md): FUZZ_SECONDS per
+## target (default 60), corpora in FUZZ_WORK (outside git), crashes in FUZZ_WORK/crashes.
+## FUZZ_TARGETS="png npy" runs only those. A short deterministic run is part of `make test`.
+fuzz: deps
+	$(SWIFT) build --package-path Fuzz $(FUZZ_FLAGS)
+	Tools/fuzz/run.sh Fuzz/.build/release/graft-fuzz $(FUZZ_WORK) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## The main job on SampleData, release build.
 demo: release

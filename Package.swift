@@ -10,6 +10,8 @@ let package = Package(
     .library(name: "GraftText", targets: ["GraftText"]),
     .library(name: "GraftAudio", targets: ["GraftAudio"]),
     .executable(name: "graft", targets: ["graft"]),
+    // Fuzz entry points for every parser (used by Fuzz/ and the fuzz smoke test).
+    .library(name: "GraftFuzzTargets", targets: ["GraftFuzzTargets"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +61,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // One fuzz entry per parser (bytes in, typed errors swallowed), and a deterministic mutator.
+    .target(name: "GraftFuzzTargets", dependencies: ["GraftCore", "GraftVision", "GraftText", "GraftAudio", "CSndFile"]),
+
     // Tests.
     .target(
       name: "_GraftTestSupport", dependencies: ["GraftCore"], path: "Tests/_GraftTestSupport",
@@ -75,7 +80,10 @@ let package = Package(
     .testTarget(
       name: "GraftTextTests", dependencies: ["GraftText", "GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftFuzzTests", dependencies: ["GraftFuzzTargets", "GraftCore", "_GraftTestSupport"],
+      exclude: ["Regressions"]),
     .testTarget(name: "CShimTests", dependencies: ["CBLAS", "CFFTW", "CSndFile", "CPNG", "CSampleRate"]),
-    .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision"]),
+    .testTarget(name: "GraftCLITests", dependencies: ["graft", "GraftCore", "GraftVision", "_GraftTestSupport"]),
   ]
 )

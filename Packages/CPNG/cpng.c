@@ -6,6 +6,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+// The most decoded bytes a PNG file of `file_size` bytes can describe: deflate expands at most
+// 1032:1, and the transforms here at most 32:1 (1-bit palette -> RGBA8), plus slack for tiny
+// files. A header claiming more is lying; refusing it before the pixel buffer is allocated keeps
+// a 100-byte file from reserving gigabytes.
+static uint64_t max_decoded_bytes(FILE *fp) {
+  struct stat st;
+  if (fstat(fileno(fp), &st) != 0 || st.st_size < 0) return UINT64_MAX;
+  return (uint64_t)st.st_size * 1032u * 32u + (1u << 20);
+}
 
 typedef struct {
   char *message;
@@ -163,6 +174,17 @@ cpng_status cpng_decode_file_ex(const char *path, int keep16, uint64_t max_pixel
     fclose(fp);
     set_message(message, message_size, "image too large");
     return CPNG_ERR_MEMORY;
+  }
+  uint64_t limit = max_decoded_bytes(fp);
+  if ((uint64_t)rowbytes * height > limit) {
+    png_destroy_read_struct(&png, &info, NULL);
+    fclose(fp);
+    if (message && message_size > 0) {
+      snprintf(message, message_size, "%u x %u pixels (%llu bytes decoded) is more than a %llu-byte file can hold",
+               out->info.width, out->info.height, (unsigned long long)rowbytes * height,
+               (unsigned long long)((limit - (1u << 20)) / (1032u * 32u)));
+    }
+    return CPNG_ERR_LIBPNG;
   }
   pixels = (uint8_t *)malloc(rowbytes * height);
   rows = (png_bytep *)malloc(sizeof(png_bytep) * height);

@@ -15,8 +15,9 @@ import GraftCore
 /// in it is one example (its whole UTF-8 content, trimmed). Unreadable or empty files are
 /// skipped and listed in `issues`; classes left without files are dropped.
 ///
-/// Labels are sorted (Swift `String` order) and examples keep file order (folders: by label,
-/// then file name).
+/// Labels are compared byte for byte and sorted by their UTF-8 bytes (code-point order, as Python
+/// sorts `str`); two labels that differ only in Unicode normalisation are an error
+/// (`equivalentLabels`), never merged. Examples keep file order (folders: by label, then file name).
 public struct TextDataset: Dataset {
   public static let textColumnNames = ["text", "sentence", "review", "content", "document", "tweet"]
   public static let labelColumnNames = ["label", "labels", "class", "sentiment", "target", "category"]
@@ -44,13 +45,14 @@ public struct TextDataset: Dataset {
     precondition(texts.count == labelNames.count, "TextDataset: \(texts.count) texts, \(labelNames.count) labels")
     precondition(sources.map { $0.count == texts.count } ?? true, "TextDataset: \(texts.count) texts, \(sources?.count ?? 0) sources")
     guard !texts.isEmpty else { throw TextDatasetError(path: path, reason: .noExamples) }
-    let sorted = Array(Set(labelNames)).sorted()
+    let sorted = labelNames.uniquedByBytes().sortedByBytes()
+    if let (a, b) = sorted.firstEquivalentPair() { throw TextDatasetError(path: path, reason: .equivalentLabels(a, b)) }
     if !allowSingleClass, sorted.count < 2 { throw TextDatasetError(path: path, reason: .singleClass(sorted[0])) }
-    let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+    let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { (ExactString($1), $0) })
     self.path = path
     self.texts = texts
     self.labelIndices = labelNames.map { name in
-      guard let i = index[name] else { preconditionFailure("TextDataset: label \"\(name)\" not in \(sorted)") }
+      guard let i = index[ExactString(name)] else { preconditionFailure("TextDataset: label \"\(name)\" not in \(sorted)") }
       return i
     }
     self.labels = sorted
@@ -131,10 +133,10 @@ public struct TextDataset: Dataset {
       guard firstFields.count == 2 else {
         throw TextDatasetError(path: path, reason: .ambiguousColumns(firstFields.count))
       }
-      var distinct = [Set<String>(), Set<String>()]
+      var distinct = [Set<ExactString>(), Set<ExactString>()]
       for case .success(let fields) in rows.map(\.result) where fields.count == 2 {
-        distinct[0].insert(fields[0])
-        distinct[1].insert(fields[1])
+        distinct[0].insert(ExactString(fields[0]))
+        distinct[1].insert(ExactString(fields[1]))
       }
       labelIndex = distinct[0].count < distinct[1].count ? 0 : 1
       textIndex = 1 - labelIndex!

@@ -20,6 +20,9 @@ public struct TextDatasetError: Error, Equatable, CustomStringConvertible {
     case singleClass(String)
     /// Labels a model was not trained on (evaluation), with the ones it knows.
     case unknownLabels([String], known: [String])
+    /// Two labels with different bytes but the same text in different Unicode normalisation forms
+    /// (NFC and NFD `café`): kept apart they would print alike; merged, examples would change class.
+    case equivalentLabels(String, String)
 
     public var description: String {
       switch self {
@@ -36,6 +39,7 @@ public struct TextDatasetError: Error, Equatable, CustomStringConvertible {
       case .unknownLabels(let labels, let known):
         "labels the model does not know: \(labels.map { "\"\($0)\"" }.joined(separator: ", "))"
           + " (it knows \(known.map { "\"\($0)\"" }.joined(separator: ", ")))"
+      case .equivalentLabels(let a, let b): "labels \"\(a)\" (\(a.unicodeScalarCodes)) and \"\(b)\" (\(b.unicodeScalarCodes)) are the same text in different Unicode normalisation forms; normalise the names so they are one label, or rename one" 
       }
     }
   }

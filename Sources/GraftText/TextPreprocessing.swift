@@ -67,7 +67,7 @@ public struct TextPreprocessing: Equatable, Sendable {
     guard let list = json["vocabulary"]?.array else { throw bad("vocabulary") }
     let tokens = list.compactMap(\.string)
     guard tokens.count == list.count, tokens.count >= 2, tokens[0] == Vocabulary.paddingToken,
-          tokens[1] == Vocabulary.unknownToken, Set(tokens).count == tokens.count
+          tokens[1] == Vocabulary.unknownToken, Set(tokens.map { ExactString($0) }).count == tokens.count
     else { throw bad("vocabulary") }
     guard let maxLength = json["max_length"]?.int, maxLength >= 1 else { throw bad("max_length") }
     guard json["padding"]?.string == SequenceEnd.post.rawValue else { throw bad("padding") }

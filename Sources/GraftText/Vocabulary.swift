@@ -1,3 +1,5 @@
+import GraftCore
+
 /// Where padding or truncation happens in `Vocabulary.encode(_:length:padding:truncation:)`:
 /// at the start of the sequence (`pre`) or at its end (`post`), as Keras `pad_sequences`.
 public enum SequenceEnd: String, Codable, Sendable {
@@ -11,6 +13,9 @@ public enum SequenceEnd: String, Codable, Sendable {
 /// same streams always give the same indices (as torchtext's `build_vocab_from_iterator`, which
 /// also puts special tokens first). Codable as `{"tokens": [...]}` for the model bundle;
 /// decoding checks the special tokens and rejects duplicates.
+///
+/// Tokens are counted and matched byte for byte (`ExactString`): `café` in NFC and in NFD are two
+/// tokens unless the tokenizer normalises (its `normalizeNFKC` option, on by default).
 public struct Vocabulary: Codable, Equatable, Sendable {
   public static let paddingToken = "<pad>"
   public static let unknownToken = "<unk>"
@@ -19,17 +24,17 @@ public struct Vocabulary: Codable, Equatable, Sendable {
 
   /// Every token, by index; `tokens[0] == "<pad>"`, `tokens[1] == "<unk>"`.
   public let tokens: [String]
-  private let indices: [String: Int]
+  private let indices: [ExactString: Int]
 
   /// A vocabulary of `<pad>`, `<unk>`, then `words` in order. Each word must be distinct and
   /// neither special token.
   public init(words: [String]) {
     var all = [Vocabulary.paddingToken, Vocabulary.unknownToken]
     all.append(contentsOf: words)
-    var indices: [String: Int] = [:]
+    var indices: [ExactString: Int] = [:]
     indices.reserveCapacity(all.count)
     for (i, token) in all.enumerated() {
-      let previous = indices.updateValue(i, forKey: token)
+      let previous = indices.updateValue(i, forKey: ExactString(token))
       precondition(previous == nil, "Vocabulary: duplicate token \"\(token)\" at \(previous ?? 0) and \(i)")
     }
     self.tokens = all
@@ -51,8 +56,8 @@ public struct Vocabulary: Codable, Equatable, Sendable {
     precondition(minFrequency >= 1, "Vocabulary: minFrequency \(minFrequency) must be at least 1")
     if let maxSize { precondition(maxSize >= 2, "Vocabulary: maxSize \(maxSize) leaves no room for <pad> and <unk>") }
     var kept = counter.counts.filter {
-      $0.value >= minFrequency && $0.key != Vocabulary.paddingToken && $0.key != Vocabulary.unknownToken
-    }.map { (token: $0.key, count: $0.value) }
+      $0.value >= minFrequency && $0.key != ExactString(Vocabulary.paddingToken) && $0.key != ExactString(Vocabulary.unknownToken)
+    }.map { (token: $0.key.string, count: $0.value) }
     kept.sort { a, b in a.count != b.count ? a.count > b.count : a.token.utf8.lexicographicallyPrecedes(b.token.utf8) }
     if let maxSize, kept.count > maxSize - 2 { kept.removeLast(kept.count - (maxSize - 2)) }
     self.init(words: kept.map(\.token))
@@ -61,9 +66,9 @@ public struct Vocabulary: Codable, Equatable, Sendable {
   public var count: Int { tokens.count }
 
   /// The index of `token`, or nil when it is not in the vocabulary.
-  public func index(of token: String) -> Int? { indices[token] }
+  public func index(of token: String) -> Int? { indices[ExactString(token)] }
 
-  public func contains(_ token: String) -> Bool { indices[token] != nil }
+  public func contains(_ token: String) -> Bool { index(of: token) != nil }
 
   public subscript(index: Int) -> String {
     precondition(index >= 0 && index < tokens.count, "Vocabulary: index \(index) outside 0..<\(tokens.count)")
@@ -72,7 +77,7 @@ public struct Vocabulary: Codable, Equatable, Sendable {
 
   /// Indices of `tokens`; unknown tokens map to `<unk>` (1).
   public func encode(_ tokens: [String]) -> [Int] {
-    tokens.map { indices[$0] ?? Vocabulary.unknownIndex }
+    tokens.map { indices[ExactString($0)] ?? Vocabulary.unknownIndex }
   }
 
   /// Indices of `tokens`, cut or padded with `<pad>` (0) to exactly `length`. `truncation: .post`
@@ -110,8 +115,8 @@ public struct Vocabulary: Codable, Equatable, Sendable {
       throw DecodingError.dataCorruptedError(forKey: .tokens, in: container,
                                              debugDescription: "a vocabulary starts with \"<pad>\", \"<unk>\"")
     }
-    var indices: [String: Int] = [:]
-    for (i, token) in tokens.enumerated() where indices.updateValue(i, forKey: token) != nil {
+    var indices: [ExactString: Int] = [:]
+    for (i, token) in tokens.enumerated() where indices.updateValue(i, forKey: ExactString(token)) != nil {
       throw DecodingError.dataCorruptedError(forKey: .tokens, in: container,
                                              debugDescription: "duplicate token \"\(token)\" at index \(i)")
     }
@@ -127,13 +132,17 @@ public struct Vocabulary: Codable, Equatable, Sendable {
   public static func == (a: Vocabulary, b: Vocabulary) -> Bool { a.tokens == b.tokens }
 }
 
-/// Token frequencies, gathered incrementally (one stream at a time) for `Vocabulary`.
+/// Token frequencies, gathered incrementally (one stream at a time) for `Vocabulary`; tokens are
+/// counted byte for byte (`ExactString`).
 public struct TokenCounter: Sendable {
-  public private(set) var counts: [String: Int] = [:]
+  public private(set) var counts: [ExactString: Int] = [:]
 
   public init() {}
 
   public mutating func add<S: Sequence>(_ tokens: S) where S.Element == String {
-    for token in tokens { counts[token, default: 0] += 1 }
+    for token in tokens { counts[ExactString(token), default: 0] += 1 }
   }
+
+  /// How often `token` (these exact bytes) was seen.
+  public func count(of token: String) -> Int { counts[ExactString(token)] ?? 0 }
 }

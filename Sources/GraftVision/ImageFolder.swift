@@ -136,8 +136,9 @@ public struct ImageFolder: Dataset {
     let classes = entries.filter { name in
       var dir: ObjCBool = false
       return !name.hasPrefix(".") && fm.fileExists(atPath: base + "/" + name, isDirectory: &dir) && dir.boolValue
-    }.sorted()
+    }.sortedByBytes()  // code-point order, as torchvision's ImageFolder
     guard !classes.isEmpty else { throw ImageFolderError(path: root, reason: .noClasses) }
+    if let (a, b) = classes.firstEquivalentPair() { throw ImageFolderError(path: root, reason: .equivalentClasses(a, b)) }
 
     var items: [Item] = [], skipped: [PNGError] = [], ignored: [String] = []
     var counts: [(name: String, count: Int)] = []
@@ -192,7 +193,7 @@ public struct ImageFolder: Dataset {
         if isDirectory.boolValue { pending.append(child) } else { out.append(child) }
       }
     }
-    return out.sorted()
+    return out.sortedByBytes()
   }
 
   static func message(_ error: any Error) -> String {

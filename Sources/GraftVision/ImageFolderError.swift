@@ -14,6 +14,8 @@ public struct ImageFolderError: Error, Equatable, Sendable, CustomStringConverti
     case noClasses
     /// A class directory holds no readable PNG file (every file it had is in the scan report).
     case emptyClass
+    /// Two class folders whose names differ only in Unicode normalisation (NFC and NFD `café`).
+    case equivalentClasses(String, String)
 
     public var description: String {
       switch self {
@@ -22,6 +24,7 @@ public struct ImageFolderError: Error, Equatable, Sendable, CustomStringConverti
       case .unreadable(let m): "cannot list directory: \(m)"
       case .noClasses: "no class folders (expected one sub-directory per class)"
       case .emptyClass: "class folder has no readable PNG images"
+      case .equivalentClasses(let a, let b): "class folders \"\(a)\" (\(a.unicodeScalarCodes)) and \"\(b)\" (\(b.unicodeScalarCodes)) are the same text in different Unicode normalisation forms; normalise the names so they are one class, or rename one"
       }
     }
   }

@@ -22,8 +22,12 @@ extension ImageFolder.Preprocessing {
 
   /// Reads what `json` wrote; throws naming the first bad field.
   public init(json: [String: JSONValue]) throws(JSONError) {
-    func int(_ key: String) throws(JSONError) -> Int {
-      guard let v = json[key]?.int, v >= 1 else { throw JSONError(message: "\(key) must be a positive integer") }
+    // Sizes are bounded (a side of at most 2^14, as `PNGDecoder.defaultMaxPixels` allows) so a
+    // damaged config.json cannot make preprocessing allocate without limit.
+    func int(_ key: String, upTo limit: Int = 1 << 14) throws(JSONError) -> Int {
+      guard let v = json[key]?.int, v >= 1, v <= limit else {
+        throw JSONError(message: "\(key) must be an integer in 1...\(limit)")
+      }
       return v
     }
     func floats(_ key: String) throws(JSONError) -> [Float] {

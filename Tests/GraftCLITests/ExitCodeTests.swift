@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _GraftTestSupport
 
 @Suite struct ExitCodeTests {
   @Test func helpExitsZero() throws {
@@ -52,10 +53,9 @@ import Testing
 }
 
 @Suite struct BenchVisionCommandTests {
-  @Test func decodesAGivenFolder() throws {
-    let suite = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/conformance/pngsuite")
-    try #require(FileManager.default.fileExists(atPath: suite.path), "../shared/conformance is missing")
+  @Test(.enabled(if: SharedData.has("conformance/pngsuite"), SharedData.skipMessage("conformance/pngsuite")))
+  func decodesAGivenFolder() throws {
+    let suite = URL(fileURLWithPath: try #require(SharedData.path("conformance/pngsuite")))
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }

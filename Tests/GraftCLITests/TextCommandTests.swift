@@ -26,6 +26,37 @@ import Testing
     #expect(text.stdout == "\(Self.path(file)): \(format), 8 words, 4 dimensions\n")
   }
 
+  /// Issue 16: every byte-distinct word loads, an empty field is an error naming the line (or,
+  /// with --lenient, a warning and a count), repeats are warned about and counted.
+  @Test func exactWordsLenientAndDuplicates() throws {
+    let exact = try GraftBinary.run(["text", "embeddings", "info", Self.path("exact.bin"), "--json"])
+    #expect(exact.status == 0 && exact.stderr.isEmpty, "\(exact.stderr)")
+    let exactObject = try json(exact)
+    #expect(exactObject["count"] as? Int == 5 && exactObject["duplicates"] as? Int == 0)
+    let nfd = "cafe\u{301}"
+    let lookup = try GraftBinary.run(["text", "embeddings", "lookup", Self.path("exact.txt"), nfd, "caf\u{E9}", "--json"])
+    #expect(lookup.status == 0, "\(lookup.stderr)")
+    #expect(lookup.stdout == "{\"\(nfd)\":[1,1.125,1.25,1.375],\"caf\u{E9}\":[0.5,0.625,0.75,0.875]}\n")
+
+    let bad = Self.path("empty_field.txt")
+    let strict = try GraftBinary.run(["text", "embeddings", "info", bad])
+    #expect(strict.status == 1 && strict.stderr.contains("\(bad): line 6: value 1 is empty"), "\(strict.stderr)")
+    let lenient = try GraftBinary.run(["text", "embeddings", "info", bad, "--lenient", "--json"])
+    #expect(lenient.status == 0 && lenient.stderr.contains("warning: \(bad): line 6: value 1 is empty"), "\(lenient.stderr)")
+    let lenientObject = try json(lenient)
+    #expect(lenientObject["count"] as? Int == 7 && lenientObject["skipped"] as? Int == 1)
+
+    let twice = Self.path("duplicate.txt")
+    let kept = try GraftBinary.run(["text", "embeddings", "info", twice, "--json"])
+    let keptObject = try json(kept)
+    #expect(kept.status == 0 && keptObject["duplicates"] as? Int == 1)
+    #expect(kept.stderr == "warning: \(twice): line 9: duplicate word \"the\" (first at line 2); kept the first vector\n")
+    let text = try GraftBinary.run(["text", "embeddings", "info", twice])
+    #expect(text.stdout.hasSuffix("7 words, 4 dimensions, 1 duplicate word\n"), "\(text.stdout)")
+    let refused = try GraftBinary.run(["text", "embeddings", "info", twice, "--duplicates", "error"])
+    #expect(refused.status == 1 && refused.stderr.contains("line 9: duplicate word \"the\" (first at line 2)"), "\(refused.stderr)")
+  }
+
   @Test func infoHonoursFormatAndLimit() throws {
     let r = try GraftBinary.run(["text", "embeddings", "info", Self.path("vectors.txt"), "--format", "word2vec-text", "--limit", "3", "--json"])
     #expect(r.status == 0, "\(r.stderr)")

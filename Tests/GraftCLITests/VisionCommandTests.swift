@@ -2,23 +2,19 @@ import Foundation
 import GraftCore
 import GraftVision
 import Testing
+import _GraftTestSupport
 
 /// `graft vision …`, run as a process. Uses PngSuite files from `../shared/conformance/pngsuite`.
 @Suite struct VisionCommandTests {
-  static let pngsuite: String = {
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-    return repo.deletingLastPathComponent().appendingPathComponent("shared/conformance/pngsuite")
-      .standardizedFileURL.path
-  }()
-  static let available = FileManager.default.fileExists(atPath: pngsuite + "/MANIFEST.tsv")
+  static let pngsuite = SharedData.root + "/conformance/pngsuite"
+  static let available = SharedData.has("conformance/pngsuite/MANIFEST.tsv")
 
   func temporaryPath(_ name: String) -> String {
     FileManager.default.temporaryDirectory
       .appendingPathComponent("graft-cli-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)-\(name)").path
   }
 
-  @Test(.enabled(if: available), arguments: ["tbbn3p08.png", "basi0g04.png", "basn2c16.png"])
+  @Test(.enabled(if: available, SharedData.skipMessage("conformance/pngsuite")), arguments: ["tbbn3p08.png", "basi0g04.png", "basn2c16.png"])
   func decodeWritesTheDecodersRGBAPixels(_ file: String) throws {
     let input = Self.pngsuite + "/" + file
     let out = temporaryPath("out.npy")
@@ -32,7 +28,7 @@ import Testing
     #expect(array.bytes == image.samples)
   }
 
-  @Test(.enabled(if: available)) func decodeKeeps16BitSamplesLittleEndian() throws {
+  @Test(.enabled(if: available, SharedData.skipMessage("conformance/pngsuite"))) func decodeKeeps16BitSamplesLittleEndian() throws {
     let input = Self.pngsuite + "/basn0g16.png"
     let out = temporaryPath("wide.npy")
     defer { unlink(out) }
@@ -46,7 +42,7 @@ import Testing
     #expect(array.bytes == NPYArray(pixels: expected, shape: array.shape).bytes)
   }
 
-  @Test(.enabled(if: available)) func infoJSONHasTheHeaderFields() throws {
+  @Test(.enabled(if: available, SharedData.skipMessage("conformance/pngsuite"))) func infoJSONHasTheHeaderFields() throws {
     let input = Self.pngsuite + "/basi3p02.png"
     let r = try GraftBinary.run(["vision", "info", input, "--json"])
     #expect(r.status == 0, "\(r.stderr)")
@@ -60,7 +56,7 @@ import Testing
     #expect(object["interlace"] as? String == "adam7")
   }
 
-  @Test(.enabled(if: available)) func decodeReportsLibpngWarningsOnStderr() throws {
+  @Test(.enabled(if: available, SharedData.skipMessage("conformance/pngsuite"))) func decodeReportsLibpngWarningsOnStderr() throws {
     let input = Self.pngsuite + "/libpng/contrib-testpngs/crashers/empty_ancillary_chunks.png"
     let out = temporaryPath("warned.npy")
     defer { unlink(out) }

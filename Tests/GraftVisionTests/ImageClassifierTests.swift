@@ -141,5 +141,11 @@ func writeShapesFolder(_ root: String, perClass: Int = 8, seed: UInt64 = 1) thro
     var bad = p.json
     bad["filter"] = "lanczos"
     #expect(throws: ImageFolder.Preprocessing.JSONError.self) { try ImageFolder.Preprocessing(json: bad) }
+    // A damaged bundle cannot ask for an unbounded image (issue 16).
+    var huge = p.json
+    huge["width"] = .number(Double(1 << 40))
+    #expect(performing: { try ImageFolder.Preprocessing(json: huge) }, throws: { error in
+      (error as? ImageFolder.Preprocessing.JSONError)?.message == "width must be an integer in 1...16384"
+    })
   }
 }

@@ -124,4 +124,18 @@ import Testing
     p.layout = .gray
     #expect(p.apply(to: try decodePNG(at: folder.items[0].path)).shape == [1, 3, 3])
   }
+
+  /// Class folders named `café` in NFC and in NFD (distinct on Linux file systems) are refused by
+  /// name rather than becoming two classes that print alike (issue 16).
+  @Test func classFoldersEqualOnlyUnderNormalisationAreRefused() throws {
+    let dir = try TemporaryDirectory("graft-imagefolder-nfd")
+    for name in ["caf\u{E9}", "cafe\u{301}"] {
+      try FileManager.default.createDirectory(atPath: dir.file(name), withIntermediateDirectories: true)
+      try encodePNG(Image(width: 2, height: 2, channels: 1, samples: [1, 2, 3, 4]), to: dir.file(name + "/a.png"))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 2)
+    #expect(throws: ImageFolderError(path: dir.path, reason: .equivalentClasses("cafe\u{301}", "caf\u{E9}"))) {
+      try ImageFolder(root: dir.path, preprocessing: prep)
+    }
+  }
 }

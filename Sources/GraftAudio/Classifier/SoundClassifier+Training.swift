@@ -162,7 +162,7 @@ extension SoundClassifier {
     -> (clips: [PreparedClip], failures: [SoundDataIssue]) {
     var prepared: [PreparedClip] = [], failures: [SoundDataIssue] = []
     for clip in clips {
-      guard let label = labels.firstIndex(of: clip.label) else {
+      guard let label = labels.firstIndex(where: { $0.utf8.elementsEqual(clip.label.utf8) }) else {
         failures.append(SoundDataIssue(path: clip.path, reason: "label \"\(clip.label)\" is not one of \(labels.joined(separator: ", "))"))
         continue
       }

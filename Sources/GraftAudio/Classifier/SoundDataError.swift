@@ -23,6 +23,8 @@ public struct SoundDataError: Error, Equatable, CustomStringConvertible {
     case baseMismatch(String)
     /// The base's weights or bundle could not be read.
     case base(String)
+    /// Two labels with different bytes but the same text in different Unicode normalisation forms.
+    case equivalentLabels(String, String)
 
     public var description: String {
       switch self {
@@ -38,6 +40,7 @@ public struct SoundDataError: Error, Equatable, CustomStringConvertible {
       case .nothingToTrainOn(let why): why
       case .baseMismatch(let why): why
       case .base(let why): why
+      case .equivalentLabels(let a, let b): "labels \"\(a)\" (\(a.unicodeScalarCodes)) and \"\(b)\" (\(b.unicodeScalarCodes)) are the same text in different Unicode normalisation forms; normalise the names so they are one label, or rename one"
       }
     }
   }

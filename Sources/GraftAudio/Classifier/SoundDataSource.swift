@@ -32,7 +32,7 @@ public struct SoundDataSource: Sendable {
   /// The directory or CSV file the clips came from.
   public let source: String
   public let clips: [SoundClip]
-  /// Distinct labels, sorted: class i is `labels[i]`.
+  /// Distinct labels (byte for byte), sorted by their UTF-8 bytes: class i is `labels[i]`.
   public let labels: [String]
   /// Rows or entries that were skipped while listing.
   public let issues: [SoundDataIssue]
@@ -45,14 +45,21 @@ public struct SoundDataSource: Sendable {
   public init(source: String, clips: [SoundClip], issues: [SoundDataIssue] = [], ignoredFiles: Int = 0) {
     self.source = source
     self.clips = clips
-    self.labels = Array(Set(clips.map(\.label))).sorted()
+    self.labels = clips.map(\.label).uniquedByBytes().sortedByBytes()
     self.issues = issues
     self.ignoredFiles = ignoredFiles
   }
 
   /// Clips per label, in label order.
   public var counts: [(label: String, count: Int)] {
-    labels.map { label in (label, clips.lazy.filter { $0.label == label }.count) }
+    labels.map { label in (label, clips.lazy.filter { $0.label.utf8.elementsEqual(label.utf8) }.count) }
+  }
+
+  /// Refuses labels that differ only in Unicode normalisation (they would print alike, and
+  /// reports key by label); the loaders call it.
+  func checkedLabels(_ path: String) throws(SoundDataError) -> SoundDataSource {
+    if let (a, b) = labels.firstEquivalentPair() { throw SoundDataError(path: path, reason: .equivalentLabels(a, b)) }
+    return self
   }
 
   /// A directory is read as class-per-folder, anything else as a CSV (`root`, `labelColumn`: see `csv`).
@@ -102,7 +109,7 @@ public struct SoundDataSource: Sendable {
       clips += files.sorted().map { SoundClip(path: $0, label: name) }
     }
     guard !clips.isEmpty else { throw SoundDataError(path: root, reason: .noClips) }
-    return SoundDataSource(source: root, clips: clips, issues: issues, ignoredFiles: ignored)
+    return try SoundDataSource(source: root, clips: clips, issues: issues, ignoredFiles: ignored).checkedLabels(root)
   }
 
   /// A CSV of `file,label` (see the type's rules). Relative file names are relative to `root`
@@ -164,6 +171,6 @@ public struct SoundDataSource: Sendable {
       clips.append(SoundClip(path: full, label: label))
     }
     guard !clips.isEmpty else { throw SoundDataError(path: path, reason: .noClips) }
-    return SoundDataSource(source: path, clips: clips, issues: issues)
+    return try SoundDataSource(source: path, clips: clips, issues: issues).checkedLabels(path)
   }
 }

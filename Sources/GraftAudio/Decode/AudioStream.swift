@@ -24,13 +24,15 @@ public final class AudioStream {
   private var handle: SndFile.Handle?
   /// The header's frame count, nil where libsndfile does not know it (`SF_COUNT_MAX`).
   private let declaredFrames: Int?
+  /// Whether libsndfile reported the length as unknown (`SF_COUNT_MAX`).
+  private let lengthUnknown: Bool
   private var buffer: [Float]
   /// Size of the file in bytes (bounds what a header may make us reserve).
   private var fileBytes = 0
 
   /// Opens `path`. `blockFrames` must be positive.
   public init(path: String, blockFrames: Int = 65_536) throws(AudioError) {
-    precondition(blockFrames > 0, "AudioStream: blockFrames \(blockFrames)")
+    precondition(blockFrames > 0 && blockFrames <= 1 << 24, "AudioStream: blockFrames \(blockFrames) outside 1...2^24")
     self.path = path
     self.blockFrames = blockFrames
     func fail(_ reason: AudioError.Reason) -> AudioError { AudioError(path: path, reason: reason) }
@@ -60,6 +62,7 @@ public final class AudioStream {
     }
     self.handle = handle
     self.declaredFrames = raw.frames >= 0 && raw.frames < Int.max / 2 ? raw.frames : nil
+    self.lengthUnknown = raw.frames == Int(Int64.max)
     self.info = AudioInfo(raw.format, frames: max(0, raw.frames), channels: raw.channels, sampleRate: raw.sampleRate)
     self.buffer = [Float](repeating: 0, count: blockFrames * raw.channels)
   }
@@ -93,26 +96,44 @@ public final class AudioStream {
           "header declares \(declared) frames, file holds \(framesRead + got)\(detail)"))
       }
       if code != 0 { throw AudioError(path: path, reason: .malformed(message)) }
+      // libsndfile could not find the stream's length (`SF_COUNT_MAX`: an Ogg file without its
+      // last page) and then decoded nothing: say so rather than return empty audio.
+      if lengthUnknown && framesRead + got <= 0 {
+        throw AudioError(path: path, reason: .malformed("stream length unknown and no audio decoded (a cut or damaged file)"))
+      }
     }
     framesRead += max(0, got)
     return max(0, got)
   }
 
+  /// The most samples reserved up front on a header's word: four per byte of the file (beyond
+  /// any codec's ratio here) and at most 2^28 (1 GiB). Longer audio is not refused: the buffer
+  /// grows as blocks are decoded, so memory follows what the file holds, not what it claims.
+  var upFrontSampleLimit: Int { min(fileBytes.multipliedReportingOverflow(by: 4).partialValue, 1 << 28) }
+
+  /// Samples (frames × channels) the header declares beyond those read so far; nil where it
+  /// declares no length or the product does not fit in `Int` (a damaged header or an Ogg file
+  /// whose length libsndfile cannot find reports `SF_COUNT_MAX` frames).
+  var declaredRemainingSamples: Int? {
+    guard let declared = declaredFrames else { return nil }
+    let (samples, overflow) = max(0, declared - framesRead).multipliedReportingOverflow(by: info.channels)
+    return overflow ? nil : samples
+  }
+
   /// Reads the remaining blocks into one buffer, decoding straight into it (no per-block copies).
+  /// Reads until libsndfile stops, whatever the header declared.
   public func readAll() throws(AudioError) -> AudioBuffer {
     let channels = info.channels
-    // The header's frame count sizes the allocation, bounded by the file's size (a float per
-    // quarter byte is beyond any codec's ratio here) so a lying header costs nothing.
-    let declared = max(0, info.frames - framesRead) * channels
-    if declaredFrames != nil, declared > 0, declared <= 4 * fileBytes {
+    let room = blockFrames * channels  // ≤ 2^24 × 1024, checked at init
+    if let declared = declaredRemainingSamples, declared > 0, declared <= upFrontSampleLimit {
       // The usual case: the header's length is plausible; decode into exactly that much
       // uninitialised memory (one block of slack for the final short read).
       var failure: AudioError?
-      let samples = [Float](unsafeUninitializedCapacity: declared + blockFrames * channels) { buffer, count in
+      let samples = [Float](unsafeUninitializedCapacity: declared + room) { buffer, count in
         count = 0
         AudioStream.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
         while handle != nil {
-          if count + blockFrames * channels > buffer.count { break }
+          if buffer.count - count < room { break }
           do {
             count += try readBlock(into: buffer.baseAddress! + count) * channels
           } catch let error as AudioError { failure = error; break } catch { break }
@@ -141,12 +162,11 @@ public final class AudioStream {
   /// Appends the remaining blocks to `samples`, growing as needed.
   private func continueReading(_ initial: [Float]) throws(AudioError) -> AudioBuffer {
     let channels = info.channels
-    let declared = max(0, info.frames - framesRead) * channels
+    let room = blockFrames * channels
     var samples = initial
-    samples.reserveCapacity(samples.count + min(declared, 4 * fileBytes) + blockFrames * channels)
+    samples.reserveCapacity(samples.count + min(declaredRemainingSamples ?? 0, upFrontSampleLimit) + room)
     while handle != nil {
       let start = samples.count
-      let room = blockFrames * channels
       if samples.capacity - start < room { samples.reserveCapacity(max(samples.capacity * 2, start + room)) }
       var got = 0
       var failure: AudioError?

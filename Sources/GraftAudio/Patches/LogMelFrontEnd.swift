@@ -112,18 +112,20 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
 
   /// What is wrong with these parameters, or nil when they are consistent.
   public var problem: String? {
-    if sampleRate < 1 { return "sample_rate \(sampleRate) must be positive" }
-    if nFFT < 2 { return "n_fft \(nFFT) must be at least 2" }
+    // Upper bounds keep a damaged bundle from sizing FFT plans, filter banks and patches without
+    // limit; they are far beyond any audio front end in use.
+    if sampleRate < 1 || sampleRate > 1_000_000 { return "sample_rate \(sampleRate) must lie in 1...1000000" }
+    if nFFT < 2 || nFFT > 1 << 16 { return "n_fft \(nFFT) must lie in 2...65536" }
     if winLength < 1 || winLength > nFFT { return "win_length \(winLength) must lie in 1...n_fft (\(nFFT))" }
-    if hopLength < 1 { return "hop_length \(hopLength) must be positive" }
+    if hopLength < 1 || hopLength > 1 << 20 { return "hop_length \(hopLength) must lie in 1...1048576" }
     if power != 1 && power != 2 { return "power \(power) must be 1 or 2" }
-    if nMels < 1 { return "n_mels \(nMels) must be positive" }
+    if nMels < 1 || nMels > 4096 { return "n_mels \(nMels) must lie in 1...4096" }
     if !(fmin >= 0 && fmin < fmax && fmax <= Double(sampleRate) / 2) {
       return "mel range \(fmin)–\(fmax) Hz must satisfy 0 ≤ fmin < fmax ≤ sample_rate / 2"
     }
     if !(logOffset > 0) { return "log_offset \(logOffset) must be positive" }
-    if patchFrames < 1 { return "patch_frames \(patchFrames) must be positive" }
-    if patchHopFrames < 1 { return "patch_hop_frames \(patchHopFrames) must be positive" }
+    if patchFrames < 1 || patchFrames > 1 << 16 { return "patch_frames \(patchFrames) must lie in 1...65536" }
+    if patchHopFrames < 1 || patchHopFrames > 1 << 20 { return "patch_hop_frames \(patchHopFrames) must lie in 1...1048576" }
     return nil
   }
 

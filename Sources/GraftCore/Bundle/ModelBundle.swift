@@ -55,7 +55,12 @@ public struct ModelBundle {
 
   /// Writes the bundle directory. Files go to a temporary directory beside the
   /// target, which then replaces any existing bundle, so a failed write never
-  /// leaves a partial bundle nor damages the previous one.
+  /// leaves a partial bundle nor damages the previous one. The replacement is one atomic
+  /// exchange of the two directories (`renameat2(RENAME_EXCHANGE)`): a process killed at any
+  /// moment (`SIGKILL`, power loss after the directory is synced) leaves the old bundle or the
+  /// new one at `path`, never a mix and never neither. Where the file system cannot exchange,
+  /// the old bundle is moved aside first (a kill between the two renames then leaves it at
+  /// `.NAME.graft.old-PID`).
   public func write(to path: String) throws(BundleError) {
     let fm = FileManager.default
     let target = URL(fileURLWithPath: path).standardizedFileURL
@@ -73,7 +78,20 @@ public struct ModelBundle {
       try AtomicFile.write([UInt8](json) + [10], to: temp.appendingPathComponent(Self.configFile).path)
       try SafeTensors.write(weights, metadata: ["format": "pt", "graft": "bundle"],
                             to: temp.appendingPathComponent(Self.weightsFile).path)
-      // Swap in: move any old bundle aside, move the new one in, delete the old one.
+      // Swap in atomically, then delete the old bundle (now at the temporary name).
+      if fm.fileExists(atPath: target.path) {
+        do throws(SystemError) {
+          try Syscalls.exchange(temp.path, target.path)
+          Syscalls.syncDirectoryIgnoringErrors(parent.path)
+          try? fm.removeItem(at: temp)
+          return
+        } catch where error.code == ENOSYS || error.code == EINVAL {
+          // No exchange here: the two-step replacement below.
+        } catch {
+          throw BundleError(path: path, reason: .writeFailed("cannot replace \(target.path): \(error.message)"))
+        }
+      }
+      // Move any old bundle aside, move the new one in, delete the old one.
       var backup: URL? = nil
       if fm.fileExists(atPath: target.path) {
         let b = parent.appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())")
@@ -88,6 +106,9 @@ public struct ModelBundle {
         throw error
       }
       if let backup { try? fm.removeItem(at: backup) }
+    } catch let error as BundleError {
+      try? fm.removeItem(at: temp)
+      throw error
     } catch {
       try? fm.removeItem(at: temp)
       throw BundleError(path: path, reason: .writeFailed(Self.reason(error)))
@@ -120,6 +141,12 @@ public struct ModelBundle {
       config = try JSONDecoder().decode(Config.self, from: data)
     } catch {
       throw BundleError(path: path, reason: .invalidConfig(reason(error)))
+    }
+    // Labels become keys of predictions and reports: two equal as `String` (a repeated label, or
+    // the same text in two Unicode normalisation forms) cannot both be told apart there.
+    if let (a, b) = config.labels.firstEquivalentPair() {
+      let detail = a.utf8.elementsEqual(b.utf8) ? "" : " (\(a.unicodeScalarCodes) vs \(b.unicodeScalarCodes))"
+      throw BundleError(path: path, reason: .invalidConfig("label \"\(b)\" appears twice\(detail)"))
     }
     let weightsPath = (path as NSString).appendingPathComponent(weightsFile)
     guard FileManager.default.fileExists(atPath: weightsPath) else {

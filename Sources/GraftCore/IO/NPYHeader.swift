@@ -53,6 +53,9 @@ struct NPYHeader {
       guard !overflow else { throw fail(.malformedHeader("shape \(shape) is too large")) }
       byteCount = product
     }
+    guard Shape.nonZeroProductFits(shape, elementBytes: dtype.byteCount) else {
+      throw fail(.malformedHeader("shape \(shape) is too large"))
+    }
     return NPYHeader(shape: shape, dtype: dtype, byteCount: byteCount)
   }
 }

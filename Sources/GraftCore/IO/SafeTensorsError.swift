@@ -23,6 +23,9 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case invalidMetadata
     /// A tensor name (or `__metadata__`) appears twice.
     case duplicateKey(String)
+    /// Two tensor names with different bytes but the same text in different Unicode forms
+    /// (NFC and NFD): `SafeTensorsFile.tensors` is keyed by `String`, which would merge them.
+    case equivalentKeys(String, String)
     /// A tensor's entry is not a JSON object.
     case entryNotObject(tensor: String)
     /// A tensor's entry lacks `dtype`, `shape` or `data_offsets`.
@@ -59,6 +62,8 @@ public struct SafeTensorsError: Error, Equatable, CustomStringConvertible {
       case .headerNotObject: "header is not a JSON object"
       case .invalidMetadata: "__metadata__ is not an object of strings"
       case .duplicateKey(let k): "key '\(k)' appears twice"
+      case .equivalentKeys(let a, let b):
+        "keys '\(a)' (\(a.unicodeScalarCodes)) and '\(b)' (\(b.unicodeScalarCodes)) are the same text in different Unicode normalisation forms; both cannot be kept"
       case .entryNotObject(let t): "tensor '\(t)': entry is not an object"
       case .missingField(let t, let f): "tensor '\(t)': missing '\(f)'"
       case .invalidField(let t, let f): "tensor '\(t)': invalid '\(f)'"

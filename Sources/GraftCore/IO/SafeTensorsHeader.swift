@@ -52,9 +52,11 @@ public struct SafeTensorsHeader: Equatable, Sendable {
 
     var entries: [Entry] = []
     var metadata: [String: String]?
-    var seen = Set<String>()
+    var seen = Set<ExactString>()
+    var seenAsText: [String: String] = [:]  // canonical equivalence, as `tensors` will key them
     for (key, value) in members {
-      guard seen.insert(key).inserted else { throw fail(.duplicateKey(key)) }
+      guard seen.insert(ExactString(key)).inserted else { throw fail(.duplicateKey(key)) }
+      if let other = seenAsText.updateValue(key, forKey: key) { throw fail(.equivalentKeys(other, key)) }
       if key == "__metadata__" {
         metadata = try parseMetadata(value, fail)
       } else {
@@ -112,13 +114,15 @@ public struct SafeTensorsHeader: Equatable, Sendable {
     let (begin, end) = (offsets[0], offsets[1])
     guard begin <= end else { throw fail(.invalidOffsets(tensor: name, begin: begin, end: end)) }
 
-    // Multiply in order, as the reference does, so `Shape.count` can never overflow later.
+    // Multiply in order, as the reference does, so `Shape.count` can never overflow later; the
+    // product of the non-zero dimensions must fit too (strides of `[0, 2^62, 2^62]` would not).
     var byteCount = dtype.byteCount
     for d in shape {
       let (product, overflow) = byteCount.multipliedReportingOverflow(by: d)
       guard !overflow else { throw fail(.shapeTooLarge(tensor: name, shape: shape)) }
       byteCount = product
     }
+    guard Shape.nonZeroProductFits(shape) else { throw fail(.shapeTooLarge(tensor: name, shape: shape)) }
     guard end - begin == byteCount else {
       throw fail(.sizeMismatch(tensor: name, expectedBytes: byteCount, actualBytes: end - begin))
     }

@@ -77,6 +77,31 @@ enum Syscalls {
     if status != 0 { throw .current }
   }
 
+  /// Swaps two paths atomically (`renameat2(2)` with `RENAME_EXCHANGE`, Linux 3.15+): at every
+  /// moment each name holds one of the two entries, so a process killed mid-swap leaves either
+  /// the old or the new one at `to`, never neither. Glibc declares `renameat2` only under
+  /// `_GNU_SOURCE`, which Swift's Glibc module does not define, so it is looked up with `dlsym`;
+  /// where it is missing, or the file system cannot exchange (`EINVAL`), this throws `ENOSYS` /
+  /// `EINVAL` and the caller falls back.
+  static func exchange(_ from: String, _ to: String) throws(SystemError) {
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    guard let symbol = renameat2Symbol else { throw SystemError(code: ENOSYS) }
+    let call = unsafeBitCast(symbol, to: RenameAt2.self)
+    let renameExchange: UInt32 = 1 << 1  // RENAME_EXCHANGE, <linux/fs.h>
+    let status = from.withCString { f in to.withCString { t in call(AT_FDCWD, f, AT_FDCWD, t, renameExchange) } }
+    if status != 0 { throw .current }
+  }
+
+  /// `renameat2` from the C library, looked up once (`RTLD_DEFAULT` is the null handle on glibc).
+  nonisolated(unsafe) private static let renameat2Symbol: UnsafeMutableRawPointer? = dlsym(nil, "renameat2")
+
+  /// `fsync(2)` on a directory, so renames in it survive a crash; failures are ignored.
+  static func syncDirectoryIgnoringErrors(_ path: String) {
+    guard let fd = try? open(path, O_RDONLY | O_DIRECTORY) else { return }
+    try? fsync(fd)
+    try? close(fd)
+  }
+
   /// The corresponding C function is `unlink(2)`; failures are ignored (used for clean-up only).
   static func unlinkIgnoringErrors(_ path: String) {
     _ = path.withCString { Glibc.unlink($0) }

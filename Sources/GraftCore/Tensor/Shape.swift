@@ -7,6 +7,19 @@ public enum Shape {
     return n
   }
 
+  /// Whether the product of the non-zero dimensions of `shape`, times `elementBytes`, fits in
+  /// `Int`: a file may declare `[0, 2^62, 2^62]` (no elements, so no bytes), whose strides
+  /// would still overflow. Readers check this before building a tensor from a file's shape.
+  public static func nonZeroProductFits(_ shape: [Int], elementBytes: Int = 4) -> Bool {
+    var n = max(1, elementBytes)
+    for d in shape where d > 0 {
+      let (product, overflow) = n.multipliedReportingOverflow(by: d)
+      if overflow { return false }
+      n = product
+    }
+    return true
+  }
+
   /// Row-major strides, in elements.
   public static func strides(_ shape: [Int]) -> [Int] {
     var strides = [Int](repeating: 1, count: shape.count)

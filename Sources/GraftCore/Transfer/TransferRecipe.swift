@@ -17,7 +17,9 @@ public enum HeadSpec: Sendable, Equatable {
     switch json["kind"]?.string {
     case "linear": self = .linear
     case "mlp":
-      guard let hidden = json["hidden"]?.int, hidden > 0, let p = json["dropout"]?.double, p >= 0, p < 1 else { return nil }
+      // Bounded, so a damaged bundle cannot size a layer without limit.
+      guard let hidden = json["hidden"]?.int, hidden > 0, hidden <= 1 << 16, let p = json["dropout"]?.double, p >= 0, p < 1
+      else { return nil }
       self = .mlp(hidden: hidden, dropout: Float(p))
     default: return nil
     }

@@ -2,7 +2,8 @@
 /// 0-based byte offsets in word2vec binary files. The checks follow gensim's
 /// `KeyedVectors.load_word2vec_format` (`gensim/models/keyedvectors.py`), which also raises
 /// for each of these, except that Graft also rejects rows beyond the header's count (gensim
-/// ignores them) and an empty word.
+/// ignores them) and an empty word. Row-level problems (`isRowProblem`) are skipped and reported
+/// instead of thrown under `EmbeddingLoadOptions.lenient`.
 public struct EmbeddingFormatError: Error, Equatable, CustomStringConvertible {
   public let path: String
   public let reason: Reason
@@ -47,8 +48,12 @@ public struct EmbeddingFormatError: Error, Equatable, CustomStringConvertible {
     case invalidUTF8(at: Location)
     /// A row has no word before its values.
     case emptyWord(at: Location)
-    /// A word appears a second time (with `duplicates: .error`).
-    case duplicateWord(String, at: Location)
+    /// A text row has an empty field: two separators in a row (`word  0.1 …`), as gensim's
+    /// `split(" ")` sees it (`could not convert string to float: ''`); `field` is 1-based after
+    /// the word.
+    case emptyField(at: Location, field: Int)
+    /// A word appears a second time (with `duplicates: .error`); `first` is where it first appeared.
+    case duplicateWord(String, at: Location, first: Location)
 
     public var description: String {
       switch self {
@@ -65,8 +70,17 @@ public struct EmbeddingFormatError: Error, Equatable, CustomStringConvertible {
       case .truncated(let at, let row): "file ends inside row \(row) (at \(at))"
       case .invalidUTF8(let at): "\(at): word is not valid UTF-8"
       case .emptyWord(let at): "\(at): row has no word"
-      case .duplicateWord(let word, let at): "\(at): duplicate word \"\(word)\""
+      case .emptyField(let at, let field): "\(at): value \(field) is empty (two separators in a row)"
+      case .duplicateWord(let word, let at, let first): "\(at): duplicate word \"\(word)\" (first at \(first))"
       }
+    }
+  }
+
+  /// A problem confined to one row, which `lenient` loading skips: the rows around it are intact.
+  public var isRowProblem: Bool {
+    switch reason {
+    case .wrongDimension, .nonNumeric, .invalidUTF8, .emptyWord, .emptyField: true
+    default: false
     }
   }
 

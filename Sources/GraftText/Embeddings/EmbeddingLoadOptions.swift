@@ -4,12 +4,19 @@ public struct EmbeddingLoadOptions: Equatable, Sendable {
   /// `limit`. Rows after them are not read, so they are not checked either.
   public var limit: Int?
   /// Whether words are lowercased (`String.lowercased()`), and how rows that then share a word
-  /// are merged. Without lowercasing, repeated words follow `duplicates`.
+  /// are merged. Without lowercasing, repeated words follow `duplicates`. Words are otherwise
+  /// kept byte for byte: `café` in NFC and in NFD are two words, as in gensim (see `ExactString`).
   public var lowercase: LowercaseMerge
   /// What to do with a word that is not valid UTF-8, as gensim's `unicode_errors`.
   public var unicodeErrors: UnicodeErrorPolicy
-  /// What to do with a word that appears twice (lowercasing off).
+  /// What to do with a word that appears twice (the same bytes; lowercasing off). Every repeat
+  /// is listed in `EmbeddingTable.report.duplicates` whatever the policy.
   public var duplicates: DuplicatePolicy
+  /// Skip a malformed row (wrong number of values, a value that is not a number, an empty field,
+  /// no word, a word that is not UTF-8 under `.strict`) and list it in
+  /// `EmbeddingTable.report.skippedRows`, instead of failing the whole load. Off by default: a
+  /// malformed row is an error naming the file, the line and the reason.
+  public var lenient: Bool
 
   public enum LowercaseMerge: String, Sendable, CaseIterable {
     /// Words are kept as written.
@@ -32,20 +39,22 @@ public struct EmbeddingLoadOptions: Equatable, Sendable {
   }
 
   public enum DuplicatePolicy: String, Sendable, CaseIterable {
+    // Raw values are the CLI's `--duplicates` spellings.
     /// The first row wins, as gensim (which logs a warning).
-    case keepFirst
+    case keepFirst = "keep-first"
     /// The last row's vector wins; the word keeps the position of its first row.
-    case keepLast
+    case keepLast = "keep-last"
     /// A repeated word is an `EmbeddingFormatError`.
     case error
   }
 
   public init(limit: Int? = nil, lowercase: LowercaseMerge = .none, unicodeErrors: UnicodeErrorPolicy = .strict,
-              duplicates: DuplicatePolicy = .keepFirst) {
+              duplicates: DuplicatePolicy = .keepFirst, lenient: Bool = false) {
     if let limit { precondition(limit >= 0, "EmbeddingLoadOptions: negative limit \(limit)") }
     self.limit = limit
     self.lowercase = lowercase
     self.unicodeErrors = unicodeErrors
     self.duplicates = duplicates
+    self.lenient = lenient
   }
 }

@@ -73,8 +73,15 @@ enum EmbeddingReaders {
       guard n - valuesStart >= rowBytes else {
         throw EmbeddingFormatError(path: path, reason: .truncated(at: .byte(valuesStart), row: row))
       }
-      let word = try builder.decodeWord(UnsafeRawBufferPointer(start: reader.buffer + reader.start, count: space),
-                                        at: .byte(wordStart))
+      // A word that is not UTF-8 or empty spoils only its row: `lenient` skips it, the vector
+      // is still read past.
+      var word: String?
+      do throws(EmbeddingFormatError) {
+        word = try builder.decodeWord(UnsafeRawBufferPointer(start: reader.buffer + reader.start, count: space),
+                                      at: .byte(wordStart))
+      } catch {
+        try builder.skip(error)
+      }
       reader.start += space + 1
       let target = builder.nextRow()
       // The file shrank since `fstat`.
@@ -84,7 +91,9 @@ enum EmbeddingReaders {
       #if _endian(big)
       for k in 0..<dimension { target[k] = Float(bitPattern: UInt32(littleEndian: target[k].bitPattern)) }
       #endif
-      try builder.commit(word, at: .byte(wordStart))
+      if let word {
+        do throws(EmbeddingFormatError) { try builder.commit(word, at: .byte(wordStart)) } catch { try builder.skip(error) }
+      }
     }
     if options.limit == nil || count <= options.limit! {
       while true {
@@ -101,8 +110,8 @@ enum EmbeddingReaders {
 
   // MARK: Text formats (streamed)
 
-  /// Splits `line` (NUL-terminated, trailing white space already removed) into the word and the
-  /// value fields; fields are separated by runs of spaces or tabs.
+  /// The length of the word at the start of `line` (NUL-terminated, trailing white space already
+  /// removed): up to the first space or tab.
   @inline(__always)
   static func wordEnd(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
     var i = 0
@@ -158,7 +167,11 @@ enum EmbeddingReaders {
         let lines = try FileAccess.countLines(path)
         builder = TableBuilder(path: path, dimension: fields, options: options, rows: min(rows, lines), fileSize: reader.size, bytesPerValue: 2)
       }
-      try parseRow(p, n, wordLength: wordLength, location: location, builder: &builder!)
+      do throws(EmbeddingFormatError) {
+        try parseRow(p, n, wordLength: wordLength, location: location, builder: &builder!)
+      } catch {
+        try builder!.skip(error)  // `lenient`: reported in the table's report; otherwise thrown
+      }
       read += 1
     }
     if header && read < rows { throw EmbeddingFormatError(path: path, reason: .tooFewRows(expected: count, found: read)) }
@@ -166,7 +179,9 @@ enum EmbeddingReaders {
     return builder.finish()
   }
 
-  /// Parses the values of one text row into `builder` and commits it.
+  /// Parses the values of one text row into `builder` and commits it. Fields are separated by
+  /// exactly one space or tab, as gensim's `line.rstrip().split(" ")`: two in a row are an empty
+  /// field, an error (gensim: `could not convert string to float: ''`), never a silent merge.
   @inline(__always)
   static func parseRow(_ p: UnsafeMutablePointer<UInt8>, _ n: Int, wordLength: Int, location: Location,
                        builder: inout TableBuilder) throws(EmbeddingFormatError) {
@@ -176,14 +191,15 @@ enum EmbeddingReaders {
     // `dimension` values need at least 2 × dimension bytes (a separator and a digit each);
     // check before asking for room, so a huge header dimension allocates nothing.
     let target: UnsafeMutablePointer<Float>? = (n - wordLength) / 2 >= dimension ? builder.nextRow() : nil
-    var i = wordLength
+    var i = wordLength  // at the separator after the word, or at the end
     var field = 0
     while i < n {
-      while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
-      if i == n { break }
+      i += 1  // the one separator before each value
+      field += 1
       let start = i
       while i < n && p[i] != 0x20 && p[i] != 0x09 { i += 1 }
-      field += 1
+      // Trailing white space is already gone, so an empty field is never the last.
+      if i == start { throw EmbeddingFormatError(path: path, reason: .emptyField(at: location, field: field)) }
       guard field <= dimension, let target else { continue }  // counted for the message below
       guard let value = FloatParser.parse(p, start, i) else {
         throw EmbeddingFormatError(path: path, reason: .nonNumeric(

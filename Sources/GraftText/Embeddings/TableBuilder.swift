@@ -1,7 +1,9 @@
 import GraftCore
 
 /// Collects rows for `EmbeddingTable.load`: decodes each word under the UTF-8 policy, applies
-/// lowercasing and the duplicate policy, and writes the values straight into the storage of the
+/// lowercasing and the duplicate policy, keys words by their bytes (`ExactString`: `café` in NFC
+/// and in NFD stay two rows, as in gensim), records repeats and skipped rows in a
+/// `EmbeddingLoadReport`, and writes the values straight into the storage of the
 /// final tensor: allocated once at the row count (the header's, or the line count of a headerless
 /// file) and copied again only when rows were dropped (duplicates, merges) or the count was wrong.
 ///
@@ -12,7 +14,10 @@ struct TableBuilder {
   let dimension: Int
   let options: EmbeddingLoadOptions
   private(set) var words: [String] = []
-  private var indices: [String: Int] = [:]
+  private var indices: [ExactString: Int] = [:]
+  /// Where each kept word first appeared (a line or byte number, as `location` says).
+  private var firstPositions: [Int] = []
+  private(set) var report = EmbeddingLoadReport()
   /// Rows merged into each word, for `.average`.
   private var mergedRows: [Int] = []
   /// Room for `capacity` rows; the first `words.count` are committed.
@@ -34,6 +39,7 @@ struct TableBuilder {
     storage = Storage(uninitializedCount: reserved * dimension)
     words.reserveCapacity(reserved)
     indices.reserveCapacity(reserved)
+    firstPositions.reserveCapacity(reserved)
   }
 
   /// Where the next row's `dimension` values go (valid until the next call). The caller must
@@ -80,12 +86,21 @@ struct TableBuilder {
   /// Keeps, merges or drops the row just written to `nextRow()`.
   mutating func commit(_ word: String, at location: EmbeddingFormatError.Location) throws(EmbeddingFormatError) {
     if word.isEmpty { throw EmbeddingFormatError(path: path, reason: .emptyWord(at: location)) }
-    let key = options.lowercase == .none ? word : word.lowercased()
+    let text = options.lowercase == .none ? word : word.lowercased()
+    let key = ExactString(text)
     guard let existing = indices[key] else {
       indices[key] = words.count
-      words.append(key)
+      words.append(text)
+      firstPositions.append(location.position)
       if options.lowercase == .average { mergedRows.append(1) }
       return
+    }
+    if options.lowercase == .none {
+      let first = location.at(firstPositions[existing])
+      if options.duplicates == .error {
+        throw EmbeddingFormatError(path: path, reason: .duplicateWord(word, at: location, first: first))
+      }
+      report.duplicates.append(EmbeddingLoadReport.Duplicate(word: word, first: first, repeated: location))
     }
     let d = dimension
     let newRow = storage.pointer + words.count * d
@@ -99,8 +114,15 @@ struct TableBuilder {
     case (.none, .keepLast):
       oldRow.update(from: newRow, count: d)
     case (.none, .error):
-      throw EmbeddingFormatError(path: path, reason: .duplicateWord(word, at: location))
+      break  // thrown above
     }
+  }
+
+  /// Under `lenient`, records a row-level `error` (the row is not committed, so its values are
+  /// overwritten by the next row); otherwise, or for a problem beyond the row, throws it.
+  mutating func skip(_ error: EmbeddingFormatError) throws(EmbeddingFormatError) {
+    guard options.lenient, error.isRowProblem else { throw error }
+    report.skippedRows.append(error)
   }
 
   /// The finished table (averages divided out; storage trimmed when rows were dropped).
@@ -117,6 +139,24 @@ struct TableBuilder {
       values = Storage(uninitializedCount: words.count * d)
       values.pointer.update(from: storage.pointer, count: words.count * d)
     }
-    return EmbeddingTable(uncheckedWords: words, vectors: Tensor(shape: [words.count, d], storage: values), indices: indices)
+    return EmbeddingTable(uncheckedWords: words, vectors: Tensor(shape: [words.count, d], storage: values), indices: indices,
+                          report: report)
+  }
+}
+
+extension EmbeddingFormatError.Location {
+  /// The line or byte number.
+  var position: Int {
+    switch self {
+    case .line(let n), .byte(let n): n
+    }
+  }
+
+  /// The same kind of location at `position`.
+  func at(_ position: Int) -> Self {
+    switch self {
+    case .line: .line(position)
+    case .byte: .byte(position)
+    }
   }
 }

@@ -35,8 +35,13 @@ enum CPNGCalls {
       throw error(status, message: message, sysErrno: sysErrno, path: path)
     }
     let info = try convert(image.info, path: path)
-    let count = Int(image.info.width) * Int(image.info.height) * Int(image.channels)
-      * Int(image.bytes_per_sample)
+    // cpng bounds rows × row bytes by 2^31; multiply checked all the same.
+    var count = 1
+    for factor in [Int(image.info.width), Int(image.info.height), Int(image.channels), Int(image.bytes_per_sample)] {
+      let (product, overflow) = count.multipliedReportingOverflow(by: factor)
+      guard !overflow, factor >= 0 else { throw PNGError(path: path, reason: .tooLarge("pixel buffer size overflows")) }
+      count = product
+    }
     guard let pixels = image.pixels else {
       throw PNGError(path: path, reason: .corrupt("no pixel data"))
     }

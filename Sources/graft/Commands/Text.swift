@@ -42,6 +42,7 @@ enum EmbeddingFormatChoice: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension EmbeddingLoadOptions.UnicodeErrorPolicy: ExpressibleByArgument {}
+extension EmbeddingLoadOptions.DuplicatePolicy: ExpressibleByArgument {}
 
 /// The file and how to read it, shared by every `text embeddings` command.
 struct EmbeddingFileOptions: ParsableArguments {
@@ -57,24 +58,67 @@ struct EmbeddingFileOptions: ParsableArguments {
   @Option(help: "Words that are not valid UTF-8: strict (error), replace (U+FFFD) or ignore (drop the bytes).")
   var unicodeErrors: EmbeddingLoadOptions.UnicodeErrorPolicy = .strict
 
+  @Option(help: "A word that appears again: keep-first (gensim's choice), keep-last or error. Each repeat is warned about.")
+  var duplicates: EmbeddingLoadOptions.DuplicatePolicy = .keepFirst
+
+  @Flag(help: "Skip malformed rows (wrong number of values, not a number, an empty field, no word) with a warning each, instead of failing.")
+  var lenient = false
+
   func validate() throws {
     if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
   }
 
-  /// The format actually read (detected for `auto`) and the table.
+  /// The format actually read (detected for `auto`) and the table; prints a warning on stderr for
+  /// each repeated word and each skipped row.
   func load() throws -> (EmbeddingFormat, EmbeddingTable) {
     let resolved = try format.format ?? EmbeddingFormat.detect(file)
-    let table = try EmbeddingTable.load(file, format: resolved, options: EmbeddingLoadOptions(limit: limit, unicodeErrors: unicodeErrors))
+    let table = try EmbeddingTable.load(file, format: resolved, options: EmbeddingLoadOptions(
+      limit: limit, unicodeErrors: unicodeErrors, duplicates: duplicates, lenient: lenient))
+    EmbeddingWarnings.print(table.report, path: file, policy: duplicates)
     return (resolved, table)
   }
 }
 
-/// Words the table does not have: exit 1 naming them all.
+enum EmbeddingWarnings {
+  /// One `warning: …` line on stderr per repeated word and per skipped row.
+  static func print(_ report: EmbeddingLoadReport, path: String, policy: EmbeddingLoadOptions.DuplicatePolicy) {
+    for line in report.warnings(path: path, policy: policy) { Console.writeError("warning: " + line + "\n") }
+  }
+
+  /// `, 2 duplicate words, 1 row skipped` (empty when there were none), for summaries.
+  static func summary(_ report: EmbeddingLoadReport) -> String {
+    var parts: [String] = []
+    if !report.duplicates.isEmpty {
+      parts.append("\(report.duplicates.count) duplicate word\(report.duplicates.count == 1 ? "" : "s")")
+    }
+    if !report.skippedRows.isEmpty {
+      parts.append("\(report.skippedRows.count) row\(report.skippedRows.count == 1 ? "" : "s") skipped")
+    }
+    return parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")
+  }
+}
+
+/// Words the table does not have: exit 1 naming them all. Matching is byte-exact; where the table
+/// has the same text in another Unicode normalisation form, the message says so.
 struct UnknownWordsError: Error, CustomStringConvertible {
   let path: String
   let words: [String]
+  /// For each missing word, a table word equal to it only under canonical equivalence.
+  var nearMisses: [String: String] = [:]
+
+  init(path: String, words: [String], table: EmbeddingTable) {
+    self.path = path
+    self.words = words
+    for word in words where !word.allSatisfy(\.isASCII) {
+      if let other = table.words.first(where: { $0 == word }) { nearMisses[word] = other }
+    }
+  }
+
   var description: String {
-    "\(path): not in the table: \(words.map { "\"\($0)\"" }.joined(separator: ", "))"
+    "\(path): not in the table: " + words.map { word in
+      guard let other = nearMisses[word] else { return "\"\(word)\"" }
+      return "\"\(word)\" (\(word.unicodeScalarCodes); the table has \"\(other)\" as \(other.unicodeScalarCodes))"
+    }.joined(separator: ", ")
   }
 }
 
@@ -92,7 +136,7 @@ struct TextEmbeddingsInfo: ParsableCommand {
     commandName: "info",
     abstract: "Print the format, word count and dimension of an embedding file.",
     discussion: """
-      JSON: {"path", "format", "count", "dimension"}.
+      JSON: {"path", "format", "count", "dimension", "duplicates", "skipped"}: "duplicates" counts rows whose word appeared before (kept as --duplicates says), "skipped" the malformed rows --lenient skipped. Each is also warned about on stderr.
 
       Examples:
         graft text embeddings info vectors.bin
@@ -107,15 +151,19 @@ struct TextEmbeddingsInfo: ParsableCommand {
     var format: String
     var count: Int
     var dimension: Int
+    var duplicates: Int
+    var skipped: Int
   }
 
   func run() throws {
     let (format, table) = try source.load()
-    let report = Report(path: source.file, format: format.rawValue, count: table.count, dimension: table.dimension)
+    let report = Report(path: source.file, format: format.rawValue, count: table.count, dimension: table.dimension,
+                        duplicates: table.report.duplicates.count, skipped: table.report.skippedRows.count)
     if json {
       Console.writeOutput(try TextOutput.json(report))
     } else {
-      Console.writeOutput("\(report.path): \(report.format), \(report.count) words, \(report.dimension) dimensions\n")
+      Console.writeOutput("\(report.path): \(report.format), \(report.count) words, \(report.dimension) dimensions"
+                          + EmbeddingWarnings.summary(table.report) + "\n")
     }
   }
 }
@@ -125,7 +173,7 @@ struct TextEmbeddingsLookup: ParsableCommand {
     commandName: "lookup",
     abstract: "Print the vectors of words; exits 1 if any word is not in the table.",
     discussion: """
-      JSON: {"word": [v1, …], …}. Text: one line per word, the word then its values.
+      JSON: {"word": [v1, …], …}, in the order given, each word once. Text: one line per word, the word then its values. Words match byte for byte: "café" typed in NFC does not find an NFD "café" (the error says when the table has such a spelling).
 
       Examples:
         graft text embeddings lookup glove.6B.50d.txt good bad --json
@@ -142,11 +190,16 @@ struct TextEmbeddingsLookup: ParsableCommand {
   func run() throws {
     let (_, table) = try source.load()
     let unknown = words.filter { !table.contains($0) }
-    if !unknown.isEmpty { throw UnknownWordsError(path: source.file, words: unknown) }
+    if !unknown.isEmpty { throw UnknownWordsError(path: source.file, words: unknown, table: table) }
     if json {
-      var result: [String: [Float]] = [:]
-      for word in words { result[word] = table.vector(for: word) }
-      Console.writeOutput(try TextOutput.json(result))
+      // Written member by member: a [String: …] dictionary would merge words that differ only in
+      // Unicode normalisation.
+      var members: [String] = []
+      for word in words.uniquedByBytes() {
+        let key = try TextOutput.json(word).dropLast(), values = try TextOutput.json(table.vector(for: word) ?? []).dropLast()
+        members.append(String(key) + ":" + String(values))
+      }
+      Console.writeOutput("{" + members.joined(separator: ",") + "}\n")
     } else {
       for word in words {
         Console.writeOutput(word + " " + (table.vector(for: word) ?? []).map { "\($0)" }.joined(separator: " ") + "\n")
@@ -160,7 +213,7 @@ struct TextEmbeddingsNearest: ParsableCommand {
     commandName: "nearest",
     abstract: "Print the words nearest to a word by cosine similarity (the word itself left out).",
     discussion: """
-      JSON: {"word", "neighbours": [{"word", "similarity"}, …]}, best first.
+      JSON: {"word", "neighbours": [{"word", "similarity"}, …], "duplicates", "skipped"}, best first ("duplicates" and "skipped" as in `info`).
 
       Examples:
         graft text embeddings nearest glove.6B.50d.txt king -k 5
@@ -178,13 +231,18 @@ struct TextEmbeddingsNearest: ParsableCommand {
   struct Report: Encodable {
     var word: String
     var neighbours: [Neighbour]
+    var duplicates: Int
+    var skipped: Int
   }
 
   func run() throws {
     let (_, table) = try source.load()
-    guard let neighbours = table.nearest(to: word, k: k) else { throw UnknownWordsError(path: source.file, words: [word]) }
+    guard let neighbours = table.nearest(to: word, k: k) else {
+      throw UnknownWordsError(path: source.file, words: [word], table: table)
+    }
     if json {
-      Console.writeOutput(try TextOutput.json(Report(word: word, neighbours: neighbours)))
+      Console.writeOutput(try TextOutput.json(Report(word: word, neighbours: neighbours, duplicates: table.report.duplicates.count,
+                                                     skipped: table.report.skippedRows.count)))
     } else {
       let width = neighbours.map(\.word.count).max() ?? 0
       for n in neighbours {

@@ -115,6 +115,7 @@ struct TextTrain: ParsableCommand {
   func run() throws {
     let dataset = try source.load()
     let table = try EmbeddingTable.load(embeddings, format: embeddingsFormat.format)
+    EmbeddingWarnings.print(table.report, path: embeddings, policy: .keepFirst)
     var options = TextTrainingOptions()
     options.maxLength = maxLen
     options.minFrequency = minFrequency

@@ -81,6 +81,12 @@ import Testing
     #expect(try JSONDecoder().decode(LogMelFrontEnd.self, from: data) == f)
     let broken = text.replacingOccurrences(of: "\"n_mels\":40", with: "\"n_mels\":0")
     #expect(throws: DecodingError.self) { try JSONDecoder().decode(LogMelFrontEnd.self, from: Data(broken.utf8)) }
+    // Bounded above too, so a damaged bundle cannot size an FFT plan or filter bank without limit.
+    for (field, value) in [("n_mels", "100000"), ("n_fft", "1099511627776"), ("sample_rate", "1099511627776"), ("patch_frames", "1099511627776")] {
+      let huge = text.replacingOccurrences(of: #""\#(field)":[0-9]+"#, with: "\"\(field)\":\(value)", options: .regularExpression)
+      #expect(huge != text)
+      #expect(throws: DecodingError.self) { try JSONDecoder().decode(LogMelFrontEnd.self, from: Data(huge.utf8)) }
+    }
     // Key order is not fixed: drop the field with the comma after it, or before it when it is last.
     let missing = text.replacingOccurrences(of: #""log_offset":[-+0-9.eE]+,"#, with: "", options: .regularExpression)
       .replacingOccurrences(of: #","log_offset":[-+0-9.eE]+"#, with: "", options: .regularExpression)

@@ -69,6 +69,26 @@ import _GraftTestSupport
     }
   }
 
+  /// Labels key predictions and reports: a repeat, or two spellings equal only under Unicode
+  /// normalisation, is an invalid config, not a trap in a later `Dictionary(uniqueKeysWithValues:)`.
+  @Test(arguments: [["cat", "cat"], ["caf\u{E9}", "cafe\u{301}"]])
+  func repeatedLabelsAreRefused(labels: [String]) throws {
+    let dir = Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var config = Self.sampleConfig()
+    config.labels = labels
+    var g = Generator(seed: 3)
+    let path = dir + "/twice.graft"
+    try ModelBundle(config: config, model: SmallCNN(widths: [8, 16], using: &g)).write(to: path)
+    do {
+      _ = try ModelBundle.read(from: path)
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.description.hasPrefix(path + ": invalid config.json: label"), "\(error)")
+      #expect(error.description.contains("U+0301") == !labels[0].utf8.elementsEqual(labels[1].utf8))
+    }
+  }
+
   @Test func mismatchedWeightsAreReported() throws {
     let dir = Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }

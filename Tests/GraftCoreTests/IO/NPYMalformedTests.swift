@@ -51,6 +51,8 @@ extension IOTests {
            reason: .malformedHeader("missing key 'shape'")),
       Case(name: "extra key", bytes: file("{'descr': '<f4', 'fortran_order': False, 'shape': (), 'x': 1}", data: [0, 0, 0, 0]),
            reason: .malformedHeader("unexpected key 'x'")),
+      Case(name: "zero then huge dimensions", bytes: file(header(shape: "(0, 4611686018427387904, 4)")),
+           reason: .malformedHeader("shape [0, 4611686018427387904, 4] is too large")),
       Case(name: "shape is a list", bytes: file(header(shape: "[2]"), data: eight),
            reason: .malformedHeader("shape is not a tuple: [2]")),
       Case(name: "shape is an int in parentheses", bytes: file(header(shape: "(2)"), data: eight),

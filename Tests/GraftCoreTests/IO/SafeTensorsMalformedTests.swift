@@ -73,6 +73,13 @@ extension IOTests {
            reason: .negativeDimension(tensor: "a", shape: [-1, 2])),
       Case(name: "shape overflows", bytes: file(#"{"a":\#(entry(shape: "[4611686018427387904,4,0]"))}"#),
            reason: .shapeTooLarge(tensor: "a", shape: [4_611_686_018_427_387_904, 4, 0])),
+      // No elements, so no bytes, but strides of 2^62 × 2^62 overflow (issue 16).
+      Case(name: "zero then huge dimensions", bytes: file(#"{"a":\#(entry(shape: "[0,4611686018427387904,4]", offsets: "[0,0]"))}"#),
+           reason: .shapeTooLarge(tensor: "a", shape: [0, 4_611_686_018_427_387_904, 4])),
+      // Byte-distinct names that Swift's String would merge: refused by name, never merged silently.
+      Case(name: "names equal only under normalisation",
+           bytes: file("{\"caf\u{E9}\":\(entry()),\"cafe\u{301}\":\(entry(offsets: "[4,8]"))}", data: four + four),
+           reason: .equivalentKeys("caf\u{E9}", "cafe\u{301}")),
       Case(name: "reversed offsets", bytes: file(#"{"a":\#(entry(offsets: "[4,0]"))}"#, data: four),
            reason: .invalidOffsets(tensor: "a", begin: 4, end: 0)),
       Case(name: "offsets disagree with shape", bytes: file(#"{"a":\#(entry(shape: "[2]"))}"#, data: four),

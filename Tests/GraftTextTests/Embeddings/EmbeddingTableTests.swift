@@ -56,7 +56,7 @@ import _GraftTestSupport
     #expect(first.vector(for: "the") == F.gensim("vectors.txt")?.vectors[0])
     let last = try EmbeddingTable.load(path, options: EmbeddingLoadOptions(duplicates: .keepLast))
     #expect(last.count == 7 && last.index(of: "the") == 0 && last.vector(for: "the") == [9, 9, 9, 9])
-    #expect(throws: EmbeddingFormatError(path: path, reason: .duplicateWord("the", at: .line(9)))) {
+    #expect(throws: EmbeddingFormatError(path: path, reason: .duplicateWord("the", at: .line(9), first: .line(2)))) {
       try EmbeddingTable.load(path, options: EmbeddingLoadOptions(duplicates: .error))
     }
   }

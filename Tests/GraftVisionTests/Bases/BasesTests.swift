@@ -154,7 +154,7 @@ enum BaseFixtures {
 @Suite struct FullWidthParity {
   static let directory = ProcessInfo.processInfo.environment["GRAFT_FULL_BASES"]
 
-  @Test(.enabled(if: directory != nil), arguments: ["resnet18", "resnet34", "resnet50", "mobilenet_v2"])
+  @Test(.enabled(if: directory != nil, "opt-in: set GRAFT_FULL_BASES (see above)"), arguments: ["resnet18", "resnet34", "resnet50", "mobilenet_v2"])
   func logitsMatchTorchvision(_ arch: String) throws {
     let dir = try #require(Self.directory)
     var g = Generator(seed: 0)

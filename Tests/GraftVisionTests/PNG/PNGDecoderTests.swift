@@ -44,7 +44,7 @@ import Testing
     }
   }
 
-  @Test(.enabled(if: PngSuite.isAvailable)) func paletteWithTransparencyExpandsToRGBA() throws {
+  @Test(.enabled(if: PngSuite.isAvailable, "../shared/conformance/pngsuite is missing")) func paletteWithTransparencyExpandsToRGBA() throws {
     // tbbn3p08: 8-bit palette with tRNS → 4 channels; basn3p08: palette without tRNS → RGB.
     let withAlpha = try decodePNG(at: PngSuite.directory + "/tbbn3p08.png")
     #expect(withAlpha.channels == 4 && withAlpha.bitDepth == 8)
@@ -54,7 +54,7 @@ import Testing
     #expect(opaque.channels == 3)
   }
 
-  @Test(.enabled(if: PngSuite.isAvailable)) func sixteenBitSamplesAreKeptOnRequest() throws {
+  @Test(.enabled(if: PngSuite.isAvailable, "../shared/conformance/pngsuite is missing")) func sixteenBitSamplesAreKeptOnRequest() throws {
     // basn0g16: 16-bit gray ramp. The kept samples' high bytes are the stripped decode.
     let path = PngSuite.directory + "/basn0g16.png"
     let wide = try decodePNG(at: path, keep16: true)
@@ -72,6 +72,30 @@ import Testing
 }
 
 @Suite struct PNGDecoderLimitTests {
+  /// A tiny file whose IHDR claims 16000 × 16000 RGBA (1 GB of pixels, under the pixel limit):
+  /// refused from the file's size before the pixel buffer is allocated (deflate expands at most
+  /// 1032:1), as a corrupt file (issue 16).
+  @Test func headerClaimingMoreThanTheFileCanHoldIsRefused() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    var bytes = try PNGEncoder.encode(Image(width: 2, height: 2, channels: 4, samples: [UInt8](repeating: 7, count: 16)))
+    for (k, v) in [UInt8(0), 0, 0x3E, 0x80, 0, 0, 0x3E, 0x80].enumerated() { bytes[16 + k] = v }  // 16000 x 16000
+    var crc: UInt32 = 0xFFFF_FFFF
+    for b in bytes[12..<29] {
+      crc ^= UInt32(b)
+      for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
+    }
+    crc ^= 0xFFFF_FFFF
+    for k in 0..<4 { bytes[29 + k] = UInt8(truncatingIfNeeded: crc >> (24 - 8 * UInt32(k))) }
+    let path = dir.file("bomb.png")
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    #expect(try PNGDecoder.info(at: path).width == 16000)
+    #expect(throws: PNGError(path: path, reason: .corrupt(
+      "16000 x 16000 pixels (1024000000 bytes decoded) is more than a \(bytes.count)-byte file can hold"))) {
+      try PNGDecoder.decode(at: path)
+    }
+  }
+
   @Test func pixelLimitThrowsTooLargeBeforeDecoding() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
@@ -84,7 +108,7 @@ import Testing
     #expect(try PNGDecoder.decode(at: path, maxPixels: 0).width == 10)
   }
 
-  @Test(.enabled(if: PngSuite.isAvailable)) func warningsAreReportedNotFatal() throws {
+  @Test(.enabled(if: PngSuite.isAvailable, "../shared/conformance/pngsuite is missing")) func warningsAreReportedNotFatal() throws {
     // A valid 1×1 file full of empty ancillary chunks: libpng decodes it and warns.
     let path = PngSuite.directory + "/libpng/contrib-testpngs/crashers/empty_ancillary_chunks.png"
     let (image, warnings) = try PNGDecoder.decodeReportingWarnings(at: path)
