@@ -45,6 +45,42 @@ public struct EfficientATFrontEnd: Codable, Equatable, Sendable {
     case nMels = "n_mels", fmin, fmax, preemphasis, logOffset = "log_offset", shift, divisor
   }
 
+  /// Decodes every field (none is optional) and rejects inconsistent values with
+  /// `DecodingError.dataCorrupted`.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    sampleRate = try c.decode(Int.self, forKey: .sampleRate)
+    nFFT = try c.decode(Int.self, forKey: .nFFT)
+    winLength = try c.decode(Int.self, forKey: .winLength)
+    hopLength = try c.decode(Int.self, forKey: .hopLength)
+    nMels = try c.decode(Int.self, forKey: .nMels)
+    fmin = try c.decode(Double.self, forKey: .fmin)
+    fmax = try c.decode(Double.self, forKey: .fmax)
+    preemphasis = try c.decode(Float.self, forKey: .preemphasis)
+    logOffset = try c.decode(Float.self, forKey: .logOffset)
+    shift = try c.decode(Float.self, forKey: .shift)
+    divisor = try c.decode(Float.self, forKey: .divisor)
+    if let problem {
+      throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "front end: \(problem)"))
+    }
+  }
+
+  /// What is wrong with these parameters, or nil when they are consistent.
+  public var problem: String? {
+    if sampleRate < 1 || sampleRate > 1 << 24 { return "sample_rate \(sampleRate) must lie in 1...16777216" }
+    if nFFT < 2 || nFFT % 2 != 0 || nFFT > 1 << 20 { return "n_fft \(nFFT) must be even and in 2...1048576" }
+    if winLength < 1 || winLength > nFFT { return "win_length \(winLength) must lie in 1...n_fft (\(nFFT))" }
+    if hopLength < 1 { return "hop_length \(hopLength) must be positive" }
+    if nMels < 4 || nMels > 1 << 16 { return "n_mels \(nMels) must lie in 4...65536 (Kaldi banks need more than 3)" }
+    if !(fmin >= 0 && fmin < fmax && fmax <= Double(sampleRate) / 2) {
+      return "mel range \(fmin)–\(fmax) Hz must satisfy 0 ≤ fmin < fmax ≤ sample_rate / 2"
+    }
+    if !preemphasis.isFinite { return "preemphasis \(preemphasis) must be finite" }
+    if !(logOffset > 0) || !logOffset.isFinite { return "log_offset \(logOffset) must be positive" }
+    if !shift.isFinite || !(divisor != 0) || !divisor.isFinite { return "shift and divisor must be finite, divisor ≠ 0" }
+    return nil
+  }
+
   public var stft: STFT {
     STFT(nFFT: nFFT, hopLength: hopLength, winLength: winLength, window: .hann, center: true, padMode: .reflect,
          periodicWindow: false)

@@ -86,5 +86,8 @@ import _GraftTestSupport
     let data = try JSONEncoder().encode(frontEnd)
     #expect(try JSONDecoder().decode(EfficientATFrontEnd.self, from: data) == frontEnd)
     #expect(String(decoding: data, as: UTF8.self).contains("\"n_mels\":128"))
+    let bad = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"win_length\":800", with: "\"win_length\":2048")
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(EfficientATFrontEnd.self, from: Data(bad.utf8)) }
+    #expect(EfficientATFrontEnd().problem == nil)
   }
 }
