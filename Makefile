@@ -62,8 +62,10 @@ bench: release
 ## Regenerate the committed test fixtures (needs Python 3 and access to PyPI). Run by hand.
 fixtures:
 	python3 -m venv $(PYTHON_VENV)
-	$(PYTHON_VENV)/bin/pip install -q 'torch==2.11.*' 'torchvision==0.26.*' numpy safetensors scikit-learn pillow librosa soundfile gensim
-	for script in core io optim rnn metrics vision vision_bases audio text; do $(PYTHON_VENV)/bin/python Tools/fixtures/$$script.py || exit 1; done
+	$(PYTHON_VENV)/bin/pip install -q 'torch==2.11.*' 'torchvision==0.26.*' 'torchaudio==2.11.*' numpy safetensors scikit-learn pillow librosa soundfile gensim
+	for script in core io optim rnn metrics vision vision_bases audio efficientat_frontend text; do $(PYTHON_VENV)/bin/python Tools/fixtures/$$script.py || exit 1; done
+	@# MobileNetV3 pieces and EfficientAT's MN need an EfficientAT checkout: make fixtures EFFICIENTAT=path
+	if [ -n "$(EFFICIENTAT)" ]; then $(PYTHON_VENV)/bin/python Tools/fixtures/mobilenet_v3.py --efficientat "$(EFFICIENTAT)"; fi
 
 ## Side-by-side benchmarks against PyTorch (docs/BENCHMARKS.md). Needs the fixtures venv.
 compare: release

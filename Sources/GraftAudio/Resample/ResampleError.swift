@@ -12,12 +12,16 @@ public struct ResampleError: Error, Equatable, CustomStringConvertible {
     case ratioOutOfRange
     /// libsamplerate refused; carries `src_strerror`'s message.
     case converter(String)
+    /// The rates reduce to a ratio whose polyphase sinc kernel (`SincResampler`, one filter per
+    /// output phase) would have this many taps, past its limit: the rates share too small a factor.
+    case kernelTooLarge(Int)
 
     public var description: String {
       switch self {
       case .invalidRate: "sample rates must be positive"
       case .ratioOutOfRange: "ratio outside 1/256…256"
       case .converter(let m): m
+      case .kernelTooLarge(let taps): "the rates share too small a factor: a \(taps)-tap polyphase kernel"
       }
     }
   }

@@ -103,6 +103,24 @@ public struct MelFilterbank: Equatable, Sendable {
     starts = ranges.reduce(into: [0]) { $0.append($0.last! + $1.count) }
   }
 
+  /// A filterbank built elsewhere (`kaldi(sampleRate:nFFT:nMels:fmin:fmax:)`): filter m's
+  /// non-zero `weights` run over `ranges[m]`, the filters end to end.
+  init(sampleRate: Int, nFFT: Int, nMels: Int, fmin: Double, fmax: Double, scale: MelScale, norm: MelNorm,
+       ranges: [Range<Int>], weights: [Float]) {
+    precondition(ranges.count == nMels && ranges.allSatisfy({ $0.upperBound <= nFFT / 2 + 1 })
+                 && ranges.reduce(0, { $0 + $1.count }) == weights.count, "MelFilterbank: inconsistent filters")
+    self.sampleRate = sampleRate
+    self.nFFT = nFFT
+    self.nMels = nMels
+    self.fmin = fmin
+    self.fmax = fmax
+    self.scale = scale
+    self.norm = norm
+    self.ranges = ranges
+    self.weights = weights
+    starts = ranges.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+  }
+
   /// Frequency bins the filters expect: `nFFT / 2 + 1`.
   public var bins: Int { nFFT / 2 + 1 }
 

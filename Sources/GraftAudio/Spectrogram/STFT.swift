@@ -22,10 +22,13 @@ public struct STFT: Equatable, Sendable {
   public let window: WindowFunction
   public let center: Bool
   public let padMode: PadMode
+  /// The window's symmetry: periodic (librosa's, the default) or symmetric
+  /// (`torch.hann_window(winLength, periodic=False)`, as EfficientAT's front end uses).
+  public let periodicWindow: Bool
 
   /// `winLength` defaults to `nFFT` and `hopLength` to `winLength / 4`, as librosa's.
   public init(nFFT: Int = 2048, hopLength: Int? = nil, winLength: Int? = nil, window: WindowFunction = .hann,
-              center: Bool = true, padMode: PadMode = .constant) {
+              center: Bool = true, padMode: PadMode = .constant, periodicWindow: Bool = true) {
     let win = winLength ?? nFFT
     let hop = hopLength ?? win / 4
     precondition(nFFT >= 2, "STFT: nFFT \(nFFT)")
@@ -37,6 +40,7 @@ public struct STFT: Equatable, Sendable {
     self.window = window
     self.center = center
     self.padMode = padMode
+    self.periodicWindow = periodicWindow
   }
 
   /// Frequency bins: `nFFT / 2 + 1`.
@@ -101,7 +105,7 @@ public struct STFT: Equatable, Sendable {
     _ sink: (_ rows: UnsafePointer<Float>, _ t0: Int, _ width: Int) -> Void
   ) {
     precondition(power > 0, "STFT: power \(power)")
-    let window = self.window.padded(winLength, to: nFFT)
+    let window = self.window.padded(winLength, to: nFFT, periodic: periodicWindow)
     let windowStart = (nFFT - winLength) / 2
     let windowRange = windowStart..<(windowStart + winLength)
     let fft = RealFFT.forSize(nFFT)

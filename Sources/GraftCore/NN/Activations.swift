@@ -43,3 +43,15 @@ public final class Flatten: Layer {
   }
   public override func forward(_ x: Tensor) -> Tensor { x.flattened(from: startAxis) }
 }
+
+/// `torch.nn.Hardswish`: x · min(max(x + 3, 0), 6) / 6.
+public final class Hardswish: Layer {
+  public override init() { super.init() }
+  public override func forward(_ x: Tensor) -> Tensor { x.hardswish() }
+}
+
+/// `torch.nn.Hardsigmoid`: min(max(x + 3, 0), 6) / 6.
+public final class Hardsigmoid: Layer {
+  public override init() { super.init() }
+  public override func forward(_ x: Tensor) -> Tensor { x.hardsigmoid() }
+}
