@@ -58,17 +58,16 @@ struct MN04ReferenceTests {
     #expect(Self.maxAbs(fromFile.scalars, reference.scalars) <= 1e-4, "\(clip): mel from the 16 kHz file")
   }
 
-  /// A safetensors conversion of `mn04_as_mAP_432.pt` (torch.load + safetensors' save_file), named
-  /// by `GRAFT_MN04_SAFETENSORS`, until Graft reads the `.pt` natively.
-  static let weightsPath = ProcessInfo.processInfo.environment["GRAFT_MN04_SAFETENSORS"]
-  static let noWeights = Comment(rawValue: "GRAFT_MN04_SAFETENSORS is not set: the mn04 network tests are skipped")
+  /// The released checkpoint, `mn04_as_mAP_432.pt`, read natively by `PyTorchCheckpoint`.
+  static let weightsPath = SharedData.path("pretrained/audioset_mn04/mn04_as_mAP_432.pt")
+  static let noWeights = SharedData.skipMessage("pretrained/audioset_mn04/mn04_as_mAP_432.pt")
 
   /// mn04 with the released weights, loaded strictly, in eval mode.
   static func mn04() throws -> MN {
     let path = try #require(weightsPath)
     var g = Generator(seed: 0)
     let model = MN(using: &g)
-    try model.load(try SafeTensors.read(path).tensors, strict: true, source: path)
+    try model.load(try PyTorchCheckpoint.read(path).tensors, strict: true, source: path)
     model.eval()
     return model
   }
