@@ -63,6 +63,15 @@ enum FuzzSeeds {
     }
   }
 
+  /// The committed `torch.save` fixtures (Tests/GraftCoreTests/Fixtures/pytorch, made by
+  /// Tools/fixtures/pytorch_checkpoints.py), found from this file's place in the repository.
+  static func pytorch() -> [[UInt8]] {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Tests/GraftCoreTests/Fixtures/pytorch").path
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".pt") }.sorted()
+    return names.compactMap { FileManager.default.contents(atPath: dir + "/" + $0).map { [UInt8]($0) } }
+  }
+
   /// Float32 tensors (one empty) with metadata.
   static func safetensors() -> [[UInt8]] {
     let path = ScratchFile.directory + "/seed.safetensors"

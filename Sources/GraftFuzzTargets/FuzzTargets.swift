@@ -8,7 +8,7 @@ import GraftVision
 /// list as they land: one more `FuzzTarget` each.
 public enum FuzzTargets {
   public static let all: [FuzzTarget] = [
-    png, audio, word2vecBinary, word2vecText, glove, fasttext, safetensors, npy, bundleConfig, csv, tsv,
+    png, audio, word2vecBinary, word2vecText, glove, fasttext, safetensors, npy, bundleConfig, csv, tsv, pytorch,
   ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -70,6 +70,17 @@ public enum FuzzTargets {
   ) { bytes in
     let path = ScratchFile.write(bytes, named: "input.safetensors")
     return (try? SafeTensors.read(path)) != nil
+  }
+
+  /// The PyTorch checkpoint reader (zip container through libzip and the directory fast path,
+  /// the restricted unpickler, tensor rebuilding), with and without checksum verification.
+  public static let pytorch = FuzzTarget(
+    name: "pytorch", summary: "PyTorch torch.save zip reader", seedExtensions: ["pt", "pth"], seeds: FuzzSeeds.pytorch
+  ) { bytes in
+    let path = ScratchFile.write(bytes, named: "input.pt")
+    let accepted = (try? PyTorchCheckpoint.read(path)) != nil
+    _ = try? PyTorchCheckpoint.read(path, verifyingChecksums: true)
+    return accepted
   }
 
   /// The .npy reader, in memory (header literal, dtypes, byte order), and the tensor conversion.
