@@ -137,12 +137,6 @@ public struct EfficientATFrontEnd: Codable, Equatable, Sendable {
 
   /// Decodes `path` and returns the network input `[1, 1, nMels, T]`.
   public func melInput(file path: String) throws(PreprocessingError) -> Tensor {
-    let audio: AudioBuffer
-    do {
-      audio = try decodeAudio(at: path)
-    } catch {
-      throw PreprocessingError(path: path, reason: .decode(error.reason))
-    }
-    return try melInput(audio, path: path)
+    try melInput(PreprocessingError.decodedAudio(at: path), path: path)
   }
 }

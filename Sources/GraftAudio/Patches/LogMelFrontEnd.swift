@@ -181,13 +181,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
 
   /// Decodes `path` and returns its log-mel spectrogram `[nMels, T]`.
   public func logMel(file path: String) throws(PreprocessingError) -> Tensor {
-    let audio: AudioBuffer
-    do {
-      audio = try decodeAudio(at: path)
-    } catch {
-      throw PreprocessingError(path: path, reason: .decode(error.reason))
-    }
-    return try logMel(audio, path: path)
+    try logMel(PreprocessingError.decodedAudio(at: path), path: path)
   }
 
   /// The patches of decoded audio, `hopFrames` apart (`patchHopFrames` by default).

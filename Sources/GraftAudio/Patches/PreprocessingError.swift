@@ -30,3 +30,15 @@ public struct PreprocessingError: Error, Equatable, CustomStringConvertible {
 
   public var description: String { "\(path): \(reason)" }
 }
+
+extension PreprocessingError {
+  /// Decodes `path` for a front end, a decoding failure reported as this error (one place for
+  /// every front end's `file:` entry point).
+  static func decodedAudio(at path: String) throws(PreprocessingError) -> AudioBuffer {
+    do {
+      return try decodeAudio(at: path)
+    } catch {
+      throw PreprocessingError(path: path, reason: .decode(error.reason))
+    }
+  }
+}
