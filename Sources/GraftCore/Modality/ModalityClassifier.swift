@@ -1,0 +1,88 @@
+import Synchronization
+
+/// One label with its probability.
+public struct LabelScore: Codable, Equatable, Sendable {
+  public var label: String
+  public var probability: Double
+
+  public init(label: String, probability: Double) {
+    self.label = label
+    self.probability = probability
+  }
+}
+
+/// The prediction for one input (a file, or a text): its labels, most probable first, or why the
+/// input could not be read (one input's failure never stops the others).
+public struct InputPrediction: Sendable {
+  /// The file path, or the text itself.
+  public var input: String
+  public var result: Result<[LabelScore], DataIssue>
+
+  public init(input: String, result: Result<[LabelScore], DataIssue>) {
+    self.input = input
+    self.result = result
+  }
+}
+
+/// What evaluating a trained classifier on labelled data gives the CLI: the metrics, what was
+/// skipped, modality-specific extra figures (`roc_auc`, …) and the HTML report section, built
+/// only when asked for.
+public struct ClassifierEvaluation {
+  public var metrics: ClassificationMetrics
+  /// Mean loss, where the modality computes one.
+  public var loss: Double?
+  public var skipped: [DataIssue]
+  /// Extra figures for `--json` and the text summary, keyed as printed.
+  public var extra: [String: JSONValue]
+  /// Builds the report section (facts are the CLI's: bundle, data).
+  public var reportSection: (_ facts: [ReportFact]) throws -> ReportSection
+
+  public init(metrics: ClassificationMetrics, loss: Double? = nil, skipped: [DataIssue] = [],
+              extra: [String: JSONValue] = [:], reportSection: @escaping ([ReportFact]) throws -> ReportSection) {
+    self.metrics = metrics
+    self.loss = loss
+    self.skipped = skipped
+    self.extra = extra
+    self.reportSection = reportSection
+  }
+}
+
+/// The shape every modality's trained classifier takes (`ImageClassifier`, `TextClassifier`,
+/// `SoundClassifier`): rebuilt from a bundle of its modality, it predicts inputs named by strings
+/// and evaluates on a labelled data source named by a path. `graft predict` and `graft evaluate`
+/// go through this protocol only (see `ModalityRegistry`).
+public protocol ModalityClassifier: AnyObject {
+  /// The bundle `modality` this type reads and writes ("vision", "text", "audio").
+  static var modality: String { get }
+  var labels: [String] { get }
+  /// Rebuilds the classifier a bundle of `modality` describes; `path` names it in errors.
+  init(bundle: ModelBundle, path: String) throws(BundleError)
+  /// The `top` most probable labels of each input (a file path; a text for text classifiers).
+  func predict(inputs: [String], top: Int) -> [InputPrediction]
+  /// Metrics on the labelled data at `data` (its labels matched to this classifier's by name).
+  func evaluate(data: String, batchSize: Int) throws -> ClassifierEvaluation
+}
+
+/// Maps a bundle's `modality` to the classifier type that reads it. Modality modules register
+/// their type (`GraftVision.registerArchitectures()` and its siblings do); the CLI looks up.
+public enum ModalityRegistry {
+  typealias Reader = @Sendable (ModelBundle, String) throws -> any ModalityClassifier
+  static let readers = Mutex<[String: Reader]>([:])
+
+  public static func register<T: ModalityClassifier>(_ type: T.Type) {
+    let modality = T.modality
+    readers.withLock { $0[modality] = { bundle, path in try T(bundle: bundle, path: path) } }
+  }
+
+  public static var modalities: [String] { readers.withLock { $0.keys.sorted() } }
+
+  /// Reads the bundle at `path` and rebuilds its classifier through the registered type.
+  public static func classifier(bundleAt path: String) throws -> any ModalityClassifier {
+    let bundle = try ModelBundle.read(from: path)
+    guard let read = readers.withLock({ $0[bundle.config.modality] }) else {
+      throw BundleError(path: path, reason: .invalidConfig(
+        "modality \"\(bundle.config.modality)\" is not one of \(modalities.joined(separator: ", "))"))
+    }
+    return try read(bundle, path)
+  }
+}
