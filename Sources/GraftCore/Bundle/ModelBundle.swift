@@ -65,6 +65,11 @@ public struct ModelBundle {
     let fm = FileManager.default
     let target = URL(fileURLWithPath: path).standardizedFileURL
     let parent = target.deletingLastPathComponent()
+    // Leftovers of earlier writes of this bundle that were killed (their process is gone).
+    StaleTemporaries.remove(in: parent.path, name: target.lastPathComponent, kind: "tmp")
+    if fm.fileExists(atPath: target.path) {
+      StaleTemporaries.remove(in: parent.path, name: target.lastPathComponent, kind: "old")
+    }
     let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     do {
       try fm.createDirectory(at: temp, withIntermediateDirectories: false)
@@ -119,6 +124,12 @@ public struct ModelBundle {
   public static func read(from path: String) throws(BundleError) -> ModelBundle {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      // A write killed between its two renames leaves the previous bundle moved aside: say where.
+      let target = URL(fileURLWithPath: path).standardizedFileURL
+      if let backup = StaleTemporaries.stale(in: target.deletingLastPathComponent().path, name: target.lastPathComponent,
+                                             kind: "old").first {
+        throw BundleError(path: path, reason: .interruptedWrite(backup: backup))
+      }
       throw BundleError(path: path, reason: .missing)
     }
     guard isDirectory.boolValue else { throw BundleError(path: path, reason: .notADirectory) }
@@ -176,6 +187,8 @@ public struct ModelBundle {
 public struct BundleError: Error, Equatable, CustomStringConvertible {
   public enum Reason: Equatable, Sendable {
     case missing
+    /// Missing, but an interrupted write left the previous bundle at `backup`.
+    case interruptedWrite(backup: String)
     case notADirectory
     case missingFile(String)
     case invalidConfig(String)
@@ -197,6 +210,8 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch reason {
     case .missing: return "\(path): no such bundle"
+    case .interruptedWrite(let backup):
+      return "\(path): no such bundle, but an interrupted write left the previous one at \(backup) (rename it back)"
     case .notADirectory: return "\(path): not a bundle directory (expected NAME.graft/ with config.json and model.safetensors)"
     case .missingFile(let f): return "\(path): missing \(f)"
     case .invalidConfig(let why): return "\(path): invalid config.json: \(why)"

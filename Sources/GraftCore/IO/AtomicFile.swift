@@ -92,6 +92,8 @@ private struct TemporaryFile {
     guard let (directory, prefix, name) = TemporaryFile.split(target) else {
       throw FileWriteError(path: target, reason: .invalidPath)
     }
+    // Temporaries of earlier writes of this file whose process was killed.
+    StaleTemporaries.remove(in: directory, name: TemporaryFile.shortened(name), kind: "tmp")
     var attempt = 0
     while true {
       let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
