@@ -63,6 +63,14 @@ enum FuzzSeeds {
     }
   }
 
+  /// The committed TFLite sample (Tests/GraftCoreTests/Fixtures/tflite/sample.tflite: every tensor
+  /// type, quantization layout and options table the reader decodes, and an external buffer).
+  static func tflite() -> [[UInt8]] {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Tests/GraftCoreTests/Fixtures/tflite/sample.tflite").path
+    return FileManager.default.contents(atPath: path).map { [[UInt8]($0)] } ?? []
+  }
+
   /// The committed `torch.save` fixtures (Tests/GraftCoreTests/Fixtures/pytorch, made by
   /// Tools/fixtures/pytorch_checkpoints.py), found from this file's place in the repository.
   static func pytorch() -> [[UInt8]] {

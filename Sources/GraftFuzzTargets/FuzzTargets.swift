@@ -8,7 +8,7 @@ import GraftVision
 /// list as they land: one more `FuzzTarget` each.
 public enum FuzzTargets {
   public static let all: [FuzzTarget] = [
-    png, audio, word2vecBinary, word2vecText, glove, fasttext, safetensors, npy, bundleConfig, csv, tsv, pytorch,
+    png, audio, word2vecBinary, word2vecText, glove, fasttext, safetensors, npy, bundleConfig, csv, tsv, pytorch, tflite,
   ]
 
   public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
@@ -81,6 +81,21 @@ public enum FuzzTargets {
     let accepted = (try? PyTorchCheckpoint.read(path)) != nil
     _ = try? PyTorchCheckpoint.read(path, verifyingChecksums: true)
     return accepted
+  }
+
+  /// The TFLite reader (FlatBuffer tables, vtables and vectors, every tensor type, quantization,
+  /// operator options, buffers past the FlatBuffer), every constant tensor dequantized, and the
+  /// MobileNetV2 mapping (which must refuse any graph that is not MobileNetV2's with a typed error).
+  public static let tflite = FuzzTarget(
+    name: "tflite", summary: "TFLite FlatBuffer reader", seedExtensions: ["tflite"], seeds: FuzzSeeds.tflite
+  ) { bytes in
+    guard let model = try? TFLiteModel(bytes: Array(bytes), path: "<fuzz>") else { return false }
+    for (i, tensor) in model.tensors.enumerated() where tensor.count <= 1 << 22 {
+      _ = try? model.dequantized(tensor: i)
+    }
+    let path = ScratchFile.write(bytes, named: "input.tflite")
+    _ = try? MobileNetV2.tfliteWeights(path: path)
+    return true
   }
 
   /// The .npy reader, in memory (header literal, dtypes, byte order), and the tensor conversion.

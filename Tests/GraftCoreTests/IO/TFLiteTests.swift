@@ -200,3 +200,17 @@ extension IOTests {
     }
   }
 }
+
+/// `Fixtures/tflite/sample.tflite` is `TFLiteSample.bytes`, committed so the fuzz target's seeds
+/// (`FuzzSeeds.tflite`) need no test code. `GRAFT_WRITE_FIXTURES=1` rewrites it.
+@Suite struct TFLiteSampleFixtureTests {
+  @Test func committedSampleIsTheBuilderOutput() throws {
+    let path = TFLiteReference.directory + "/sample.tflite"
+    if ProcessInfo.processInfo.environment["GRAFT_WRITE_FIXTURES"] == "1" {
+      try Data(TFLiteSample.bytes).write(to: URL(fileURLWithPath: path))
+    }
+    let bytes = try #require(FileManager.default.contents(atPath: path), "missing \(path)")
+    #expect([UInt8](bytes) == TFLiteSample.bytes)
+    #expect(try TFLiteModel.read(path).tensors.count == TFLiteSample.tensors.count)
+  }
+}
