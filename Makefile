@@ -2,8 +2,8 @@
 # Both install missing system packages first (Debian/Ubuntu, apt-get; sudo when not root).
 
 SWIFT       ?= swift
-PKG_MODULES := openblas fftw3f sndfile libpng16 samplerate libzip
-APT_PACKAGES := libopenblas-dev libfftw3-dev libsndfile1-dev libpng-dev libsamplerate0-dev libzip-dev pkg-config
+PKG_MODULES := openblas fftw3f sndfile libpng16 samplerate libzip ompi-c
+APT_PACKAGES := libopenblas-dev libfftw3-dev libsndfile1-dev libpng-dev libsamplerate0-dev libzip-dev libopenmpi-dev openmpi-bin pkg-config
 IMPORT_CHECK := --explicit-target-dependency-import-check error
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTHON_VENV ?= .venv-tools

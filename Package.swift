@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "GraftVision", targets: ["GraftVision"]),
     .library(name: "GraftText", targets: ["GraftText"]),
     .library(name: "GraftAudio", targets: ["GraftAudio"]),
+    .library(name: "GraftDistributed", targets: ["GraftDistributed"]),
     .executable(name: "graft", targets: ["graft"]),
     // Fuzz entry points for every parser (used by Fuzz/ and the fuzz smoke test).
     .library(name: "GraftFuzzTargets", targets: ["GraftFuzzTargets"]),
@@ -34,6 +35,9 @@ let package = Package(
       name: "CSampleRate", path: "Packages/CSampleRate", pkgConfig: "samplerate",
       providers: [.apt(["libsamplerate0-dev"])]),
     .systemLibrary(
+      name: "CMPI", path: "Packages/CMPI", pkgConfig: "ompi-c",
+      providers: [.apt(["libopenmpi-dev"])]),
+    .systemLibrary(
       name: "CZip", path: "Packages/CZip", pkgConfig: "libzip",
       providers: [.apt(["libzip-dev"])]),
     // The C we write: a setjmp guard around libpng's classic reader, and SIMD
@@ -50,6 +54,9 @@ let package = Package(
     .target(name: "GraftText", dependencies: ["GraftCore"]),
     .target(name: "GraftAudio", dependencies: ["GraftCore", "CSndFile", "CFFTW", "CSampleRate"]),
 
+    // Data-parallel runs: GraftCore's ProcessGroup over OpenMPI (only the CLI links it).
+    .target(name: "GraftDistributed", dependencies: ["GraftCore", "CMPI"]),
+
     // The command-line tool: parsing, printing, exit codes.
     .executableTarget(
       name: "graft",
@@ -58,6 +65,7 @@ let package = Package(
         "GraftVision",
         "GraftText",
         "GraftAudio",
+        "GraftDistributed",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

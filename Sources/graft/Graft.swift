@@ -1,6 +1,7 @@
 import ArgumentParser
 import GraftAudio
 import GraftCore
+import GraftDistributed
 import GraftVision
 
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ struct Graft: ParsableCommand {
         graft predict pets.graft cat.png --top 3
       """,
     version: GraftVersion.string,
-    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self, Summary.self])
+    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self, Summary.self, Distributed.self])
 }
 
 enum GraftVersion {
@@ -34,6 +35,8 @@ enum GraftVersion {
 @main
 enum GraftMain {
   static func main() {
+    // Under mpirun/srun: join the job (rank 0 alone prints and writes); otherwise nothing changes.
+    let group = MPIProcessGroup.startIfLaunched()
     GraftVision.registerArchitectures()
     GraftAudio.registerArchitectures()
     do {
@@ -50,6 +53,8 @@ enum GraftMain {
         exit(2)
       }
       if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
+      // One rank's failure ends the whole job, naming the rank (no rank waits in a collective).
+      if group.size > 1 { group.abort(String(describing: error)) }
       Console.writeError("graft: \(String(describing: error))\n")
       exit(code.rawValue == 0 ? 1 : code.rawValue)
     }

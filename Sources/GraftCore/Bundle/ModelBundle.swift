@@ -61,7 +61,11 @@ public struct ModelBundle {
   /// new one at `path`, never a mix and never neither. Where the file system cannot exchange,
   /// the old bundle is moved aside first (a kill between the two renames then leaves it at
   /// `.NAME.graft.old-PID`).
+  ///
+  /// In a data-parallel job (`ProcessGroups.current` of more than one process) only rank 0
+  /// writes: every rank holds the same model, and one writer leaves no race on the path.
   public func write(to path: String) throws(BundleError) {
+    guard ProcessGroups.isLeader else { return }
     let fm = FileManager.default
     let target = URL(fileURLWithPath: path).standardizedFileURL
     let parent = target.deletingLastPathComponent()

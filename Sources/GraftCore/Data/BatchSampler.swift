@@ -32,6 +32,16 @@ public struct BatchSampler: Sendable, Equatable {
   public var batchCount: Int { dropLast ? count / batchSize : (count + batchSize - 1) / batchSize }
 
   /// Index batches of `epoch`.
+  /// Rank `rank`'s contiguous share of `batch` among `size` processes: the batch split into
+  /// `size` parts whose lengths differ by at most one, earlier ranks taking the longer parts
+  /// (empty when the batch has fewer items than ranks).
+  public static func shard(_ batch: [Int], rank: Int, of size: Int) -> ArraySlice<Int> {
+    precondition(size >= 1 && rank >= 0 && rank < size, "BatchSampler.shard: rank \(rank) of \(size)")
+    let base = batch.count / size, extra = batch.count % size
+    let start = rank * base + min(rank, extra)
+    return batch[start..<(start + base + (rank < extra ? 1 : 0))]
+  }
+
   public func batches(epoch: Int) -> [[Int]] {
     var g = Generator(seed: seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
     let indices: [Int]

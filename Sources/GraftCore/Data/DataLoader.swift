@@ -49,8 +49,18 @@ public final class DataLoader<D: Dataset> {
   public var batchCount: Int { sampler.batchCount }
 
   /// The batches of `epoch`, produced in the background.
-  public func batches(epoch: Int) -> EpochBatches {
-    let plan = sampler.batches(epoch: epoch)
+  public func batches(epoch: Int) -> EpochBatches { batches(epoch: epoch, shard: nil) }
+
+  /// The batches of `epoch`; with `shard`, only this rank's share of each global batch
+  /// (`BatchSampler.shard`), and then one batch per global batch even when every item of the
+  /// share failed (an empty `Batch`, size 0), so all ranks take the same steps. A global batch
+  /// with fewer than two items per rank (an epoch's short tail) is left out of a sharded epoch:
+  /// a share of one item cannot give BatchNorm batch statistics.
+  public func batches(epoch: Int, shard: (rank: Int, size: Int)?) -> EpochBatches {
+    var plan = sampler.batches(epoch: epoch)
+    if let shard {
+      plan = plan.filter { $0.count >= 2 * shard.size }.map { Array(BatchSampler.shard($0, rank: shard.rank, of: shard.size)) }
+    }
     let dataset = self.dataset, collate = self.collate
     let prefetcher = Prefetcher<(Batch?, [SkippedItem])>(count: plan.count, depth: prefetch) { b in
       var examples: [D.Element] = [], kept: [Int] = [], failures: [SkippedItem] = []
@@ -64,7 +74,7 @@ public final class DataLoader<D: Dataset> {
       }
       return (examples.isEmpty ? nil : collate(examples, kept), failures)
     }
-    return EpochBatches(loader: self, handle: PrefetchHandle(prefetcher))
+    return EpochBatches(loader: self, handle: PrefetchHandle(prefetcher), yieldsEmpty: shard != nil)
   }
 
   func record(_ failures: [SkippedItem]) {
@@ -75,10 +85,13 @@ public final class DataLoader<D: Dataset> {
   public struct EpochBatches: Sequence, IteratorProtocol {
     let loader: DataLoader
     let handle: PrefetchHandle<(Batch?, [SkippedItem])>
+    /// Yield an empty batch instead of skipping one with no item (sharded epochs).
+    var yieldsEmpty = false
     public mutating func next() -> Batch? {
       while let (batch, failures) = handle.prefetcher.next() {
         loader.record(failures)
         if let batch { return batch }
+        if yieldsEmpty { return Batch(inputs: Tensor(shape: [0], []), labels: [], indices: []) }
       }
       return nil
     }

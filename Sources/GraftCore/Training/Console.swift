@@ -6,7 +6,12 @@ import Glibc
 /// `FILE*` state is touched from concurrent code).
 public enum Console {
   public static func writeError(_ text: String) { write(fd: 2, text) }
-  public static func writeOutput(_ text: String) { write(fd: 1, text) }
+  /// Standard output: results. In a data-parallel job only rank 0 prints them (every rank holds
+  /// the same results); errors go to standard error from any rank.
+  public static func writeOutput(_ text: String) {
+    guard ProcessGroups.isLeader else { return }
+    write(fd: 1, text)
+  }
   public static var errorIsTerminal: Bool { isatty(2) != 0 }
 
   static func write(fd: Int32, _ text: String) {

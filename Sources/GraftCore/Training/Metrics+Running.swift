@@ -83,6 +83,19 @@ public struct RunningMetrics: Sendable, Equatable {
     return ClassificationMetrics(confusion: rows, labels: labels)
   }
 
+  /// The sums of every rank's metrics (one collective), identical on every rank: loss sum,
+  /// count, correct and the confusion counts (a data-parallel epoch's figures).
+  public func summed(over group: any ProcessGroup) -> RunningMetrics {
+    guard group.size > 1 else { return self }
+    let totals = group.sum([lossSum, Double(count), Double(correct)] + confusionCounts.map(Double.init))
+    var out = self
+    out.lossSum = totals[0]
+    out.count = Int(totals[1])
+    out.correct = Int(totals[2])
+    out.confusionCounts = totals.dropFirst(3).map { Int($0) }
+    return out
+  }
+
   /// Forgets every batch; keeps `classCount`.
   public mutating func reset() { self = RunningMetrics(classCount: classCount) }
 }

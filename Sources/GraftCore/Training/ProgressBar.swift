@@ -14,7 +14,7 @@ public final class ProgressBar {
   public init(_ label: String, total: Int, quiet: Bool = false, plainInterval: Double = 5) {
     self.label = label
     self.total = total
-    self.quiet = quiet
+    self.quiet = quiet || !ProcessGroups.isLeader  // one progress line per job, not per rank
     self.plainInterval = plainInterval
     interactive = Console.errorIsTerminal
     lastDraw = interactive ? -Double.infinity : start  // plain output: first line after an interval

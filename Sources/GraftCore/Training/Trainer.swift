@@ -128,6 +128,8 @@ public final class Trainer {
     var running = RunningMetrics()
     let bar = ProgressBar("\(options.label) \(epoch + 1)/\(options.epochs)", total: loader.batchCount, quiet: options.quiet)
     var seen = 0
+    let group = ProcessGroups.current
+    if group.size > 1 { return try trainEpochDataParallel(loader, epoch: epoch, group: group, bar: bar) }
     for (b, batch) in loader.batches(epoch: epoch).enumerated() {
       if let schedule = options.schedule {
         schedule.apply(to: optimizer, step: epoch * loader.batchCount + b)
@@ -207,7 +209,7 @@ public final class Trainer {
   }
 
   func report(_ r: EpochRecord) {
-    guard !options.quiet else { return }
+    guard !options.quiet, ProcessGroups.isLeader else { return }
     var line = "\(options.label) \(r.epoch)/\(options.epochs): loss \(Trainer.fixed(r.trainLoss, 4)) acc \(Trainer.fixed(r.trainAccuracy * 100, 1))%"
     if let vl = r.validationLoss, let va = r.validationAccuracy, let vf = r.validationMacroF1 {
       line += " · val loss \(Trainer.fixed(vl, 4)) acc \(Trainer.fixed(va * 100, 1))% macro-F1 \(Trainer.fixed(vf, 3))"

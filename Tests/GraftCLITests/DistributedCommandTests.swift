@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `graft distributed check` alone and under `mpirun -np 2`: collectives, a data-parallel run
+/// equal to the single-process one up to summation order, identical ranks, and a failing rank
+/// ending the whole job with a message naming it.
+@Suite(.serialized) struct DistributedCommandTests {
+  static let mpirun: String? = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+  }
+
+  static func mpi(_ n: Int, _ arguments: [String]) throws -> CLIResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: mpirun!)
+    process.arguments = ["--oversubscribe", "--allow-run-as-root", "-np", "\(n)", GraftBinary.url.path] + arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  static func report(_ result: CLIResult) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+  }
+
+  static func losses(_ rank: [String: Any]) -> [Double] { rank["losses"] as? [Double] ?? [] }
+
+  @Test func singleProcessCheckPasses() throws {
+    let result = try GraftBinary.run(["distributed", "check", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let json = try Self.report(result)
+    #expect(json["world_size"] as? Int == 1 && json["ok"] as? Bool == true)
+  }
+
+  @Test(.enabled(if: mpirun != nil, "mpirun not installed (apt-get install openmpi-bin)"))
+  func twoProcessesAgreeWithEachOtherAndWithOne() throws {
+    let one = try Self.report(try GraftBinary.run(["distributed", "check", "--json"]))
+    let result = try Self.mpi(2, ["distributed", "check", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let two = try Self.report(result)
+    #expect(two["world_size"] as? Int == 2 && two["ok"] as? Bool == true)
+    let ranks = try #require(two["ranks"] as? [[String: Any]])
+    #expect(ranks.count == 2 && ranks.allSatisfy { ($0["failures"] as? [String])?.isEmpty == true })
+    #expect(Set(ranks.compactMap { $0["parameter_hash"] as? String }).count == 1)
+    #expect(Set(ranks.compactMap { $0["batch_norm_hash"] as? String }).count == 1)
+    // Only the summation order of the gradients differs from one process.
+    let reference = Self.losses(try #require((one["ranks"] as? [[String: Any]])?.first))
+    let distributed = Self.losses(ranks[0])
+    #expect(reference.count == 4 && distributed.count == 4)
+    for (a, b) in zip(reference, distributed) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a)), "\(reference) vs \(distributed)") }
+    // Rank 0 alone printed: one JSON document.
+    #expect(result.stdout.components(separatedBy: "\"world_size\"").count == 2)
+  }
+
+  @Test(.enabled(if: mpirun != nil, "mpirun not installed (apt-get install openmpi-bin)"))
+  func aFailingRankEndsTheJobNamingIt() throws {
+    let result = try Self.mpi(2, ["distributed", "check", "--fail-rank", "1"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("graft: rank 1 of 2: deliberate failure (--fail-rank 1)"), "\(result.stderr)")
+    #expect(!result.stdout.contains("ranks agree"))
+  }
+}
