@@ -42,7 +42,7 @@ public final class MPIProcessGroup: ProcessGroup {
   static func message(_ code: Int32) -> String {
     var buffer = [CChar](repeating: 0, count: 512)
     graft_mpi_error_string(code, &buffer, Int32(buffer.count))
-    let text = String(cString: buffer)
+    let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     return text.isEmpty ? "MPI error \(code)" : text
   }
 

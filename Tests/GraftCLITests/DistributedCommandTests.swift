@@ -64,4 +64,34 @@ import Testing
     #expect(result.stderr.contains("graft: rank 1 of 2: deliberate failure (--fail-rank 1)"), "\(result.stderr)")
     #expect(!result.stdout.contains("ranks agree"))
   }
+
+  /// A real train command: features of the frozen SampleData base extracted in rounds (half the
+  /// batches per rank, gathered), the head trained data-parallel: the same losses as one process
+  /// up to summation order, one bundle, one JSON document.
+  @Test(.enabled(if: mpirun != nil, "mpirun not installed (apt-get install openmpi-bin)"))
+  func visionTransferUnderTwoProcessesMatchesOne() throws {
+    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("SampleData/vision").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-mpi-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let arguments = ["vision", "train", "--data", sample + "/train", "--base", sample + "/base.safetensors", "--arch", "smallcnn",
+                     "--widths", "16,32,64", "--size", "32", "--epochs", "4", "--json", "--quiet"]
+    let one = try GraftBinary.run(arguments + ["--out", dir + "/one.graft"])
+    #expect(one.status == 0, "\(one.stderr)")
+    let two = try Self.mpi(2, arguments + ["--out", dir + "/two.graft"])
+    #expect(two.status == 0, "\(two.stderr)")
+    #expect(two.stdout.components(separatedBy: "\"bundle\"").count == 2, "one JSON document: \(two.stdout)")
+    func losses(_ bundle: String) throws -> [Double] {
+      let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + bundle + "/config.json"))
+      let config = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+      let epochs = try #require(((config["training"] as? [String: Any])?["head"] as? [String: Any])?["epochs"] as? [[String: Any]])
+      return epochs.compactMap { $0["train_loss"] as? Double }
+    }
+    let a = try losses("one.graft"), b = try losses("two.graft")
+    #expect(a.count == 4 && b.count == 4)
+    for (x, y) in zip(a, b) { #expect(abs(x - y) <= 1e-5 * max(1, abs(x)), "\(a) vs \(b)") }
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
+    #expect(leftovers.isEmpty, "\(leftovers)")
+  }
 }

@@ -61,6 +61,18 @@ public final class DataLoader<D: Dataset> {
     if let shard {
       plan = plan.filter { $0.count >= 2 * shard.size }.map { Array(BatchSampler.shard($0, rank: shard.rank, of: shard.size)) }
     }
+    return batches(plan: plan, yieldsEmpty: shard != nil)
+  }
+
+  /// Rank `rank`'s batches of a round-robin split of `epoch`'s batches among `size` processes
+  /// (global batch b goes to rank b mod size), one `Batch` for each even when all its items
+  /// failed (then empty): for work that is split by whole batches, such as feature extraction.
+  public func batches(epoch: Int, roundRobin rank: Int, of size: Int) -> EpochBatches {
+    let plan = sampler.batches(epoch: epoch).enumerated().filter { $0.offset % size == rank }.map(\.element)
+    return batches(plan: plan, yieldsEmpty: true)
+  }
+
+  func batches(plan: [[Int]], yieldsEmpty: Bool) -> EpochBatches {
     let dataset = self.dataset, collate = self.collate
     let prefetcher = Prefetcher<(Batch?, [SkippedItem])>(count: plan.count, depth: prefetch) { b in
       var examples: [D.Element] = [], kept: [Int] = [], failures: [SkippedItem] = []
@@ -74,7 +86,7 @@ public final class DataLoader<D: Dataset> {
       }
       return (examples.isEmpty ? nil : collate(examples, kept), failures)
     }
-    return EpochBatches(loader: self, handle: PrefetchHandle(prefetcher), yieldsEmpty: shard != nil)
+    return EpochBatches(loader: self, handle: PrefetchHandle(prefetcher), yieldsEmpty: yieldsEmpty)
   }
 
   func record(_ failures: [SkippedItem]) {

@@ -74,22 +74,25 @@ public final class FeatureCache: Dataset {
     var inMemoryBytes = 0
     var spill: SpillFile? = nil
     let bar = ProgressBar("features", total: loader.batchCount, quiet: quiet)
+    let group = ProcessGroups.current
     try withoutGradients {
-      for batch in loader.batches(epoch: 0) {
-        let f = features(batch)
-        let shape = Array(f.shape.dropFirst())
-        if featureShape == nil { featureShape = shape }
-        precondition(shape == featureShape!, "FeatureCache: features \(f.shape) after \(featureShape!)")
-        labels += batch.labels
-        indices += batch.indices
-        inMemoryBytes += f.count * MemoryLayout<Float>.stride
-        if spill == nil && inMemoryBytes > memoryLimitBytes {
-          spill = try SpillFile()
-          for c in chunks { try spill!.append(c) }
-          chunks = []
+      try withoutActuallyEscaping(features) { features in
+        for (batch, f) in FeatureRounds(loader: loader, group: group, features: features) {
+          guard batch.size > 0 else { bar.advance(); continue }
+          let shape = Array(f.shape.dropFirst())
+          if featureShape == nil { featureShape = shape }
+          precondition(shape == featureShape!, "FeatureCache: features \(f.shape) after \(featureShape!)")
+          labels += batch.labels
+          indices += batch.indices
+          inMemoryBytes += f.count * MemoryLayout<Float>.stride
+          if spill == nil && inMemoryBytes > memoryLimitBytes {
+            spill = try SpillFile()
+            for c in chunks { try spill!.append(c) }
+            chunks = []
+          }
+          if let spill { try spill.append(f) } else { chunks.append(f) }
+          bar.advance()
         }
-        if let spill { try spill.append(f) } else { chunks.append(f) }
-        bar.advance()
       }
     }
     let shape = featureShape ?? [0]
@@ -101,6 +104,70 @@ public final class FeatureCache: Dataset {
     let rows = chunks.isEmpty ? nil : Tensor.concat(chunks, axis: 0)
     return FeatureCache(rows: rows ?? Tensor.zeros([0] + shape), mapped: nil, mappedBytes: 0, count: labels.count,
                         featureShape: shape, labels: labels, sourceIndices: indices)
+  }
+}
+
+/// The batches of `loader` in order with their features. One process computes them all; in a
+/// data-parallel job (`group` of N) the batches are dealt round-robin and computed in rounds of
+/// N, one batch per rank, and each round's results are all-gathered, so every rank ends with
+/// every batch's features in the single-process order while running the base on 1/N of them
+/// (memory for one round's features at a time).
+struct FeatureRounds<D: Dataset>: Sequence, IteratorProtocol {
+  let loader: DataLoader<D>
+  let group: any ProcessGroup
+  let features: (Batch) -> Tensor
+  var mine: DataLoader<D>.EpochBatches
+  var pending: [(Batch, Tensor)] = []
+  var round = 0
+  let rounds: Int
+
+  init(loader: DataLoader<D>, group: any ProcessGroup, features: @escaping (Batch) -> Tensor) {
+    self.loader = loader
+    self.group = group
+    self.features = features
+    mine = group.size > 1 ? loader.batches(epoch: 0, roundRobin: group.rank, of: group.size) : loader.batches(epoch: 0)
+    rounds = (loader.batchCount + group.size - 1) / group.size
+  }
+
+  mutating func next() -> (Batch, Tensor)? {
+    if group.size == 1 {
+      guard let batch = mine.next() else { return nil }
+      return (batch, features(batch))
+    }
+    while pending.isEmpty {
+      guard round < rounds else { return nil }
+      let batch = round * group.size + group.rank < loader.batchCount ? mine.next() : nil
+      let local = batch.map { $0.size > 0 ? Self.encode($0, features($0)) : Self.encode($0, nil) } ?? []
+      pending = group.allGather(local).compactMap(Self.decode)
+      round += 1
+    }
+    return pending.removeFirst()
+  }
+
+  /// `[n, rank of a row, row dims…, labels…, indices…]` as Int64, then the n rows as Float32.
+  static func encode(_ batch: Batch, _ f: Tensor?) -> [UInt8] {
+    let dims = f.map { Array($0.shape.dropFirst()) } ?? []
+    var header: [Int64] = [Int64(batch.size), Int64(dims.count)] + dims.map(Int64.init)
+    header += batch.labels.map(Int64.init) + batch.indices.map(Int64.init)
+    var bytes = header.withUnsafeBytes { [UInt8]($0) }
+    if let f { bytes += UnsafeRawBufferPointer(start: f.data, count: f.count * MemoryLayout<Float>.stride) }
+    return bytes
+  }
+
+  /// The batch (inputs empty: only labels and indices travel) and its features; nil for a rank
+  /// that had no batch this round.
+  static func decode(_ bytes: [UInt8]) -> (Batch, Tensor)? {
+    guard bytes.count >= 16 else { return nil }
+    return bytes.withUnsafeBytes { raw -> (Batch, Tensor) in
+      func int(_ i: Int) -> Int { Int(raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)) }
+      let n = int(0), rank = int(1)
+      let dims = (0..<rank).map { int(2 + $0) }
+      let labels = (0..<n).map { int(2 + rank + $0) }, indices = (0..<n).map { int(2 + rank + n + $0) }
+      let f = Tensor(uninitializedShape: [n] + dims)
+      let offset = (2 + rank + 2 * n) * 8
+      if f.count > 0 { UnsafeMutableRawPointer(f.data).copyMemory(from: raw.baseAddress! + offset, byteCount: f.count * 4) }
+      return (Batch(inputs: Tensor(shape: [0], []), labels: labels, indices: indices), f)
+    }
   }
 }
 
