@@ -6,6 +6,7 @@ let package = Package(
   name: "Graft",
   products: [
     .library(name: "GraftCore", targets: ["GraftCore"]),
+    .library(name: "GraftImage", targets: ["GraftImage"]),
     .library(name: "GraftVision", targets: ["GraftVision"]),
     .library(name: "GraftText", targets: ["GraftText"]),
     .library(name: "GraftAudio", targets: ["GraftAudio"]),
@@ -49,10 +50,18 @@ let package = Package(
     // One tensor/training core.
     .target(name: "GraftCore", dependencies: ["CBLAS", "CKernels", "CZip"]),
 
-    // Modalities: each sees GraftCore and its own C libraries, never another modality.
-    .target(name: "GraftVision", dependencies: ["GraftCore", "CPNG"]),
+    // Images below the modalities that use them: the raster type, pixel ops, PNG over CPNG.
+    .target(name: "GraftImage", dependencies: ["GraftCore", "CPNG"]),
+
+    // Modalities: each sees GraftCore, GraftImage where it needs pictures, and its own C
+    // libraries, never another modality.
+    .target(name: "GraftVision", dependencies: ["GraftCore", "GraftImage"]),
     .target(name: "GraftText", dependencies: ["GraftCore"]),
-    .target(name: "GraftAudio", dependencies: ["GraftCore", "CSndFile", "CFFTW", "CSampleRate"]),
+    .target(name: "GraftAudio", dependencies: ["GraftCore", "GraftImage", "CSndFile", "CFFTW", "CSampleRate"]),
+
+    // Above the libraries, below the CLI (no library product): `graft bench` and `graft demo`.
+    .target(name: "GraftBenchmarks", dependencies: ["GraftCore", "GraftVision", "GraftText", "GraftAudio"]),
+    .target(name: "GraftDemo", dependencies: ["GraftCore", "GraftVision", "GraftText", "GraftAudio"]),
 
     // Data-parallel runs: GraftCore's ProcessGroup over OpenMPI (only the CLI links it).
     .target(name: "GraftDistributed", dependencies: ["GraftCore", "CMPI"]),
@@ -66,6 +75,8 @@ let package = Package(
         "GraftText",
         "GraftAudio",
         "GraftDistributed",
+        "GraftBenchmarks",
+        "GraftDemo",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -80,7 +91,10 @@ let package = Package(
       name: "GraftCoreTests", dependencies: ["GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
-      name: "GraftAudioTests", dependencies: ["GraftAudio", "GraftCore", "CSndFile", "_GraftTestSupport"],
+      name: "GraftAudioTests", dependencies: ["GraftAudio", "GraftCore", "GraftImage", "CSndFile", "_GraftTestSupport"],
+      exclude: ["Fixtures"]),
+    .testTarget(
+      name: "GraftImageTests", dependencies: ["GraftImage", "GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "GraftVisionTests", dependencies: ["GraftVision", "GraftCore", "_GraftTestSupport"],
@@ -88,6 +102,7 @@ let package = Package(
     .testTarget(
       name: "GraftTextTests", dependencies: ["GraftText", "GraftCore", "_GraftTestSupport"],
       exclude: ["Fixtures"]),
+    .testTarget(name: "GraftDemoTests", dependencies: ["GraftDemo", "GraftVision", "GraftText", "GraftCore", "_GraftTestSupport"]),
     .testTarget(
       name: "GraftFuzzTests", dependencies: ["GraftFuzzTargets", "GraftCore", "_GraftTestSupport"],
       exclude: ["Regressions"]),

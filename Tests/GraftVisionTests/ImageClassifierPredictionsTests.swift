@@ -2,6 +2,7 @@ import Foundation
 import GraftCore
 import GraftVision
 import Testing
+import _GraftTestSupport
 
 @Suite struct ImageClassifierPredictionsTests {
   static let preprocessing = ImageFolder.Preprocessing(width: 16, height: 16, normalization: .imageNet)

@@ -2,6 +2,7 @@ import Foundation
 import GraftCore
 import GraftVision
 import Testing
+import _GraftTestSupport
 
 @Suite struct ImageFolderTests {
   /// root/cat: 3 PNGs (one in a sub-folder); root/dog: 1 PNG, 1 corrupt PNG, a text file and a

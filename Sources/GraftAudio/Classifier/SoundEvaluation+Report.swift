@@ -1,31 +1,26 @@
 import Foundation
 import GraftCore
 
-/// Encodes `width × height` RGB8 pixels (top row first) as PNG bytes. GraftAudio draws pictures
-/// but does not encode them: the caller passes an encoder (the CLI uses GraftVision's `PNGEncoder`).
-public typealias PNGEncoding = (_ width: Int, _ height: Int, _ rgb: [UInt8]) throws -> [UInt8]
-
 extension SoundEvaluation {
   /// An HTML report section for these clip predictions: facts, training curves (`stages`),
   /// confusion matrix and per-class table, ROC-AUC for two labels, and a grid of at most `limit`
   /// clips in `ReportExample.gridOrder` (confident mistakes first), each with a viridis picture of
   /// the log-mel spectrogram of its first `pictureSeconds` seconds made by `frontEnd` — the front
-  /// end of the classifier evaluated (`SoundClassifier.frontEnd`) — and encoded by `encodePNG`.
+  /// end of the classifier evaluated (`SoundClassifier.frontEnd`) — encoded as PNG.
   /// Clips whose picture cannot be made (the file vanished, say) are shown without one.
   public func reportSection(heading: String = "Evaluation", facts: [ReportFact] = [], stages: [ReportStage] = [],
                             skipped: [String] = [], frontEnd: LogMelFrontEnd, pictureSeconds: Double = 5,
-                            limit: Int = 48, encodePNG: PNGEncoding) -> ReportSection {
+                            limit: Int = 48) -> ReportSection {
     reportSection(heading: heading, facts: facts, stages: stages, skipped: skipped,
                   secondsPerFrame: frontEnd.secondsPerFrame, pictureSeconds: pictureSeconds, limit: limit,
-                  spectrogram: { try frontEnd.logMel(file: $0) }, encodePNG: encodePNG)
+                  spectrogram: { try frontEnd.logMel(file: $0) })
   }
 
   /// `reportSection(…frontEnd:…)` with any source of pictures: `spectrogram(path)` returns the
   /// clip's spectrogram `[B, T]` in log units (frames `secondsPerFrame` apart), or nil for no picture.
   public func reportSection(heading: String = "Evaluation", facts: [ReportFact] = [], stages: [ReportStage] = [],
                             skipped: [String] = [], secondsPerFrame: Double, pictureSeconds: Double = 5,
-                            limit: Int = 48, spectrogram: (String) throws -> Tensor?,
-                            encodePNG: PNGEncoding) -> ReportSection {
+                            limit: Int = 48, spectrogram: (String) throws -> Tensor?) -> ReportSection {
     var allFacts = facts
     if let positiveLabel { allFacts.append(ReportFact("positive label", positiveLabel)) }
     if let threshold { allFacts.append(ReportFact("decision threshold", String(format: "%.3f", threshold))) }
@@ -38,7 +33,7 @@ extension SoundEvaluation {
       shown.name = Self.shortName(example.name)
       if let values = try? spectrogram(example.name) {
         let picture = Self.thumbnail(values, maxFrames: maxFrames)
-        shown.png = try? encodePNG(picture.width, picture.height, picture.pixels)
+        shown.png = try? picture.pngBytes()
       }
       return shown
     }
@@ -70,8 +65,7 @@ extension SoundEvaluation {
 extension SoundTrainingRun {
   /// The report section of a training run: data and training facts, the stages' curves and the
   /// validation clips' metrics and grid (nil metrics and grid when nothing was held out).
-  public func reportSection(heading: String = "Validation", facts: [ReportFact] = [], limit: Int = 48,
-                            encodePNG: PNGEncoding) -> ReportSection {
+  public func reportSection(heading: String = "Validation", facts: [ReportFact] = [], limit: Int = 48) -> ReportSection {
     var allFacts = facts + [
       ReportFact("labels", classifier.labels.joined(separator: ", ")),
       ReportFact("base", classifier.model.base.architecture.name),
@@ -85,6 +79,6 @@ extension SoundTrainingRun {
       return ReportSection(heading: heading, facts: allFacts, stages: transfer.reportStages, skipped: skippedLines)
     }
     return validation.reportSection(heading: heading, facts: allFacts, stages: transfer.reportStages, skipped: skippedLines,
-                                    frontEnd: classifier.frontEnd, limit: limit, encodePNG: encodePNG)
+                                    frontEnd: classifier.frontEnd, limit: limit)
   }
 }

@@ -1,6 +1,8 @@
+import GraftImage
+
 /// An 8-bit RGB picture: `height` rows of `width` pixels, top row first, three bytes per pixel.
-/// GraftAudio makes pictures but does not encode them; the CLI (or any caller with a PNG
-/// encoder, e.g. GraftVision's `PNGEncoder`) turns `pixels` into a file.
+/// A canvas to draw on (spectrograms, axes, labels); `image` hands it to GraftImage, which
+/// encodes it (`pngBytes()`, `writePNG(to:)`).
 public struct RGBPicture: Equatable, Sendable {
   public let width: Int
   public let height: Int
@@ -47,4 +49,13 @@ public struct RGBPicture: Equatable, Sendable {
       for col in max(0, x)..<min(width, x + w) { self[col, row] = color }
     }
   }
+
+  /// The picture as a 3-channel 8-bit `Image` (the same bytes).
+  public var image: Image { Image(width: width, height: height, channels: 3, samples: pixels) }
+
+  /// The PNG encoding of the picture (`PNGEncoder.encode`).
+  public func pngBytes() throws(PNGError) -> [UInt8] { try PNGEncoder.encode(image) }
+
+  /// Writes the picture as a PNG file at `path`, atomically (`PNGEncoder.write`).
+  public func writePNG(to path: String) throws(PNGError) { try PNGEncoder.write(image, to: path) }
 }

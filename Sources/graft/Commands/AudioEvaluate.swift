@@ -51,7 +51,7 @@ struct AudioEvaluate: ParsableCommand {
       let section = evaluation.reportSection(
         facts: [ReportFact("bundle", bundle), ReportFact("data", data), ReportFact("labels", classifier.labels.joined(separator: ", ")),
                 ReportFact("base", classifier.model.base.architecture.name)],
-        frontEnd: classifier.frontEnd, encodePNG: audioPNGEncoder)
+        frontEnd: classifier.frontEnd)
       reportPath = try writeReport([section], title: "\((bundle as NSString).lastPathComponent): evaluation report", to: report)
     }
     if json {

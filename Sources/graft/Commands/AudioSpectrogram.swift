@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GraftAudio
 import GraftCore
-import GraftVision
 
 struct AudioSpectrogram: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -122,7 +121,7 @@ struct AudioSpectrogram: ParsableCommand {
         secondsPerFrame: Double(stft.hopLength) / Double(rate),
         frequencies: nMels.map { .mel(nMels: $0, fmin: fmin ?? 0, fmax: fmax ?? Double(rate) / 2, scale: htk ? .htk : .slaney) }
           ?? .linear(sampleRate: rate, nFFT: nFFT))
-      try PNGEncoder.write(Image(width: picture.width, height: picture.height, channels: 3, samples: picture.pixels), to: out)
+      try picture.writePNG(to: out)
       fields["picture"] = [picture.width, picture.height]
     } else {
       try NPY.writeStreaming(features, to: out)

@@ -194,7 +194,7 @@ struct AudioTrain: ParsableCommand {
     try run.bundle.write(to: out)
     var reportPath: String? = nil
     if let report {
-      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)], encodePNG: audioPNGEncoder)
+      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)])
       reportPath = try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: report)
     }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
-import GraftAudio
+import GraftBenchmarks
 import GraftCore
-import GraftText
-import GraftVision
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftAudio
 import GraftCore
+import GraftDemo
 import GraftText
 import GraftVision
 
@@ -86,8 +87,7 @@ struct Demo: ParsableCommand {
       case .text:
         run = try TextSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, report: withReport)
       case .audio:
-        let encode: PNGEncoding? = withReport ? { try audioPNGEncoder(width: $0, height: $1, rgb: $2) } : nil
-        run = try AudioSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, encodePNG: encode)
+        run = try AudioSampleData.runDemoScenario(root: sampleData, seed: seed, effort: effort, report: withReport)
       }
       results.append(run.result)
       sections += run.sections

@@ -66,7 +66,7 @@ struct Evaluate: ParsableCommand {
         evaluation.reportSection(facts: [ReportFact("bundle", bundle), ReportFact("data", data),
                                          ReportFact("labels", classifier.labels.joined(separator: ", ")),
                                          ReportFact("base", classifier.model.base.architecture.name)],
-                                 frontEnd: classifier.frontEnd, encodePNG: audioPNGEncoder)
+                                 frontEnd: classifier.frontEnd)
       }
       try output(evaluation.metrics, loss: nil, skipped: evaluation.skipped.map { ["reason": $0.description] },
                  extra: evaluation.rocAUC.map { ["roc_auc": .number($0)] } ?? [:], report: page)

@@ -1,4 +1,5 @@
 import Foundation
+import GraftBenchmarks
 import GraftCore
 
 /// Prints benchmark results as a table or as the JSON contract of `graft bench`.

@@ -2,6 +2,7 @@ import Foundation
 import GraftCore
 import GraftVision
 import Testing
+import _GraftTestSupport
 
 /// Width and height from a PNG's IHDR chunk (bytes 16–23, big-endian).
 func pngSize(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
