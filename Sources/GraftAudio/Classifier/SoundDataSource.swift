@@ -1,4 +1,5 @@
 import Foundation
+import GraftCore
 
 /// One labelled audio file.
 public struct SoundClip: Equatable, Sendable {
@@ -35,14 +36,14 @@ public struct SoundDataSource: Sendable {
   /// Distinct labels (byte for byte), sorted by their UTF-8 bytes: class i is `labels[i]`.
   public let labels: [String]
   /// Rows or entries that were skipped while listing.
-  public let issues: [SoundDataIssue]
+  public let issues: [DataIssue]
   /// Files in a folder source without an audio extension.
   public let ignoredFiles: Int
 
   public static let audioExtensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff",
                                                     "aifc", "au", "snd", "caf", "w64", "rf64"]
 
-  public init(source: String, clips: [SoundClip], issues: [SoundDataIssue] = [], ignoredFiles: Int = 0) {
+  public init(source: String, clips: [SoundClip], issues: [DataIssue] = [], ignoredFiles: Int = 0) {
     self.source = source
     self.clips = clips
     self.labels = clips.map(\.label).uniquedByBytes().sortedByBytes()
@@ -87,7 +88,7 @@ public struct SoundDataSource: Sendable {
     } catch {
       throw SoundDataError(path: root, reason: .unreadable(String(describing: error)))
     }
-    var clips: [SoundClip] = [], issues: [SoundDataIssue] = [], ignored = 0
+    var clips: [SoundClip] = [], issues: [DataIssue] = [], ignored = 0
     for name in entries.sorted() where !name.hasPrefix(".") {
       let dir = (root as NSString).appendingPathComponent(name)
       var isDirectory: ObjCBool = false
@@ -105,7 +106,7 @@ public struct SoundDataSource: Sendable {
           ignored += 1
         }
       }
-      if files.isEmpty { issues.append(SoundDataIssue(path: dir, reason: "no audio files: label \"\(name)\" left out")) }
+      if files.isEmpty { issues.append(DataIssue(path: dir, reason: "no audio files: label \"\(name)\" left out")) }
       clips += files.sorted().map { SoundClip(path: $0, label: name) }
     }
     guard !clips.isEmpty else { throw SoundDataError(path: root, reason: .noClips) }
@@ -147,23 +148,23 @@ public struct SoundDataSource: Sendable {
     let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelIndexInHeader!) : (0, 1)
     let needed = max(fileIndex, labelIndex, filterColumns.map(\.0).max() ?? 0) + 1
     let base = root ?? (path as NSString).deletingLastPathComponent
-    var clips: [SoundClip] = [], issues: [SoundDataIssue] = []
+    var clips: [SoundClip] = [], issues: [DataIssue] = []
     for row in rows {
       if hasHeader && row.line == first.line { continue }
       if row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
       if let problem = row.problem {
-        issues.append(SoundDataIssue(path: path, line: row.line, reason: problem))
+        issues.append(DataIssue(path: path, line: row.line, reason: problem))
         continue
       }
       guard row.fields.count >= needed else {
-        issues.append(SoundDataIssue(path: path, line: row.line,
+        issues.append(DataIssue(path: path, line: row.line,
                                      reason: "expected at least \(needed) fields, found \(row.fields.count)"))
         continue
       }
       let file = row.fields[fileIndex].trimmingCharacters(in: .whitespaces)
       let label = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
       guard !file.isEmpty, !label.isEmpty else {
-        issues.append(SoundDataIssue(path: path, line: row.line, reason: file.isEmpty ? "empty file name" : "empty label"))
+        issues.append(DataIssue(path: path, line: row.line, reason: file.isEmpty ? "empty file name" : "empty label"))
         continue
       }
       guard filterColumns.allSatisfy({ row.fields[$0.0].trimmingCharacters(in: .whitespaces) == $0.1 }) else { continue }

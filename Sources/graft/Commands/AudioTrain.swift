@@ -46,14 +46,6 @@ func parseFilters(_ filters: [String]) throws -> [(column: String, value: String
   }
 }
 
-func issuesJSON(_ issues: [SoundDataIssue]) -> JSONValue {
-  .array(issues.map { issue in
-    var o: [String: JSONValue] = ["path": .string(issue.path), "reason": .string(issue.reason)]
-    if let line = issue.line { o["line"] = .number(Double(line)) }
-    return .object(o)
-  })
-}
-
 func fixed(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
 
 struct AudioTrain: ParsableCommand {
@@ -203,7 +195,7 @@ struct AudioTrain: ParsableCommand {
         "out": .string(out), "labels": .array(run.classifier.labels.map { .string($0) }),
         "counts": .object(Dictionary(uniqueKeysWithValues: source.counts.map { ($0.label, .number(Double($0.count))) })),
         "train_clips": .number(Double(run.trainClips)), "validation_clips": .number(Double(run.validationClips)),
-        "train_patches": .number(Double(run.trainPatches)), "skipped": issuesJSON(run.skipped),
+        "train_patches": .number(Double(run.trainPatches)), "skipped": try JSONValue(encoding: run.skipped),
         "base": .string(run.classifier.model.base.architecture.name),
         "validation": run.validation?.json(includePredictions: false) ?? .null,
         "feature_cache": .bool(run.transfer.usedFeatureCache),

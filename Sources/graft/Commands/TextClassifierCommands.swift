@@ -28,7 +28,7 @@ struct TextDataOptions: ParsableArguments {
 
 enum TextCommandOutput {
   /// Skipped rows on stderr: the first `limit` in full, then a count.
-  static func reportIssues(_ issues: [TextDatasetIssue], limit: Int = 10) {
+  static func reportIssues(_ issues: [DataIssue], limit: Int = 10) {
     for issue in issues.prefix(limit) { Console.writeError("skipped \(issue)\n") }
     if issues.count > limit { Console.writeError("skipped \(issues.count - limit) more rows or files\n") }
   }
@@ -49,7 +49,7 @@ enum TextCommandOutput {
 
   /// `metrics` as a JSON object, with `extra` keys added.
   static func metricsObject(_ m: ClassificationMetrics, _ extra: [String: JSONValue]) throws -> JSONValue {
-    let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(m))
+    let encoded = try JSONValue(encoding: m)
     var object = encoded.object ?? [:]
     for (k, v) in extra { object[k] = v }
     return .object(object)

@@ -8,11 +8,6 @@ func printJSON<T: Encodable>(_ value: T) throws {
   Console.writeOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
 }
 
-/// A value as a `JSONValue` (to add fields to an encoded object).
-func jsonValue<T: Encodable>(_ value: T) throws -> JSONValue {
-  try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
-}
-
 /// The metrics as text: accuracy, macro-F1, per-class scores and the confusion matrix.
 func metricsText(_ m: ClassificationMetrics) -> String {
   var lines = [String(format: "accuracy %.4f  macro-F1 %.4f  (%d items)", m.accuracy, m.macroF1, m.count)]

@@ -1,5 +1,6 @@
 import Foundation
 import GraftAudio
+import GraftCore
 import Testing
 
 @Suite struct SoundDataSourceTests {
@@ -41,7 +42,7 @@ import Testing
     try Data("x.wav,dog\ny.wav,cat\nz.wav\n".utf8).write(to: URL(fileURLWithPath: csv))
     let source = try SoundDataSource.load(csv)
     #expect(source.clips == [SoundClip(path: files.path("x.wav"), label: "dog"), SoundClip(path: files.path("y.wav"), label: "cat")])
-    #expect(source.issues == [SoundDataIssue(path: csv, line: 3, reason: "expected at least 2 fields, found 1")])
+    #expect(source.issues == [DataIssue(path: csv, line: 3, reason: "expected at least 2 fields, found 1")])
     #expect(source.counts.map(\.count) == [1, 1] && source.labels == ["cat", "dog"])
     #expect(throws: SoundDataError(path: csv, reason: .unknownColumn("split"))) {
       try SoundDataSource.load(csv, filters: [("split", "train")])
@@ -74,7 +75,7 @@ import Testing
     _ = try files.bytes("data/silence/notes.md", Array("none yet".utf8))
     let withEmpty = try SoundDataSource.load(files.path("data"))
     #expect(withEmpty.labels == ["noise", "tone"] && withEmpty.ignoredFiles == 2)
-    #expect(withEmpty.issues == [SoundDataIssue(path: files.path("data/silence"), reason: "no audio files: label \"silence\" left out")])
+    #expect(withEmpty.issues == [DataIssue(path: files.path("data/silence"), reason: "no audio files: label \"silence\" left out")])
     #expect(throws: SoundDataError(path: files.path("nowhere"), reason: .missing)) { try SoundDataSource.load(files.path("nowhere")) }
     try FileManager.default.createDirectory(atPath: files.path("empty"), withIntermediateDirectories: true)
     #expect(throws: SoundDataError(path: files.path("empty"), reason: .noClips)) { try SoundDataSource.load(files.path("empty")) }
