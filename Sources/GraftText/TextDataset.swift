@@ -77,17 +77,11 @@ public struct TextDataset: Dataset {
       throw TextDatasetError(path: path, reason: .wrongKind("a file, but --format folder reads a folder of class folders"))
     }
     let bytes = try readBytes(path)
-    let dialect: DelimitedParser.Dialect
+    let dialect: DelimitedText.Dialect
     switch format {
     case .csv: dialect = .csv
     case .tsv: dialect = .tsv
-    case .auto, .folder:
-      if path.lowercased().hasSuffix(".csv") {
-        dialect = .csv
-      } else {
-        let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
-        dialect = firstLine.contains(UInt8(ascii: "\t")) ? .tsv : .csv
-      }
+    case .auto, .folder: dialect = .guess(path: path, bytes: bytes)
     }
     return try loadTable(path, bytes: bytes, dialect: dialect, textColumn: textColumn, labelColumn: labelColumn,
                          allowSingleClass: allowSingleClass)
@@ -101,13 +95,13 @@ public struct TextDataset: Dataset {
     }
   }
 
-  static func loadTable(_ path: String, bytes: [UInt8], dialect: DelimitedParser.Dialect, textColumn: String?,
+  static func loadTable(_ path: String, bytes: [UInt8], dialect: DelimitedText.Dialect, textColumn: String?,
                         labelColumn: String?, allowSingleClass: Bool) throws(TextDatasetError) -> TextDataset {
-    var records = DelimitedParser(bytes: bytes, dialect: dialect).records()
+    var records = DelimitedText(bytes: bytes, dialect: dialect, path: path).records[...]
     var issues: [DataIssue] = []
     // The first well-formed record decides the header and the column count.
-    while let first = records.first, case .failure(let error) = first.result {
-      issues.append(DataIssue(path: path, line: first.line, reason: error.reason))
+    while let first = records.first, case .failure(let issue) = first.result {
+      issues.append(issue)
       records.removeFirst()
     }
     guard let first = records.first, case .success(let firstFields) = first.result else {
@@ -145,8 +139,8 @@ public struct TextDataset: Dataset {
     var texts: [String] = [], labelNames: [String] = [], sources: [String] = []
     for record in rows {
       switch record.result {
-      case .failure(let error):
-        issues.append(DataIssue(path: path, line: record.line, reason: error.reason))
+      case .failure(let issue):
+        issues.append(issue)
       case .success(let fields):
         guard fields.count == columns else {
           issues.append(DataIssue(path: path, line: record.line,

@@ -24,7 +24,8 @@ import Testing
                                       "/abs/e.flac"])
     #expect(all.labels == ["cough", "non_cough"])
     #expect(all.issues.map(\.description) == [
-      "\(csv):5: expected at least 3 fields, found 2", "\(csv):7: empty label", "\(csv):9: text after a closing quote",
+      "\(csv):5: expected at least 3 fields, found 2", "\(csv):7: empty label",
+      "\(csv):9: unexpected character after the closing quote of field 2",
     ])
     let bySplit = try SoundDataSource.load(csv, labelColumn: "split")
     #expect(bySplit.labels == ["test", "train"] && bySplit.clips.count == 5)  // the row with an empty label has a split
