@@ -29,13 +29,6 @@ enum AudioArchitecture: String, ExpressibleByArgument, CaseIterable {
 extension PatchAggregation: ExpressibleByArgument {}
 extension ThresholdCriterion: ExpressibleByArgument {}
 
-/// Prints a JSON value as sorted, pretty JSON.
-func printJSON(_ value: JSONValue) throws {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  Console.writeOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
-}
-
 /// `COLUMN=VALUE` filters of CSV rows.
 func parseFilters(_ filters: [String]) throws -> [(column: String, value: String)] {
   try filters.map { text in
@@ -203,16 +196,14 @@ struct AudioTrain: ParsableCommand {
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
       if let reportPath { object["report"] = .string(reportPath) }
-      try printJSON(.object(object))
+      try printJSON(JSONValue.object(object))
       return
     }
     for issue in run.skipped { Console.writeError("graft: warning: skipped \(issue)\n") }
     var lines = ["trained on \(run.trainClips) clips (\(run.trainPatches) patches), validated on \(run.validationClips) clips"]
     if let v = run.validation {
-      var line = "validation: accuracy \(fixed(v.metrics.accuracy)), macro-F1 \(fixed(v.metrics.macroF1))"
-      if let auc = v.rocAUC { line += ", ROC-AUC \(fixed(auc))" }
-      if let t = v.threshold, let p = v.positiveLabel { line += ", threshold \(fixed(Double(t))) for \(p)" }
-      lines.append(line)
+      lines.append("validation: " + metricsText(v.metrics, unit: "clips", rocAUC: v.rocAUC, threshold: v.threshold,
+                                                positiveLabel: v.positiveLabel))
     }
     lines.append("wrote \(out)")
     if let reportPath { lines.append("wrote report \(reportPath)") }
