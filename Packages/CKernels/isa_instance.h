@@ -4,6 +4,7 @@
 // macros for the next one.
 #include "simd_math.h"
 #include "lstm_body.h"
+#include "gru_body.h"
 #include "log_body.h"
 #include "winograd_body.h"
 #include "depthwise_body.h"

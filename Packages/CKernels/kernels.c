@@ -112,6 +112,18 @@ void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin
   GRAFT_PICK(args->isa, lstm_backward)(args, row_begin, row_end);
 }
 
+void graft_sigmoid(float *out, const float *x, int64_t n, graft_isa isa) { GRAFT_PICK(isa, sigmoid_map)(out, x, n); }
+
+void graft_tanh(float *out, const float *x, int64_t n, graft_isa isa) { GRAFT_PICK(isa, tanh_map)(out, x, n); }
+
+void graft_gru_forward_step(const graft_gru_forward_step_args *args, int64_t row_begin, int64_t row_end) {
+  GRAFT_PICK(args->isa, gru_forward_step)(args, row_begin, row_end);
+}
+
+void graft_gru_backward_step(const graft_gru_backward_step_args *args, int64_t row_begin, int64_t row_end) {
+  GRAFT_PICK(args->isa, gru_backward_step)(args, row_begin, row_end);
+}
+
 float graft_power_to_db(float *dst, const float *src, int64_t n, float amin, float offset, graft_isa isa) {
   return GRAFT_PICK(isa, power_to_db)(dst, src, n, amin, offset);
 }

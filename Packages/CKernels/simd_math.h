@@ -5,7 +5,8 @@
 //   VW          floats per vector
 // Vectors are clang/GCC vector types, so one source compiles to zmm, ymm or
 // xmm code depending on TARGET. exp, tanh and log are Cephes' expf, tanhf and
-// logf (as GraftCore's Kernels.simdExp / vectorTanh), within a few ulp of libm.
+// logf, within a few ulp of libm: Graft's one home of this vector math (GraftCore's
+// Kernels.vectorSigmoid / vectorTanh call it through gru_body.h).
 
 typedef float NAME(vf) __attribute__((vector_size(VW * 4)));
 typedef int32_t NAME(vi) __attribute__((vector_size(VW * 4)));

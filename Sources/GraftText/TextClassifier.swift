@@ -105,7 +105,7 @@ public final class TextClassifier {
 
   /// Loads the bundle and the dataset at `data` (`format`, a single class allowed) and evaluates.
   public static func evaluate(bundlePath: String, data: String, format: TextDataFormat = .auto) throws
-    -> (metrics: ClassificationMetrics, issues: [TextDatasetIssue]) {
+    -> (metrics: ClassificationMetrics, issues: [DataIssue]) {
     let classifier = try TextClassifier(bundlePath: bundlePath)
     let dataset = try TextDataset.load(data, format: format, allowSingleClass: true)
     return (try classifier.evaluate(dataset), dataset.issues)

@@ -5,7 +5,7 @@ public enum TextDataFormat: String, CaseIterable, Sendable {
   case auto
   /// Comma-separated values, RFC 4180 quoting.
   case csv
-  /// Tab-separated values, optional quotes (see `DelimitedParser`).
+  /// Tab-separated values, optional quotes (see `DelimitedText`).
   case tsv
   /// `root/<label>/<any file>`: one example per file, the folder name is the label.
   case folder

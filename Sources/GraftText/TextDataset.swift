@@ -29,7 +29,7 @@ public struct TextDataset: Dataset {
   /// Class names, sorted.
   public let labels: [String]
   /// Rows or files that were skipped, in file order.
-  public let issues: [TextDatasetIssue]
+  public let issues: [DataIssue]
   /// Where each text came from, for reports: `line 12` (tables: the line its record starts
   /// on), `label/file.txt` (folders), `#5` (texts given in memory, 1-based).
   public let sources: [String]
@@ -40,7 +40,7 @@ public struct TextDataset: Dataset {
 
   /// Texts with label names; labels are the sorted distinct names. Fails on no examples, and
   /// on a single class unless `allowSingleClass` (an evaluation set may hold one class).
-  public init(path: String, texts: [String], labelNames: [String], issues: [TextDatasetIssue] = [],
+  public init(path: String, texts: [String], labelNames: [String], issues: [DataIssue] = [],
               sources: [String]? = nil, allowSingleClass: Bool = false) throws(TextDatasetError) {
     precondition(texts.count == labelNames.count, "TextDataset: \(texts.count) texts, \(labelNames.count) labels")
     precondition(sources.map { $0.count == texts.count } ?? true, "TextDataset: \(texts.count) texts, \(sources?.count ?? 0) sources")
@@ -77,17 +77,11 @@ public struct TextDataset: Dataset {
       throw TextDatasetError(path: path, reason: .wrongKind("a file, but --format folder reads a folder of class folders"))
     }
     let bytes = try readBytes(path)
-    let dialect: DelimitedParser.Dialect
+    let dialect: DelimitedText.Dialect
     switch format {
     case .csv: dialect = .csv
     case .tsv: dialect = .tsv
-    case .auto, .folder:
-      if path.lowercased().hasSuffix(".csv") {
-        dialect = .csv
-      } else {
-        let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
-        dialect = firstLine.contains(UInt8(ascii: "\t")) ? .tsv : .csv
-      }
+    case .auto, .folder: dialect = .guess(path: path, bytes: bytes)
     }
     return try loadTable(path, bytes: bytes, dialect: dialect, textColumn: textColumn, labelColumn: labelColumn,
                          allowSingleClass: allowSingleClass)
@@ -101,13 +95,13 @@ public struct TextDataset: Dataset {
     }
   }
 
-  static func loadTable(_ path: String, bytes: [UInt8], dialect: DelimitedParser.Dialect, textColumn: String?,
+  static func loadTable(_ path: String, bytes: [UInt8], dialect: DelimitedText.Dialect, textColumn: String?,
                         labelColumn: String?, allowSingleClass: Bool) throws(TextDatasetError) -> TextDataset {
-    var records = DelimitedParser(bytes: bytes, dialect: dialect).records()
-    var issues: [TextDatasetIssue] = []
+    var records = DelimitedText(bytes: bytes, dialect: dialect, path: path).records[...]
+    var issues: [DataIssue] = []
     // The first well-formed record decides the header and the column count.
-    while let first = records.first, case .failure(let error) = first.result {
-      issues.append(TextDatasetIssue(path: path, line: first.line, reason: error.reason))
+    while let first = records.first, case .failure(let issue) = first.result {
+      issues.append(issue)
       records.removeFirst()
     }
     guard let first = records.first, case .success(let firstFields) = first.result else {
@@ -145,18 +139,18 @@ public struct TextDataset: Dataset {
     var texts: [String] = [], labelNames: [String] = [], sources: [String] = []
     for record in rows {
       switch record.result {
-      case .failure(let error):
-        issues.append(TextDatasetIssue(path: path, line: record.line, reason: error.reason))
+      case .failure(let issue):
+        issues.append(issue)
       case .success(let fields):
         guard fields.count == columns else {
-          issues.append(TextDatasetIssue(path: path, line: record.line,
+          issues.append(DataIssue(path: path, line: record.line,
                                          reason: "expected \(columns) fields, found \(fields.count)"))
           continue
         }
         let text = fields[t].trimmingCharacters(in: .whitespacesAndNewlines)
         let label = fields[l].trimmingCharacters(in: .whitespaces)
-        if text.isEmpty { issues.append(TextDatasetIssue(path: path, line: record.line, reason: "empty text")); continue }
-        if label.isEmpty { issues.append(TextDatasetIssue(path: path, line: record.line, reason: "empty label")); continue }
+        if text.isEmpty { issues.append(DataIssue(path: path, line: record.line, reason: "empty text")); continue }
+        if label.isEmpty { issues.append(DataIssue(path: path, line: record.line, reason: "empty label")); continue }
         texts.append(text)
         labelNames.append(label)
         sources.append("line \(record.line)")
@@ -180,7 +174,7 @@ public struct TextDataset: Dataset {
       var d: ObjCBool = false
       return fm.fileExists(atPath: p, isDirectory: &d) && d.boolValue
     }
-    var texts: [String] = [], labelNames: [String] = [], sources: [String] = [], issues: [TextDatasetIssue] = []
+    var texts: [String] = [], labelNames: [String] = [], sources: [String] = [], issues: [DataIssue] = []
     for name in try listing(path) {
       let folder = (path as NSString).appendingPathComponent(name)
       guard isDirectory(folder) else { continue }
@@ -188,18 +182,18 @@ public struct TextDataset: Dataset {
         let filePath = (folder as NSString).appendingPathComponent(file)
         guard !isDirectory(filePath) else { continue }
         guard let data = fm.contents(atPath: filePath) else {
-          issues.append(TextDatasetIssue(path: filePath, line: nil, reason: "cannot read"))
+          issues.append(DataIssue(path: filePath, line: nil, reason: "cannot read"))
           continue
         }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-          issues.append(TextDatasetIssue(path: filePath, line: nil, reason: "not valid UTF-8"))
+          issues.append(DataIssue(path: filePath, line: nil, reason: "not valid UTF-8"))
           continue
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-          issues.append(TextDatasetIssue(path: filePath, line: nil, reason: "empty text"))
+          issues.append(DataIssue(path: filePath, line: nil, reason: "empty text"))
           continue
         }
         texts.append(trimmed)

@@ -1,4 +1,4 @@
-/// A text dataset could not be read at all (a single bad row is a `TextDatasetIssue` instead).
+/// A text dataset could not be read at all (a single bad row is a `DataIssue` instead).
 public struct TextDatasetError: Error, Equatable, CustomStringConvertible {
   public let path: String
   public let reason: Reason

@@ -6,7 +6,7 @@ public struct TextEvaluation: Sendable {
   public var metrics: ClassificationMetrics
   /// In dataset order.
   public var predictions: [TextExamplePrediction]
-  public var issues: [TextDatasetIssue]
+  public var issues: [DataIssue]
   /// ROC-AUC of the second label against the first, for two labels (nil otherwise, or when
   /// one of them is absent).
   public var rocAUC: Double?
@@ -39,7 +39,7 @@ extension TextClassifier {
   /// dataset at `data` (`format`, a single class allowed), evaluates, and builds the report
   /// section (`TextReport.section(evaluation:bundle:data:classifier:)`).
   public static func evaluateWithReport(bundlePath: String, data: String, format: TextDataFormat = .auto) throws
-    -> (metrics: ClassificationMetrics, issues: [TextDatasetIssue], section: ReportSection) {
+    -> (metrics: ClassificationMetrics, issues: [DataIssue], section: ReportSection) {
     let classifier = try TextClassifier(bundlePath: bundlePath)
     let dataset = try TextDataset.load(data, format: format, allowSingleClass: true)
     let evaluation = try classifier.evaluation(of: dataset)

@@ -77,7 +77,7 @@ public enum TextReport {
   }
 
   /// One line per skipped row or file (`path:line: reason`), at most `skippedLimit`.
-  public static func skipped(_ issues: [TextDatasetIssue]) -> [String] {
+  public static func skipped(_ issues: [DataIssue]) -> [String] {
     var lines = issues.prefix(skippedLimit).map(\.description)
     if issues.count > skippedLimit { lines.append("… and \(issues.count - skippedLimit) more") }
     return lines

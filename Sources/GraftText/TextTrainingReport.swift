@@ -20,7 +20,7 @@ public struct TextTrainingReport {
   public var history: TrainingHistory
   public var fineTuneHistory: TrainingHistory?
   /// Rows or files of the dataset that were skipped.
-  public var issues: [TextDatasetIssue]
+  public var issues: [DataIssue]
   /// Words and dimension of the embedding table the vectors came from.
   public var embeddingCount: Int
   public var embeddingDimension: Int
@@ -32,9 +32,7 @@ public struct TextTrainingReport {
 extension TextTrainingReport {
   /// The bundle's `training` entry.
   func json(options: TextTrainingOptions) -> [String: JSONValue] {
-    func encoded<T: Encodable>(_ value: T) -> JSONValue {
-      (try? JSONEncoder().encode(value)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) } ?? .null
-    }
+    func encoded<T: Encodable>(_ value: T) -> JSONValue { (try? JSONValue(encoding: value)) ?? .null }
     var out: [String: JSONValue] = [
       "coverage": encoded(coverage), "token_coverage": .number(tokenCoverage),
       "train_count": .number(Double(trainCount)), "validation_count": .number(Double(validationCount)),

@@ -168,7 +168,7 @@ import Testing
     #expect(metrics["roc_auc"] as? Double == 1)
     #expect((metrics["skipped"] as? [[String: Any]])?.count == 1)
     let table = try GraftBinary.run(["audio", "evaluate", bundle, "--data", path("data")])
-    #expect(table.status == 0 && table.stdout.contains("accuracy  1.000") && table.stdout.contains("ROC-AUC   1.000"))
+    #expect(table.status == 0 && table.stdout.contains("accuracy 1.0000") && table.stdout.contains("ROC-AUC 1.000"))
     #expect(table.stderr.contains("skipped \(path("data/tone/broken.wav")): "))
 
     // The generic commands dispatch audio bundles too.

@@ -1,4 +1,5 @@
 import Foundation
+import GraftCore
 import GraftText
 import Testing
 
@@ -72,7 +73,7 @@ final class TemporaryFolder {
     let d = try TextDataset.load(path)
     #expect(d.texts == ["quoted \"text\"", "\" unclosed quote is literal", "\"Great\" he said", "plain"])
     #expect(d.labels == ["0", "1"] && d.labelIndices == [1, 0, 1, 0])
-    #expect(d.issues == [TextDatasetIssue(path: path, line: 5, reason: "expected 2 fields, found 3")])
+    #expect(d.issues == [DataIssue(path: path, line: 5, reason: "expected 2 fields, found 3")])
     // Label first: still found by distinct counts.
     let swapped = try dir.write("swapped.txt", "pos\tnice one\nneg\tawful thing\npos\tlovely day\n")
     let s = try TextDataset.load(swapped)

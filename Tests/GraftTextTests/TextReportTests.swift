@@ -20,8 +20,8 @@ import Testing
   }
 
   static let issues = [
-    TextDatasetIssue(path: "test.tsv", line: 7, reason: "expected 2 fields, found 3"),
-    TextDatasetIssue(path: "test.tsv", line: 19, reason: "empty text"),
+    DataIssue(path: "test.tsv", line: 7, reason: "expected 2 fields, found 3"),
+    DataIssue(path: "test.tsv", line: 19, reason: "empty text"),
   ]
 
   static var metrics: ClassificationMetrics {

@@ -1,6 +1,7 @@
 // Graft's hand-written SIMD kernels: the recurrent step of an LSTM, where the
 // per-step product is too small for a BLAS (32 x 128 . 128 x 512) and the gate
-// math must stay in registers; vector logarithms for spectrograms; the Winograd
+// math must stay in registers; the GRU step's gate math and the vector sigmoid and
+// tanh (the one home of Graft's exp/tanh/sigmoid); vector logarithms for spectrograms; the Winograd
 // convolution's tile transforms and depthwise 3x3 planes (stride-2 shuffles across rows). Each
 // kernel is compiled for AVX-512, AVX2+FMA and the baseline ISA from one source
 // (simd_math.h and *_body.h) with function-level target attributes, and the
@@ -75,6 +76,42 @@ typedef struct {
 } graft_lstm_backward_args;
 
 void graft_lstm_backward(const graft_lstm_backward_args *args, int64_t row_begin, int64_t row_end);
+
+/// out[i] = 1 / (1 + e^(-x[i])) and out[i] = tanh(x[i]) for i < n, with simd_math.h's exp and
+/// tanh (Cephes; within a few ulp of libm). out may be x.
+void graft_sigmoid(float *out, const float *x, int64_t n, graft_isa isa);
+void graft_tanh(float *out, const float *x, int64_t n, graft_isa isa);
+
+/// The gate math of step `step` of one GRU direction (gate order r, z, n), for batch rows
+/// [row_begin, row_end), after the caller's GEMM hw = h . W_hh^T: r, z = sigmoid(xw + b_ih +
+/// hw + b_hh), hidden_n = hw_n + b_hn, n = tanh(xw_n + b_in + r * hidden_n), h = (1 - z) n + z h.
+/// Buffers: xw, gates [B, T, 3H]; output, hidden_n, h_prev [B, T, H]; hw [B, 3H]; h [B, H] (the
+/// running state, updated in place; h_prev receives it as it enters the step). A padded step
+/// (step >= lengths[b]) keeps h and writes zero output, gates and hidden_n.
+typedef struct {
+  int64_t batch, steps, hidden, step;
+  graft_isa isa;
+  const int32_t *lengths;
+  const float *xw, *hw, *bias_ih, *bias_hh;
+  float *h, *output, *gates, *hidden_n, *h_prev;
+} graft_gru_forward_step_args;
+
+void graft_gru_forward_step(const graft_gru_forward_step_args *args, int64_t row_begin, int64_t row_end);
+
+/// The gate gradients of step `step` of one GRU direction for batch rows [row_begin, row_end):
+/// from dh = d_output + d_h, d_input [B, T, 3H] receives dL/d(input-side pre-activations),
+/// d_hidden [B, T, 3H] dL/d(h . W_hh^T + b_hh) (the n gate's times r), and d_h [B, H] becomes
+/// dh * z; the caller then adds d_hidden . W_hh to d_h. Padded steps write zero gradients and
+/// leave d_h.
+typedef struct {
+  int64_t batch, steps, hidden, step;
+  graft_isa isa;
+  const int32_t *lengths;
+  const float *gates, *hidden_n, *h_prev, *d_output;
+  float *d_h, *d_input, *d_hidden;
+} graft_gru_backward_step_args;
+
+void graft_gru_backward_step(const graft_gru_backward_step_args *args, int64_t row_begin, int64_t row_end);
 
 /// dst[i] = 10 log10(max(amin, src[i])) - offset (librosa's power_to_db before
 /// its top_db floor); returns the largest dst value (-inf when n = 0). dst may be src.

@@ -1,5 +1,4 @@
 import GraftCore
-import Synchronization
 
 /// A clip decoded and cut into patches.
 struct PreparedClip {
@@ -17,19 +16,20 @@ struct ClipLabels: Dataset {
 }
 
 /// Every patch of every clip as one example `[1, L, M]` labelled with its clip's label, optionally
-/// masked by SpecAugment. The masks of item i's k-th draw come from a generator seeded by
-/// (seed, i, k), so a run is reproducible whatever order or thread the loader uses.
+/// masked by SpecAugment. The masks of item i's k-th draw come from `Generator(seed:item:draw:)`,
+/// so a run is reproducible whatever order or thread the loader uses.
 final class PatchDataset: Dataset {
   let clips: [PreparedClip]
   /// (clip, patch) of each item.
   let items: [(clip: Int, patch: Int)]
   let augment: (SpecAugment, seed: UInt64)?
-  private let draws = Mutex<[Int: UInt64]>([:])
+  private let draws: DrawCounter
 
   init(_ clips: [PreparedClip], augment: (SpecAugment, seed: UInt64)?) {
     self.clips = clips
     self.items = clips.enumerated().flatMap { c in (0..<c.element.patches.count).map { (c.offset, $0) } }
     self.augment = augment
+    self.draws = DrawCounter(count: items.count)
   }
 
   var count: Int { items.count }
@@ -40,11 +40,7 @@ final class PatchDataset: Dataset {
     let (c, p) = items[index]
     var patch = clips[c].patches.patch(p)
     if let (specAugment, seed) = augment {
-      let draw = draws.withLock { counts -> UInt64 in
-        defer { counts[index, default: 0] += 1 }
-        return counts[index, default: 0]
-      }
-      var g = Generator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index) &* 0x1_0000_0001 &+ draw)
+      var g = Generator(seed: seed, item: index, draw: draws.next(index))
       patch = specAugment(patch, using: &g)
     }
     return LabeledTensor(input: patch, label: clips[c].label)

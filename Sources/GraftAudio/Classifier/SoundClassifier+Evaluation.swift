@@ -15,22 +15,18 @@ public struct SoundEvaluation: Sendable {
   public let binary: BinaryMetrics?
   public let predictions: [ClipPrediction]
   /// Rows, files and labels that were skipped, each with its reason.
-  public let skipped: [SoundDataIssue]
+  public let skipped: [DataIssue]
 
   /// `{"count", "accuracy", "macro_f1", …, "labels", "confusion", "per_class", "roc_auc",
   /// "positive_label", "threshold", "binary", "skipped": [{"path", "line", "reason"}],
   /// "predictions": [{"path", "label", "actual", "score"}]}`.
   public func json(includePredictions: Bool = true) -> JSONValue {
-    guard case .object(var out) = JSONValue.encoding(metrics) else { return .null }
+    guard case .object(var out) = try? JSONValue(encoding: metrics) else { return .null }
     out["roc_auc"] = rocAUC.map { .number($0) } ?? .null
     if let positiveLabel { out["positive_label"] = .string(positiveLabel) }
     if let threshold { out["threshold"] = .number(Double(threshold)) }
-    if let binary { out["binary"] = JSONValue.encoding(binary) }
-    out["skipped"] = .array(skipped.map { issue in
-      var o: [String: JSONValue] = ["path": .string(issue.path), "reason": .string(issue.reason)]
-      if let line = issue.line { o["line"] = .number(Double(line)) }
-      return .object(o)
-    })
+    if let binary { out["binary"] = (try? JSONValue(encoding: binary)) ?? .null }
+    out["skipped"] = (try? JSONValue(encoding: skipped)) ?? []
     if includePredictions {
       out["predictions"] = .array(predictions.map {
         var o: [String: JSONValue] = ["path": .string($0.path), "label": .string($0.label), "score": .number(Double($0.score))]
@@ -61,7 +57,7 @@ extension SoundClassifier {
   }
 
   /// Metrics from aggregated clip probabilities (one `[C]` per clip).
-  func evaluation(clipProbabilities: [[Float]], clips: [PreparedClip], skipped: [SoundDataIssue]) -> SoundEvaluation {
+  func evaluation(clipProbabilities: [[Float]], clips: [PreparedClip], skipped: [DataIssue]) -> SoundEvaluation {
     let decisions = clipProbabilities.map { decide($0) }
     let actual = clips.map(\.label)
     let metrics = ClassificationMetrics(predicted: decisions, actual: actual, classCount: labels.count, labels: labels)

@@ -159,17 +159,17 @@ extension SoundClassifier {
 
   /// Decodes and patches `clips`; a clip that fails becomes an issue naming the file and the reason.
   static func prepare(_ clips: [SoundClip], labels: [String], frontEnd: LogMelFrontEnd)
-    -> (clips: [PreparedClip], failures: [SoundDataIssue]) {
-    var prepared: [PreparedClip] = [], failures: [SoundDataIssue] = []
+    -> (clips: [PreparedClip], failures: [DataIssue]) {
+    var prepared: [PreparedClip] = [], failures: [DataIssue] = []
     for clip in clips {
       guard let label = labels.firstIndex(where: { $0.utf8.elementsEqual(clip.label.utf8) }) else {
-        failures.append(SoundDataIssue(path: clip.path, reason: "label \"\(clip.label)\" is not one of \(labels.joined(separator: ", "))"))
+        failures.append(DataIssue(path: clip.path, reason: "label \"\(clip.label)\" is not one of \(labels.joined(separator: ", "))"))
         continue
       }
       do {
         prepared.append(PreparedClip(path: clip.path, label: label, patches: try frontEnd.patches(file: clip.path)))
       } catch {
-        failures.append(SoundDataIssue(path: clip.path, reason: error.reason.description))
+        failures.append(DataIssue(path: clip.path, reason: error.reason.description))
       }
     }
     return (prepared, failures)

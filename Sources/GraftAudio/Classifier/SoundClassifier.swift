@@ -99,7 +99,7 @@ public final class SoundClassifier {
 
     public var json: [String: JSONValue] {
       var out: [String: JSONValue] = [
-        "front_end": JSONValue.encoding(frontEnd), "aggregation": .string(aggregation.rawValue),
+        "front_end": (try? JSONValue(encoding: frontEnd)) ?? .null, "aggregation": .string(aggregation.rawValue),
         "event_hop_frames": .number(Double(eventHopFrames)),
       ]
       if let positiveLabel { out["positive_label"] = .string(positiveLabel) }

@@ -1,5 +1,5 @@
 /// A data source (directory or CSV) that cannot be used at all. Problems with single rows or
-/// files are not errors: they are `SoundDataIssue`s, reported and skipped.
+/// files are not errors: they are `DataIssue`s, reported and skipped.
 public struct SoundDataError: Error, Equatable, CustomStringConvertible {
   public let path: String
   public let reason: Reason

@@ -1,4 +1,5 @@
 import Foundation
+import GraftCore
 
 /// One labelled audio file.
 public struct SoundClip: Equatable, Sendable {
@@ -17,13 +18,14 @@ public struct SoundClip: Equatable, Sendable {
 ///   case-insensitive); labels are the sub-directory names, sorted; hidden entries are ignored.
 ///   Other files are ignored and counted in `ignoredFiles`; a sub-directory without audio files
 ///   is reported in `issues` (its label is left out).
-/// * **CSV** (RFC 4180: commas, double-quoted fields with `""` escapes, `\n` or `\r\n`): when the
+/// * **CSV** (read by `DelimitedText`: RFC 4180 quoting, a BOM dropped): when the
 ///   first row names a `file` (or `path`, `filename`) column and a `label` (or `class`, `category`) column,
 ///   case-insensitively, it is a header and those columns are used, whatever their position (the
 ///   earlier name in each list wins when a header has several);
 ///   otherwise every row is data, file in column 1 and label in column 2. Relative paths are
-///   relative to the CSV's directory. A row with too few fields or an empty file or label is
-///   reported in `issues` with its line number and skipped; blank lines are skipped silently.
+///   relative to the CSV's directory. A malformed row, a row with too few fields or an empty file
+///   or label is reported in `issues` with its line number and skipped; blank lines are skipped
+///   silently.
 ///   `filters` keep only rows whose named column equals a value (`split=train`), which needs a header.
 ///
 /// Listing never opens the audio files; decoding problems are found and reported when the clips
@@ -35,14 +37,14 @@ public struct SoundDataSource: Sendable {
   /// Distinct labels (byte for byte), sorted by their UTF-8 bytes: class i is `labels[i]`.
   public let labels: [String]
   /// Rows or entries that were skipped while listing.
-  public let issues: [SoundDataIssue]
+  public let issues: [DataIssue]
   /// Files in a folder source without an audio extension.
   public let ignoredFiles: Int
 
   public static let audioExtensions: Set<String> = ["wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff",
                                                     "aifc", "au", "snd", "caf", "w64", "rf64"]
 
-  public init(source: String, clips: [SoundClip], issues: [SoundDataIssue] = [], ignoredFiles: Int = 0) {
+  public init(source: String, clips: [SoundClip], issues: [DataIssue] = [], ignoredFiles: Int = 0) {
     self.source = source
     self.clips = clips
     self.labels = clips.map(\.label).uniquedByBytes().sortedByBytes()
@@ -87,7 +89,7 @@ public struct SoundDataSource: Sendable {
     } catch {
       throw SoundDataError(path: root, reason: .unreadable(String(describing: error)))
     }
-    var clips: [SoundClip] = [], issues: [SoundDataIssue] = [], ignored = 0
+    var clips: [SoundClip] = [], issues: [DataIssue] = [], ignored = 0
     for name in entries.sorted() where !name.hasPrefix(".") {
       let dir = (root as NSString).appendingPathComponent(name)
       var isDirectory: ObjCBool = false
@@ -105,7 +107,7 @@ public struct SoundDataSource: Sendable {
           ignored += 1
         }
       }
-      if files.isEmpty { issues.append(SoundDataIssue(path: dir, reason: "no audio files: label \"\(name)\" left out")) }
+      if files.isEmpty { issues.append(DataIssue(path: dir, reason: "no audio files: label \"\(name)\" left out")) }
       clips += files.sorted().map { SoundClip(path: $0, label: name) }
     }
     guard !clips.isEmpty else { throw SoundDataError(path: root, reason: .noClips) }
@@ -121,14 +123,14 @@ public struct SoundDataSource: Sendable {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw SoundDataError(path: path, reason: .unreadable("cannot read the file"))
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw SoundDataError(path: path, reason: .unreadable("not UTF-8 text"))
-    }
-    let rows = CSV.rows(text)
-    guard let first = rows.first(where: { !$0.fields.allSatisfy(\.isEmpty) }) else {
+    let records = DelimitedText(bytes: [UInt8](data), dialect: .csv, path: path).records
+    func isBlank(_ fields: [String]) -> Bool { fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+    // The first well-formed record that is not blank decides the header.
+    guard let firstIndex = records.firstIndex(where: { $0.fields.map { !isBlank($0) } ?? false }),
+          let firstFields = records[firstIndex].fields else {
       throw SoundDataError(path: path, reason: .noClips)
     }
-    let header = first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    let header = firstFields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     // The first name of each list that the header holds, in the list's order of preference.
     let fileColumn = ["file", "path", "filename"].lazy.compactMap { header.firstIndex(of: $0) }.first
     let labelNames = labelColumn.map { [$0.lowercased()] } ?? ["label", "class", "category"]
@@ -147,26 +149,25 @@ public struct SoundDataSource: Sendable {
     let (fileIndex, labelIndex) = hasHeader ? (fileColumn!, labelIndexInHeader!) : (0, 1)
     let needed = max(fileIndex, labelIndex, filterColumns.map(\.0).max() ?? 0) + 1
     let base = root ?? (path as NSString).deletingLastPathComponent
-    var clips: [SoundClip] = [], issues: [SoundDataIssue] = []
-    for row in rows {
-      if hasHeader && row.line == first.line { continue }
-      if row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-      if let problem = row.problem {
-        issues.append(SoundDataIssue(path: path, line: row.line, reason: problem))
+    var clips: [SoundClip] = [], issues: [DataIssue] = []
+    for (k, record) in records.enumerated() where !(hasHeader && k == firstIndex) {
+      let fields: [String]
+      switch record.result {
+      case .failure(let issue): issues.append(issue); continue
+      case .success(let f): fields = f
+      }
+      if isBlank(fields) { continue }
+      guard fields.count >= needed else {
+        issues.append(DataIssue(path: path, line: record.line, reason: "expected at least \(needed) fields, found \(fields.count)"))
         continue
       }
-      guard row.fields.count >= needed else {
-        issues.append(SoundDataIssue(path: path, line: row.line,
-                                     reason: "expected at least \(needed) fields, found \(row.fields.count)"))
-        continue
-      }
-      let file = row.fields[fileIndex].trimmingCharacters(in: .whitespaces)
-      let label = row.fields[labelIndex].trimmingCharacters(in: .whitespaces)
+      let file = fields[fileIndex].trimmingCharacters(in: .whitespaces)
+      let label = fields[labelIndex].trimmingCharacters(in: .whitespaces)
       guard !file.isEmpty, !label.isEmpty else {
-        issues.append(SoundDataIssue(path: path, line: row.line, reason: file.isEmpty ? "empty file name" : "empty label"))
+        issues.append(DataIssue(path: path, line: record.line, reason: file.isEmpty ? "empty file name" : "empty label"))
         continue
       }
-      guard filterColumns.allSatisfy({ row.fields[$0.0].trimmingCharacters(in: .whitespaces) == $0.1 }) else { continue }
+      guard filterColumns.allSatisfy({ fields[$0.0].trimmingCharacters(in: .whitespaces) == $0.1 }) else { continue }
       let full = file.hasPrefix("/") ? file : (base.isEmpty ? file : (base as NSString).appendingPathComponent(file))
       clips.append(SoundClip(path: full, label: label))
     }

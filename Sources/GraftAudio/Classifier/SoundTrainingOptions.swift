@@ -52,7 +52,7 @@ public struct SoundTrainingRun {
   /// Clip-level metrics on the validation clips (nil without validation).
   public let validation: SoundEvaluation?
   /// Malformed rows and files that could not be decoded, each with its reason; all were skipped.
-  public let skipped: [SoundDataIssue]
+  public let skipped: [DataIssue]
   public let trainClips: Int
   public let validationClips: Int
   public let trainPatches: Int

@@ -10,13 +10,9 @@ extension ModelBundle {
               preprocessing: [String: JSONValue] = [:]) {
     precondition(labels.count == result.classCount, "ModelBundle: \(labels.count) labels for \(result.classCount) classes")
     var training: [String: JSONValue] = [:]
-    let encoder = JSONEncoder()
-    func json<T: Encodable>(_ value: T) -> JSONValue? {
-      (try? encoder.encode(value)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
-    }
-    training["head"] = json(result.headHistory)
-    if let fine = result.fineTuneHistory { training["fine_tune"] = json(fine) }
-    if let e = result.fineTuneEvaluation ?? result.headEvaluation { training["validation"] = json(e.metrics) }
+    training["head"] = try? JSONValue(encoding: result.headHistory)
+    if let fine = result.fineTuneHistory { training["fine_tune"] = try? JSONValue(encoding: fine) }
+    if let e = result.fineTuneEvaluation ?? result.headEvaluation { training["validation"] = try? JSONValue(encoding: e.metrics) }
     training["feature_cache"] = .bool(result.usedFeatureCache)
     let architecture = ArchitectureSpec(name: "classifier", hyperparameters: [
       "base": result.model.base.architecture.json, "head": result.head.json,

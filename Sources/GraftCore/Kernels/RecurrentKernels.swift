@@ -155,6 +155,9 @@ extension Kernels {
   ///   r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
   ///   n = tanh(W_in x + b_in + r⊙(W_hn h + b_hn)), h' = (1 − z)⊙n + z⊙h.
   /// `hN` holds the running state (it starts as `h0`) and ends as the final state.
+  /// Each step is one GEMM h·W_hhᵀ into `scratch`, then the C kernel
+  /// `graft_gru_forward_step` (CKernels, at `SIMDLevel.current`) for the gate math,
+  /// batch rows split across threads.
   public static func gruForward(
     output: UnsafeMutablePointer<Float>,     // [B, T, H], zero at padded steps
     hN: UnsafeMutablePointer<Float>,         // [B, H]
@@ -172,36 +175,18 @@ extension Kernels {
     let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
     let gh = 3 * h
     hN.update(from: h0, count: nb * h)
-    let lengths = shape.lengths
-    for t in shape.order {
-      gemm(transA: false, transB: true, m: nb, n: gh, k: h, a: hN, lda: h, b: weightHH, ldb: h,
-           c: scratch, ldc: gh)
-      parallelRanges(nb, grain: shape.rowGrain(gates: 3)) { rows in
-        for b in rows {
-          let row = b * nt + t
-          let hs = hN + b * h, hp = hPrev + row * h, hl = hiddenN + row * h
-          let y = output + row * h, gt = gates + row * gh
-          hp.update(from: hs, count: h)
-          guard t < lengths[b] else {
-            y.update(repeating: 0, count: h)
-            gt.update(repeating: 0, count: gh)
-            hl.update(repeating: 0, count: h)
-            continue
-          }
-          // r, z = σ(x + b_ih + s + b_hh); n = tanh(x_n + b_in + r ⊙ (s_n + b_hn)).
-          let pre = scratch + b * gh, x = xw + row * gh
-          for j in 0..<(2 * h) { pre[j] += x[j] + biasIH[j] + biasHH[j] }
-          vectorSigmoid(gt, pre, count: 2 * h)
-          for j in 0..<h {
-            hl[j] = pre[2 * h + j] + biasHH[2 * h + j]
-            pre[2 * h + j] = x[2 * h + j] + biasIH[2 * h + j] + gt[j] * hl[j]
-          }
-          vectorTanh(gt + 2 * h, pre + 2 * h, count: h)
-          for j in 0..<h {
-            let z = gt[h + j], n = gt[2 * h + j]
-            hs[j] = n + z * (hs[j] - n)  // (1 − z)⊙n + z⊙h
-          }
-          y.update(from: hs, count: h)
+    let isa = SIMDLevel.current.isa
+    let lengths = shape.lengths.map { Int32($0) }
+    lengths.withUnsafeBufferPointer { lengths in
+      for t in shape.order {
+        gemm(transA: false, transB: true, m: nb, n: gh, k: h, a: hN, lda: h, b: weightHH, ldb: h,
+             c: scratch, ldc: gh)
+        let args = graft_gru_forward_step_args(
+          batch: Int64(nb), steps: Int64(nt), hidden: Int64(h), step: Int64(t), isa: isa,
+          lengths: lengths.baseAddress, xw: xw, hw: scratch, bias_ih: biasIH, bias_hh: biasHH, h: hN,
+          output: output, gates: gates, hidden_n: hiddenN, h_prev: hPrev)
+        parallelRanges(nb, grain: shape.rowGrain(gates: 3)) { rows in
+          withUnsafePointer(to: args) { graft_gru_forward_step($0, Int64(rows.lowerBound), Int64(rows.upperBound)) }
         }
       }
     }
@@ -211,6 +196,8 @@ extension Kernels {
   /// `dInput` receives ∂L/∂xw (= ∂L/∂ of the input-side pre-activations) and
   /// `dHidden` ∂L/∂(h·W_hhᵀ + b_hh); they differ in the n gate by the factor r.
   /// `dWeightHH` = Σ_t dHidden_tᵀ·h_{t−1}; `dBiasIH`, `dBiasHH` are their row sums.
+  /// Each step is the C kernel `graft_gru_backward_step` for the gate gradients, then
+  /// one GEMM adding dHidden_t·W_hh to ∂L/∂h.
   public static func gruBackward(
     dInput: UnsafeMutablePointer<Float>,     // [B, T, 3H]
     dHidden: UnsafeMutablePointer<Float>,    // [B, T, 3H]
@@ -227,33 +214,20 @@ extension Kernels {
   ) {
     let (nb, nt, h) = (shape.batch, shape.steps, shape.hidden)
     let gh = 3 * h
-    let lengths = shape.lengths
-    for t in shape.order.reversed() {
-      parallelRanges(nb, grain: shape.rowGrain(gates: 3)) { rows in
-        for b in rows {
-          let row = b * nt + t
-          let di = dInput + row * gh, dhh = dHidden + row * gh
-          guard t < lengths[b] else {
-            di.update(repeating: 0, count: gh)
-            dhh.update(repeating: 0, count: gh)
-            continue
-          }
-          let gt = gates + row * gh, hp = hPrev + row * h, hl = hiddenN + row * h, dy = dOutput + row * h
-          let dh = dH + b * h
-          for j in 0..<h {
-            let r = gt[j], z = gt[h + j], n = gt[2 * h + j]
-            let dhv = dy[j] + dh[j]
-            let dn = dhv * (1 - z) * (1 - n * n)
-            let dz = dhv * (hp[j] - n) * z * (1 - z)
-            let dr = dn * hl[j] * r * (1 - r)
-            di[j] = dr; di[h + j] = dz; di[2 * h + j] = dn
-            dhh[j] = dr; dhh[h + j] = dz; dhh[2 * h + j] = dn * r
-            dh[j] = dhv * z  // plus dHidden·W_hh below
-          }
+    let isa = SIMDLevel.current.isa
+    let lengths = shape.lengths.map { Int32($0) }
+    lengths.withUnsafeBufferPointer { lengths in
+      for t in shape.order.reversed() {
+        let args = graft_gru_backward_step_args(
+          batch: Int64(nb), steps: Int64(nt), hidden: Int64(h), step: Int64(t), isa: isa,
+          lengths: lengths.baseAddress, gates: gates, hidden_n: hiddenN, h_prev: hPrev, d_output: dOutput,
+          d_h: dH, d_input: dInput, d_hidden: dHidden)
+        parallelRanges(nb, grain: shape.rowGrain(gates: 3)) { rows in
+          withUnsafePointer(to: args) { graft_gru_backward_step($0, Int64(rows.lowerBound), Int64(rows.upperBound)) }
         }
+        gemm(transA: false, transB: false, m: nb, n: h, k: gh, a: dHidden + t * gh, lda: nt * gh,
+             b: weightHH, ldb: h, beta: 1, c: dH, ldc: h)
       }
-      gemm(transA: false, transB: false, m: nb, n: h, k: gh, a: dHidden + t * gh, lda: nt * gh,
-           b: weightHH, ldb: h, beta: 1, c: dH, ldc: h)
     }
     if let dWeightHH {
       gemm(transA: true, transB: false, m: gh, n: h, k: nb * nt, a: dHidden, lda: gh, b: hPrev, ldb: h,
@@ -264,55 +238,20 @@ extension Kernels {
   }
 }
 
-// MARK: - Vectorized activations
+// MARK: - Vector activations
 
 extension Kernels {
-  /// out[i] = σ(x[i]) = 1 / (1 + e^(−x[i])); `out` may equal `x`. Uses
-  /// `simdExp`; within a few ulp of `1 / (1 + expf(−x))`.
+  /// out[i] = σ(x[i]) = 1 / (1 + e^(−x[i])); `out` may equal `x`. The C kernel
+  /// `graft_sigmoid` (CKernels' simd_math.h, Cephes' `expf`) at `SIMDLevel.current`;
+  /// within a few ulp of `1 / (1 + expf(−x))`.
   public static func vectorSigmoid(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
-    simdMap(out, x, count: count) { 1 / (1 + simdExp(-$0)) }
+    graft_sigmoid(out, x, Int64(count), SIMDLevel.current.isa)
   }
 
-  /// out[i] = tanh(x[i]); `out` may equal `x`. Cephes' `tanhf`: an odd
-  /// polynomial below |x| = 0.625, 1 − 2/(e^(2|x|) + 1) above; within a few
-  /// ulp of `tanhf`.
+  /// out[i] = tanh(x[i]); `out` may equal `x`. The C kernel `graft_tanh` (Cephes'
+  /// `tanhf`) at `SIMDLevel.current`; within a few ulp of `tanhf`.
   public static func vectorTanh(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int) {
-    simdMap(out, x, count: count) { v in
-      let a = v.replacing(with: -v, where: v .< 0)
-      var big = 1 - 2 / (simdExp(2 * a) + 1)
-      big = big.replacing(with: -big, where: v .< 0)
-      let z = v * v
-      var p = SIMD8<Float>(repeating: -5.70498872745e-3)
-      p = p * z + 2.06390887954e-2
-      p = p * z - 5.37397155531e-2
-      p = p * z + 1.33314422036e-1
-      p = p * z - 3.33332819422e-1
-      let small = p * z * v + v
-      return small.replacing(with: big, where: a .>= 0.625)
-    }
-  }
-
-  /// e^x for eight floats (Cephes' `expf`: x = n·ln2 + r with |r| ≤ ln2/2, a
-  /// degree-6 polynomial in r, then 2^n from the exponent bits). Inputs are clamped to
-  /// [−87.3, 88.3], so the result is finite and positive.
-  @inline(__always)
-  public static func simdExp(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    let low = SIMD8<Float>(repeating: -87.3), high = SIMD8<Float>(repeating: 88.3)
-    var x = v.replacing(with: low, where: v .< low).replacing(with: high, where: v .> high)
-    // n = round(x·log2 e): adding 1.5·2^23 rounds to an integer held in the low mantissa bits.
-    let magic = x * 1.44269504088896341 + 12_582_912
-    let n = magic - 12_582_912
-    x = x - n * 0.693359375 + n * 2.12194440e-4
-    let z = x * x
-    var y = SIMD8<Float>(repeating: 1.9875691500e-4)
-    y = y * x + 1.3981999507e-3
-    y = y * x + 8.3334519073e-3
-    y = y * x + 4.1665795894e-2
-    y = y * x + 1.6666665459e-1
-    y = y * x + 5.0000001201e-1
-    y = y * z + x + 1
-    let shifted = unsafeBitCast(magic, to: SIMD8<Int32>.self) &- 0x4B40_0000
-    return y * unsafeBitCast((shifted &+ 127) &<< 23, to: SIMD8<Float>.self)
+    graft_tanh(out, x, Int64(count), SIMDLevel.current.isa)
   }
 }
 
@@ -322,25 +261,5 @@ private func sumOverRows(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<
   for i in 0..<rows {
     let src = x + i * columns
     for j in 0..<columns { out[j] += src[j] }
-  }
-}
-
-/// out[i] = f(x[i]) eight at a time; the tail goes through a padded vector.
-@inline(__always)
-private func simdMap(
-  _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int,
-  _ f: (SIMD8<Float>) -> SIMD8<Float>
-) {
-  var i = 0
-  while i + 8 <= count {
-    let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-    UnsafeMutableRawPointer(out + i).storeBytes(of: f(v), as: SIMD8<Float>.self)
-    i += 8
-  }
-  if i < count {
-    var v = SIMD8<Float>(repeating: 0)
-    for k in 0..<(count - i) { v[k] = x[i + k] }
-    let r = f(v)
-    for k in 0..<(count - i) { out[i + k] = r[k] }
   }
 }

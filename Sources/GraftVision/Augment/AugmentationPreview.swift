@@ -58,7 +58,7 @@ public struct AugmentationPreview: Sendable {
     var sources: [String] = []
     for k in 0..<count {
       let (item, image) = decoded[k % decoded.count]
-      var cellGenerator = Generator(seed: AugmentedImageFolder.itemSeed(seed, item, k / decoded.count))
+      var cellGenerator = Generator(seed: seed, item: item, draw: k / decoded.count)
       var cell = augmentation.apply(to: image, using: &cellGenerator)
       if cell.width != size || cell.height != size { cell = cell.resized(width: size, height: size) }
       let pixels = cell.converted(to: .rgb).samples8

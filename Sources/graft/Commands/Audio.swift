@@ -28,12 +28,6 @@ extension PadMode: ExpressibleByArgument {}
 extension MelNorm: ExpressibleByArgument {}
 extension ResampleQuality: ExpressibleByArgument {}
 
-/// Prints `object` as sorted, pretty JSON.
-func printJSON(_ object: [String: Any]) throws {
-  let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-  Console.writeOutput(String(decoding: data, as: UTF8.self) + "\n")
-}
-
 /// Decodes `path` (mono when asked) and resamples it to `rate` when given.
 func load(_ path: String, mono: Bool, rate: Int?, quality: ResampleQuality) throws -> AudioBuffer {
   let audio = try decodeAudio(at: path, mono: mono)
@@ -70,11 +64,12 @@ struct AudioInfoCommand: ParsableCommand {
   func run() throws {
     let info = try AudioInfo.read(input)
     if json {
-      try printJSON([
-        "path": input, "frames": info.frames, "channels": info.channels, "sample_rate": info.sampleRate,
-        "format": info.format, "subtype": info.subtype, "format_description": info.formatDescription,
-        "subtype_description": info.subtypeDescription, "duration": info.duration,
-      ])
+      try printJSON(JSONValue.object([
+        "path": .string(input), "frames": .number(Double(info.frames)), "channels": .number(Double(info.channels)),
+        "sample_rate": .number(Double(info.sampleRate)), "format": .string(info.format), "subtype": .string(info.subtype),
+        "format_description": .string(info.formatDescription), "subtype_description": .string(info.subtypeDescription),
+        "duration": .number(info.duration),
+      ]))
     } else {
       Console.writeOutput("""
         \(input)
@@ -129,7 +124,10 @@ struct AudioDecode: ParsableCommand {
     let audio = try load(input, mono: mono, rate: sampleRate, quality: quality)
     try NPY.write(audio.toTensor(), to: out)
     if json {
-      try printJSON(["out": out, "shape": [audio.frames, audio.channels], "sample_rate": audio.sampleRate])
+      try printJSON(JSONValue.object([
+        "out": .string(out), "shape": [.number(Double(audio.frames)), .number(Double(audio.channels))],
+        "sample_rate": .number(Double(audio.sampleRate)),
+      ]))
     } else {
       Console.writeOutput("\(out): \(audio.frames) frames × \(audio.channels) channels at \(audio.sampleRate) Hz\n")
     }

@@ -64,17 +64,8 @@ struct AudioEvaluate: ParsableCommand {
       return
     }
     for issue in evaluation.skipped { Console.writeError("graft: warning: skipped \(issue)\n") }
-    let m = evaluation.metrics
-    var lines = ["clips     \(m.count)", "accuracy  \(fixed(m.accuracy))", "macro-F1  \(fixed(m.macroF1))"]
-    if let auc = evaluation.rocAUC { lines.append("ROC-AUC   \(fixed(auc))") }
-    if let t = evaluation.threshold, let p = evaluation.positiveLabel { lines.append("threshold \(fixed(Double(t))) for \(p)") }
-    let width = max(m.labels.map(\.count).max() ?? 0, 6)
-    func pad(_ s: String) -> String { s.padding(toLength: width, withPad: " ", startingAt: 0) }
-    lines.append("confusion (rows: actual, columns: predicted)")
-    lines.append(pad("") + "  " + m.labels.map(pad).joined(separator: " "))
-    for (i, row) in m.confusion.enumerated() {
-      lines.append(pad(m.labels[i]) + "  " + row.map { pad(String($0)) }.joined(separator: " "))
-    }
+    var lines = [metricsText(evaluation.metrics, unit: "clips", rocAUC: evaluation.rocAUC, threshold: evaluation.threshold,
+                             positiveLabel: evaluation.positiveLabel)]
     if let reportPath { lines.append("wrote report \(reportPath)") }
     Console.writeOutput(lines.joined(separator: "\n") + "\n")
   }

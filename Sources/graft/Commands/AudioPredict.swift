@@ -86,7 +86,7 @@ struct AudioPredict: ParsableCommand {
     if json {
       var object: [String: JSONValue] = ["bundle": .string(bundle), "results": .array(results), "errors": .array(errors)]
       if let t = threshold ?? classifier.threshold { object["threshold"] = .number(Double(t)) }
-      try printJSON(.object(object))
+      try printJSON(JSONValue.object(object))
     }
     if !errors.isEmpty { throw ExitCode(1) }
   }

@@ -114,7 +114,7 @@ struct AudioSpectrogram: ParsableCommand {
   func run() throws {
     let stft = STFT(nFFT: nFFT, hopLength: hopLength, winLength: winLength, window: window, center: center, padMode: padMode)
     let (features, rate) = stream ? try streamed(stft) : try whole(stft)
-    var fields: [String: Any] = ["out": out, "shape": features.shape, "sample_rate": rate]
+    var size: (width: Int, height: Int)? = nil
     if writesPicture {
       let picture = SpectrogramPicture.labelled(
         features, scale: db ? .log : .power, dynamicRange: Float(topDB ?? 80),
@@ -122,15 +122,19 @@ struct AudioSpectrogram: ParsableCommand {
         frequencies: nMels.map { .mel(nMels: $0, fmin: fmin ?? 0, fmax: fmax ?? Double(rate) / 2, scale: htk ? .htk : .slaney) }
           ?? .linear(sampleRate: rate, nFFT: nFFT))
       try picture.writePNG(to: out)
-      fields["picture"] = [picture.width, picture.height]
+      size = (picture.width, picture.height)
     } else {
       try NPY.writeStreaming(features, to: out)
     }
     if json {
-      try printJSON(fields)
+      var fields: [String: JSONValue] = [
+        "out": .string(out), "shape": .array(features.shape.map { .number(Double($0)) }), "sample_rate": .number(Double(rate)),
+      ]
+      if let size { fields["picture"] = [.number(Double(size.width)), .number(Double(size.height))] }
+      try printJSON(JSONValue.object(fields))
     } else {
       var line = "\(out): \(features.shape[0]) bins × \(features.shape[1]) frames at \(rate) Hz"
-      if let picture = fields["picture"] as? [Int] { line += " (\(picture[0])×\(picture[1]) picture)" }
+      if let size { line += " (\(size.width)×\(size.height) picture)" }
       Console.writeOutput(line + "\n")
     }
   }

@@ -29,13 +29,6 @@ enum AudioArchitecture: String, ExpressibleByArgument, CaseIterable {
 extension PatchAggregation: ExpressibleByArgument {}
 extension ThresholdCriterion: ExpressibleByArgument {}
 
-/// Prints a JSON value as sorted, pretty JSON.
-func printJSON(_ value: JSONValue) throws {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  Console.writeOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
-}
-
 /// `COLUMN=VALUE` filters of CSV rows.
 func parseFilters(_ filters: [String]) throws -> [(column: String, value: String)] {
   try filters.map { text in
@@ -44,14 +37,6 @@ func parseFilters(_ filters: [String]) throws -> [(column: String, value: String
     }
     return (String(text[..<eq]), String(text[text.index(after: eq)...]))
   }
-}
-
-func issuesJSON(_ issues: [SoundDataIssue]) -> JSONValue {
-  .array(issues.map { issue in
-    var o: [String: JSONValue] = ["path": .string(issue.path), "reason": .string(issue.reason)]
-    if let line = issue.line { o["line"] = .number(Double(line)) }
-    return .object(o)
-  })
 }
 
 func fixed(_ value: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", value) }
@@ -203,7 +188,7 @@ struct AudioTrain: ParsableCommand {
         "out": .string(out), "labels": .array(run.classifier.labels.map { .string($0) }),
         "counts": .object(Dictionary(uniqueKeysWithValues: source.counts.map { ($0.label, .number(Double($0.count))) })),
         "train_clips": .number(Double(run.trainClips)), "validation_clips": .number(Double(run.validationClips)),
-        "train_patches": .number(Double(run.trainPatches)), "skipped": issuesJSON(run.skipped),
+        "train_patches": .number(Double(run.trainPatches)), "skipped": try JSONValue(encoding: run.skipped),
         "base": .string(run.classifier.model.base.architecture.name),
         "validation": run.validation?.json(includePredictions: false) ?? .null,
         "feature_cache": .bool(run.transfer.usedFeatureCache),
@@ -211,16 +196,14 @@ struct AudioTrain: ParsableCommand {
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
       if let reportPath { object["report"] = .string(reportPath) }
-      try printJSON(.object(object))
+      try printJSON(JSONValue.object(object))
       return
     }
     for issue in run.skipped { Console.writeError("graft: warning: skipped \(issue)\n") }
     var lines = ["trained on \(run.trainClips) clips (\(run.trainPatches) patches), validated on \(run.validationClips) clips"]
     if let v = run.validation {
-      var line = "validation: accuracy \(fixed(v.metrics.accuracy)), macro-F1 \(fixed(v.metrics.macroF1))"
-      if let auc = v.rocAUC { line += ", ROC-AUC \(fixed(auc))" }
-      if let t = v.threshold, let p = v.positiveLabel { line += ", threshold \(fixed(Double(t))) for \(p)" }
-      lines.append(line)
+      lines.append("validation: " + metricsText(v.metrics, unit: "clips", rocAUC: v.rocAUC, threshold: v.threshold,
+                                                positiveLabel: v.positiveLabel))
     }
     lines.append("wrote \(out)")
     if let reportPath { lines.append("wrote report \(reportPath)") }

@@ -102,9 +102,7 @@ struct Demo: ParsableCommand {
     }
     if json {
       struct Output: Encodable { var scenarios: [DemoScenarioResult]; var report: String? }
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      Console.writeOutput(String(decoding: try encoder.encode(Output(scenarios: results, report: page)), as: UTF8.self) + "\n")
+      try printJSON(Output(scenarios: results, report: page))
     } else {
       Console.writeOutput(DemoTable.render(results) + (page.map { "wrote report \($0)\n" } ?? ""))
     }
@@ -121,9 +119,7 @@ struct Demo: ParsableCommand {
   func runCore() throws {
     let result = CoreDemo.run(epochs: epochs, seed: seed, quiet: quiet || json)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      Console.writeOutput(String(decoding: try encoder.encode(result), as: UTF8.self) + "\n")
+      try printJSON(result)
     } else {
       Console.writeOutput("""
         core demo: 2-layer MLP on 3 spirals (seed \(seed))

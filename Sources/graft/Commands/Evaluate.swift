@@ -84,11 +84,11 @@ struct Evaluate: ParsableCommand {
   func output(_ metrics: ClassificationMetrics, loss: Double?, skipped: [[String: String]],
               extra: [String: JSONValue] = [:], report page: String? = nil) throws {
     if json {
-      guard case .object(var object) = try jsonValue(metrics) else { return }
+      guard case .object(var object) = try JSONValue(encoding: metrics) else { return }
       if let loss { object["loss"] = .number(loss) }
       if let page { object["report"] = .string(page) }
       for (k, v) in extra { object[k] = v }
-      object["skipped"] = try jsonValue(skipped)
+      object["skipped"] = try JSONValue(encoding: skipped)
       try printJSON(JSONValue.object(object))
     } else {
       var text = ""

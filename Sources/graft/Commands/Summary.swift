@@ -26,8 +26,8 @@ struct Summary: ParsableCommand {
     let config = model.config
     let rows = try layerRows(model)
     if json {
-      guard case .object(var object) = try jsonValue(config) else { return }
-      object["layers"] = try jsonValue(rows)
+      guard case .object(var object) = try JSONValue(encoding: config) else { return }
+      object["layers"] = try JSONValue(encoding: rows)
       object["parameters"] = .number(Double(model.weights.filter { !$0.key.hasSuffix("running_mean") && !$0.key.hasSuffix("running_var") && !$0.key.hasSuffix("num_batches_tracked") }.values.reduce(0) { $0 + $1.count }))
       try printJSON(JSONValue.object(object))
       return

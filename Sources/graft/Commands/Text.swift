@@ -122,15 +122,6 @@ struct UnknownWordsError: Error, CustomStringConvertible {
   }
 }
 
-enum TextOutput {
-  static func json<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-  }
-}
-
 struct TextEmbeddingsInfo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
@@ -160,7 +151,7 @@ struct TextEmbeddingsInfo: ParsableCommand {
     let report = Report(path: source.file, format: format.rawValue, count: table.count, dimension: table.dimension,
                         duplicates: table.report.duplicates.count, skipped: table.report.skippedRows.count)
     if json {
-      Console.writeOutput(try TextOutput.json(report))
+      Console.writeOutput(try JSONOutput.line(report))
     } else {
       Console.writeOutput("\(report.path): \(report.format), \(report.count) words, \(report.dimension) dimensions"
                           + EmbeddingWarnings.summary(table.report) + "\n")
@@ -196,7 +187,7 @@ struct TextEmbeddingsLookup: ParsableCommand {
       // Unicode normalisation.
       var members: [String] = []
       for word in words.uniquedByBytes() {
-        let key = try TextOutput.json(word).dropLast(), values = try TextOutput.json(table.vector(for: word) ?? []).dropLast()
+        let key = try JSONOutput.line(word).dropLast(), values = try JSONOutput.line(table.vector(for: word) ?? []).dropLast()
         members.append(String(key) + ":" + String(values))
       }
       Console.writeOutput("{" + members.joined(separator: ",") + "}\n")
@@ -241,7 +232,7 @@ struct TextEmbeddingsNearest: ParsableCommand {
       throw UnknownWordsError(path: source.file, words: [word], table: table)
     }
     if json {
-      Console.writeOutput(try TextOutput.json(Report(word: word, neighbours: neighbours, duplicates: table.report.duplicates.count,
+      Console.writeOutput(try JSONOutput.line(Report(word: word, neighbours: neighbours, duplicates: table.report.duplicates.count,
                                                      skipped: table.report.skippedRows.count)))
     } else {
       let width = neighbours.map(\.word.count).max() ?? 0

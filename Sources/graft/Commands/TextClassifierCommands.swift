@@ -28,28 +28,16 @@ struct TextDataOptions: ParsableArguments {
 
 enum TextCommandOutput {
   /// Skipped rows on stderr: the first `limit` in full, then a count.
-  static func reportIssues(_ issues: [TextDatasetIssue], limit: Int = 10) {
+  static func reportIssues(_ issues: [DataIssue], limit: Int = 10) {
     for issue in issues.prefix(limit) { Console.writeError("skipped \(issue)\n") }
     if issues.count > limit { Console.writeError("skipped \(issues.count - limit) more rows or files\n") }
   }
 
   static func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
 
-  static func metricsLines(_ m: ClassificationMetrics) -> String {
-    var out = "accuracy \(percent(m.accuracy)), macro-F1 \(String(format: "%.3f", m.macroF1)) on \(m.count) examples\n"
-    let width = max(m.labels.map(\.count).max() ?? 0, 5)
-    out += "  " + "label".padding(toLength: width, withPad: " ", startingAt: 0) + "  precision  recall  f1     support\n"
-    for c in m.perClass {
-      out += "  " + c.label.padding(toLength: width, withPad: " ", startingAt: 0)
-        + String(format: "  %.3f      %.3f   %.3f  %d\n", c.precision, c.recall, c.f1, c.support)
-    }
-    out += "  confusion (rows: actual, columns: predicted): \(m.confusion)\n"
-    return out
-  }
-
   /// `metrics` as a JSON object, with `extra` keys added.
   static func metricsObject(_ m: ClassificationMetrics, _ extra: [String: JSONValue]) throws -> JSONValue {
-    let encoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(m))
+    let encoded = try JSONValue(encoding: m)
     var object = encoded.object ?? [:]
     for (k, v) in extra { object[k] = v }
     return .object(object)
@@ -156,7 +144,7 @@ struct TextTrain: ParsableCommand {
         "fine_tune_epochs": .number(Double(report.fineTuneHistory?.epochs.count ?? 0)),
         "skipped": .number(Double(dataset.issues.count)),
       ].merging(reportPage.map { ["report": .string($0)] } ?? [:]) { a, _ in a })
-      Console.writeOutput(try TextOutput.json(value))
+      Console.writeOutput(try JSONOutput.line(value))
       return
     }
     var text = "\(source.data): \(dataset.count) examples, labels \(dataset.labels.joined(separator: ", "))"
@@ -166,7 +154,7 @@ struct TextTrain: ParsableCommand {
     text += "vectors for \(coverage.found)/\(coverage.total) (\(TextCommandOutput.percent(coverage.rate))) of the words, "
     text += "\(TextCommandOutput.percent(report.tokenCoverage)) of the tokens\n"
     if !coverage.sampleMissing.isEmpty { text += "  no vector: \(coverage.sampleMissing.joined(separator: " "))\n" }
-    text += "validation (\(report.validationCount) texts): " + TextCommandOutput.metricsLines(report.validation)
+    text += "validation (\(report.validationCount) texts): " + metricsText(report.validation, unit: "texts") + "\n"
     text += "wrote \(out)\n"
     if let reportPage { text += "wrote report \(reportPage)\n" }
     Console.writeOutput(text)
@@ -211,7 +199,7 @@ struct TextPredict: ParsableCommand {
         var labels: [String]
         var predictions: [TextPrediction]
       }
-      Console.writeOutput(try TextOutput.json(Report(labels: classifier.labels, predictions: predictions)))
+      Console.writeOutput(try JSONOutput.line(Report(labels: classifier.labels, predictions: predictions)))
     } else {
       for p in predictions {
         let probability = p.probabilities[classifier.labels.firstIndex(of: p.label) ?? 0]
@@ -256,9 +244,9 @@ struct TextEvaluate: ParsableCommand {
     if json {
       var extra: [String: JSONValue] = ["skipped": .number(Double(dataset.issues.count))]
       if let reportPage { extra["report"] = .string(reportPage) }
-      Console.writeOutput(try TextOutput.json(TextCommandOutput.metricsObject(metrics, extra)))
+      Console.writeOutput(try JSONOutput.line(TextCommandOutput.metricsObject(metrics, extra)))
     } else {
-      var text = "\(source.data): " + TextCommandOutput.metricsLines(metrics)
+      var text = "\(source.data): " + metricsText(metrics, unit: "texts") + "\n"
       if let reportPage { text += "wrote report \(reportPage)\n" }
       Console.writeOutput(text)
     }

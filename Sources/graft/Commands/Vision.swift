@@ -68,9 +68,7 @@ struct VisionDecode: ParsableCommand {
     let summary = DecodeSummary(input: input, output: out, shape: shape, dtype: array.dtype.descr,
                                 warnings: warnings)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      Console.writeOutput(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n")
+      try printJSON(summary)
     } else {
       Console.writeOutput("\(out): \(shape.map(String.init).joined(separator: "×")) \(array.dtype.descr)\n")
     }
@@ -108,9 +106,7 @@ struct VisionInfo: ParsableCommand {
       bitDepth: info.bitDepth, colorType: info.colorType.description,
       interlace: info.interlaced ? "adam7" : "none", transparency: info.hasTransparency)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      Console.writeOutput(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+      try printJSON(report)
     } else {
       Console.writeOutput("""
         \(input)
@@ -185,9 +181,7 @@ struct VisionFolder: ParsableCommand {
         total: report.total, imbalanceRatio: report.imbalanceRatio,
         skipped: report.skipped.map { .init(path: $0.path, reason: $0.reason.description) },
         ignored: report.ignored)
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-      Console.writeOutput(String(decoding: try encoder.encode(summary), as: UTF8.self) + "\n")
+      try printJSON(summary)
     } else {
       Console.writeOutput("\(root): \(report)\n")
     }

@@ -189,11 +189,11 @@ struct VisionTrain: ParsableCommand {
       + training.skipped.map { Skipped(path: nil, reason: $0.description) }
     if json {
       var object: [String: JSONValue] = [:]
-      if let m = training.metrics, case .object(let fields) = try jsonValue(m) { object = fields }
+      if let m = training.metrics, case .object(let fields) = try JSONValue(encoding: m) { object = fields }
       else { for key in ["accuracy", "macro_f1", "labels", "confusion", "per_class", "count"] { object[key] = .null } }
       object["bundle"] = .string(out)
       object["classes"] = .array(training.report.classCounts.map { ["name": .string($0.name), "count": .number(Double($0.count))] })
-      object["skipped"] = try jsonValue(skipped)
+      object["skipped"] = try JSONValue(encoding: skipped)
       object["feature_cache"] = .bool(training.result.usedFeatureCache)
       if let reportPath { object["report"] = .string(reportPath) }
       try printJSON(JSONValue.object(object))

@@ -18,9 +18,7 @@ enum BenchOutput {
     let rss = Stopwatch.peakResidentBytes().map { (Double($0) / 1_048_576 * 10).rounded() / 10 }
     let report = Report(machine: .current, benchmarks: results, peakRSSMegabytes: rss)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      Console.writeOutput(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")
+      try printJSON(report)
       return
     }
     Console.writeOutput("machine: \(report.machine.cpu), \(report.machine.cores) cores, \(report.machine.threads) threads, \(report.machine.blas)\n")

@@ -1,30 +1,23 @@
 import Foundation
 import GraftCore
 
+/// The one JSON writer of the CLI: keys sorted, slashes unescaped, non-finite numbers as the
+/// strings `"NaN"`, `"Infinity"`, `"-Infinity"` (a diverged loss still prints).
+enum JSONOutput {
+  /// `value` as JSON text with a final newline: pretty (one member a line) or on one line
+  /// (JSON Lines, and the text commands' compact output).
+  static func text<T: Encodable>(_ value: T, pretty: Bool = true) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+  }
+
+  /// `value` as one line of JSON with a final newline.
+  static func line<T: Encodable>(_ value: T) throws -> String { try text(value, pretty: false) }
+}
+
 /// Prints an `Encodable` value as sorted, pretty JSON on stdout.
 func printJSON<T: Encodable>(_ value: T) throws {
-  let encoder = JSONEncoder()
-  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  Console.writeOutput(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
-}
-
-/// A value as a `JSONValue` (to add fields to an encoded object).
-func jsonValue<T: Encodable>(_ value: T) throws -> JSONValue {
-  try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
-}
-
-/// The metrics as text: accuracy, macro-F1, per-class scores and the confusion matrix.
-func metricsText(_ m: ClassificationMetrics) -> String {
-  var lines = [String(format: "accuracy %.4f  macro-F1 %.4f  (%d items)", m.accuracy, m.macroF1, m.count)]
-  let width = max(m.labels.map(\.count).max() ?? 0, 5)
-  func pad(_ s: String) -> String { s.padding(toLength: width, withPad: " ", startingAt: 0) }
-  lines.append("  \(pad("class"))  precision  recall  f1      support")
-  for c in m.perClass {
-    lines.append("  \(pad(c.label))  " + String(format: "%-9.4f  %-6.4f  %-6.4f  %d", c.precision, c.recall, c.f1, c.support))
-  }
-  lines.append("confusion (rows: true, columns: predicted)")
-  for (label, row) in zip(m.labels, m.confusion) {
-    lines.append("  \(pad(label))  " + row.map { String($0) }.joined(separator: " "))
-  }
-  return lines.joined(separator: "\n")
+  Console.writeOutput(try JSONOutput.text(value))
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GraftAudio
+import GraftCore
 import Testing
 
 @Suite struct SoundDataSourceTests {
@@ -23,7 +24,8 @@ import Testing
                                       "/abs/e.flac"])
     #expect(all.labels == ["cough", "non_cough"])
     #expect(all.issues.map(\.description) == [
-      "\(csv):5: expected at least 3 fields, found 2", "\(csv):7: empty label", "\(csv):9: text after a closing quote",
+      "\(csv):5: expected at least 3 fields, found 2", "\(csv):7: empty label",
+      "\(csv):9: unexpected character after the closing quote of field 2",
     ])
     let bySplit = try SoundDataSource.load(csv, labelColumn: "split")
     #expect(bySplit.labels == ["test", "train"] && bySplit.clips.count == 5)  // the row with an empty label has a split
@@ -41,7 +43,7 @@ import Testing
     try Data("x.wav,dog\ny.wav,cat\nz.wav\n".utf8).write(to: URL(fileURLWithPath: csv))
     let source = try SoundDataSource.load(csv)
     #expect(source.clips == [SoundClip(path: files.path("x.wav"), label: "dog"), SoundClip(path: files.path("y.wav"), label: "cat")])
-    #expect(source.issues == [SoundDataIssue(path: csv, line: 3, reason: "expected at least 2 fields, found 1")])
+    #expect(source.issues == [DataIssue(path: csv, line: 3, reason: "expected at least 2 fields, found 1")])
     #expect(source.counts.map(\.count) == [1, 1] && source.labels == ["cat", "dog"])
     #expect(throws: SoundDataError(path: csv, reason: .unknownColumn("split"))) {
       try SoundDataSource.load(csv, filters: [("split", "train")])
@@ -74,7 +76,7 @@ import Testing
     _ = try files.bytes("data/silence/notes.md", Array("none yet".utf8))
     let withEmpty = try SoundDataSource.load(files.path("data"))
     #expect(withEmpty.labels == ["noise", "tone"] && withEmpty.ignoredFiles == 2)
-    #expect(withEmpty.issues == [SoundDataIssue(path: files.path("data/silence"), reason: "no audio files: label \"silence\" left out")])
+    #expect(withEmpty.issues == [DataIssue(path: files.path("data/silence"), reason: "no audio files: label \"silence\" left out")])
     #expect(throws: SoundDataError(path: files.path("nowhere"), reason: .missing)) { try SoundDataSource.load(files.path("nowhere")) }
     try FileManager.default.createDirectory(atPath: files.path("empty"), withIntermediateDirectories: true)
     #expect(throws: SoundDataError(path: files.path("empty"), reason: .noClips)) { try SoundDataSource.load(files.path("empty")) }

@@ -47,6 +47,24 @@ import _GraftTestSupport
                                initial: c.lengths != nil, seed: 8)
   }
 
+  /// Every instruction set of the C gate kernels this CPU has against the reference (values
+  /// and gradients): 13 rows over two threads' worth, hidden 37 (whole vectors and a partial
+  /// one at every width), padded rows, both directions; inference equals training.
+  @Test(arguments: SIMDLevel.available)
+  func everySIMDLevelMatchesReference(_ level: SIMDLevel) {
+    SIMDLevel.withLevel(level) {
+      #expect(SIMDLevel.current == level)
+      var g = Generator(seed: 11)
+      let gru = GRU(inputSize: 5, hiddenSize: 37, bidirectional: true, using: &g)
+      let lengths = [4, 1, 3, 4, 2, 4, 4, 1, 4, 3, 4, 2, 4]
+      RecurrentReference.compare(gru, lstm: false, batch: 13, steps: 4, lengths: lengths, initial: true, seed: 12)
+      let x = randomTensor([13, 4, 5], seed: 13)
+      let trained = gru(x, lengths: lengths)
+      let inferred = withoutGradients { gru(x, lengths: lengths) }
+      #expect(trained.output.scalars == inferred.output.scalars && trained.h.scalars == inferred.h.scalars)
+    }
+  }
+
   @Test func dropoutBetweenLayersOnlyWhileTraining() {
     var g = Generator(seed: 9)
     let gru = GRU(inputSize: 3, hiddenSize: 8, layers: 3, dropout: 0.3, using: &g)

@@ -242,12 +242,16 @@ enum RecurrentReference {
     }
   }
 
-  /// The vectorized activations of the gate math against libm, tails included.
-  @Test func vectorActivationsMatchLibm() {
+  /// The vectorized activations of the gate math (CKernels' simd_math.h) against libm at
+  /// every instruction set, tails included.
+  @Test(arguments: SIMDLevel.available)
+  func vectorActivationsMatchLibm(_ level: SIMDLevel) {
     let xs = (0..<6003).map { Float($0 - 3001) * 0.01 } + [-100, 100, -88.5, 88.5, 1e-6, -1e-6, 0]
     var sigmoid = [Float](repeating: 0, count: xs.count), tanh = sigmoid
-    Kernels.vectorSigmoid(&sigmoid, xs, count: xs.count)
-    Kernels.vectorTanh(&tanh, xs, count: xs.count)
+    SIMDLevel.withLevel(level) {
+      Kernels.vectorSigmoid(&sigmoid, xs, count: xs.count)
+      Kernels.vectorTanh(&tanh, xs, count: xs.count)
+    }
     assertClose(sigmoid, xs.map { 1 / (1 + Foundation.exp(-$0)) }, tolerance: 3e-7, "sigmoid")
     assertClose(tanh, xs.map { Foundation.tanh($0) }, tolerance: 3e-7, "tanh")
     #expect(sigmoid.allSatisfy { $0 >= 0 && $0 <= 1 } && tanh.allSatisfy { $0 >= -1 && $0 <= 1 })
