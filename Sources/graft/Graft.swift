@@ -1,6 +1,7 @@
 import ArgumentParser
 import GraftAudio
 import GraftCore
+import GraftText
 import GraftVision
 
 #if canImport(Glibc)
@@ -36,6 +37,8 @@ enum GraftMain {
   static func main() {
     GraftVision.registerArchitectures()
     GraftAudio.registerArchitectures()
+    GraftText.registerArchitectures()
+    SoundClassifier.reportPictureEncoder.withLock { $0 = audioPNGEncoder }
     do {
       var command = try Graft.parseAsRoot()
       try command.run()

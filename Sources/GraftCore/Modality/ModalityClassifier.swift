@@ -77,11 +77,22 @@ public enum ModalityRegistry {
   public static var modalities: [String] { readers.withLock { $0.keys.sorted() } }
 
   /// Reads the bundle at `path` and rebuilds its classifier through the registered type.
-  public static func classifier(bundleAt path: String) throws -> any ModalityClassifier {
-    let bundle = try ModelBundle.read(from: path)
+  public static func classifier(bundleAt path: String, expecting modality: String? = nil) throws
+    -> any ModalityClassifier
+  {
+    try classifier(bundle: try ModelBundle.read(from: path), path: path, expecting: modality)
+  }
+
+  /// Rebuilds the classifier of a bundle already read, through the type registered for its
+  /// modality (`path` names it in errors); `expecting` restricts the modality.
+  public static func classifier(bundle: ModelBundle, path: String, expecting modality: String? = nil) throws
+    -> any ModalityClassifier
+  {
+    if let modality, bundle.config.modality != modality {
+      throw BundleError(path: path, reason: .wrongModality(expected: modality, actual: bundle.config.modality))
+    }
     guard let read = readers.withLock({ $0[bundle.config.modality] }) else {
-      throw BundleError(path: path, reason: .invalidConfig(
-        "modality \"\(bundle.config.modality)\" is not one of \(modalities.joined(separator: ", "))"))
+      throw BundleError(path: path, reason: .unsupportedModality(bundle.config.modality))
     }
     return try read(bundle, path)
   }
