@@ -144,6 +144,10 @@ struct AudioTrain: ParsableCommand {
       throw CLIError("\(baseOptions.base): a bundle brings its own base; --arch applies to none and weights files")
     }
     let base = try baseSource()
+    // A missing base file is the one line printed, before any progress.
+    if case .weights(let path, _) = base, !FileManager.default.fileExists(atPath: path) {
+      throw BaseSourceError(path: path, reason: .missing)
+    }
     let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
