@@ -3,27 +3,18 @@ import Foundation
 import GraftCore
 import GraftVision
 
-/// The augmentations `vision train --augment` names.
-enum AugmentChoice: String, CaseIterable {
-  case flip, crop, rotate, jitter
-
-  func step(size: Int) -> Augmentation.Step {
-    switch self {
-    case .flip: .horizontalFlip()
-    case .crop: .randomResizedCrop(width: size, height: size, scale: 0.5...1.0)
-    case .rotate: .rotation(maxDegrees: 15)
-    case .jitter: .colorJitter(brightness: 0.2, contrast: 0.2, saturation: 0.2)
-    }
-  }
+/// The augmentations `vision train --augment` names (`Augmentation.Step.named`).
+enum AugmentChoice {
+  static var names: [String] { Augmentation.Step.names }
 
   /// The steps of a comma-separated `--augment` list, in order; a usage error names an unknown one.
   static func steps(_ list: String, size: Int) throws -> [Augmentation.Step] {
     try list.split(separator: ",").map { part in
       let name = part.trimmingCharacters(in: .whitespaces)
-      guard let choice = AugmentChoice(rawValue: name) else {
-        throw ValidationError("unknown --augment \"\(name)\" (one of \(allCases.map(\.rawValue).joined(separator: ", ")))")
+      guard let step = Augmentation.Step.named(name, size: size) else {
+        throw ValidationError("unknown --augment \"\(name)\" (one of \(names.joined(separator: ", ")))")
       }
-      return choice.step(size: size)
+      return step
     }
   }
 }
