@@ -1,6 +1,8 @@
 import GraftCore
 
 extension TextClassifier {
+  public var network: Module { model }
+
   /// The `top` most probable labels of each text (`inputs` are the texts themselves).
   public func predict(inputs: [String], top: Int) -> [InputPrediction] {
     predict(inputs).map { p in

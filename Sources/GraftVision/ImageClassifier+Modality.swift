@@ -1,6 +1,8 @@
 import GraftCore
 
 extension ImageClassifier {
+  public var network: Module { model }
+
   /// The `top` most probable labels of each PNG file; a file that cannot be decoded gets its
   /// reason instead (the others are still predicted).
   public func predict(inputs: [String], top: Int) -> [InputPrediction] {

@@ -4,6 +4,8 @@ import Synchronization
 extension SoundClassifier {
   public static let modality = "audio"
 
+  public var network: Module { model }
+
   /// Fine-tuning a pretrained base: the unfrozen blocks and the head at a tenth of the head
   /// stage's learning rate, BatchNorm on its running statistics; no blocks unless asked for.
   /// (Random weights follow `FineTunePolicy.scratch`: every block, at the full rate.)

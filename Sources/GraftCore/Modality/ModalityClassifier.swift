@@ -55,6 +55,8 @@ public protocol ModalityClassifier: AnyObject {
   /// The bundle `modality` this type reads and writes ("vision", "text", "audio").
   static var modality: String { get }
   var labels: [String] { get }
+  /// The whole trained network (base and head), for summaries.
+  var network: Module { get }
   /// Rebuilds the classifier a bundle of `modality` describes; `path` names it in errors.
   init(bundle: ModelBundle, path: String) throws(BundleError)
   /// The `top` most probable labels of each input (a file path; a text for text classifiers).
@@ -75,6 +77,9 @@ public enum ModalityRegistry {
   }
 
   public static var modalities: [String] { readers.withLock { $0.keys.sorted() } }
+
+  /// Whether a classifier type is registered for `modality`.
+  public static func knows(_ modality: String) -> Bool { readers.withLock { $0[modality] != nil } }
 
   /// Reads the bundle at `path` and rebuilds its classifier through the registered type.
   public static func classifier(bundleAt path: String, expecting modality: String? = nil) throws
