@@ -48,9 +48,14 @@ public struct ClassifierEvaluation {
 }
 
 /// The shape every modality's trained classifier takes (`ImageClassifier`, `TextClassifier`,
-/// `SoundClassifier`): rebuilt from a bundle of its modality, it predicts inputs named by strings
-/// and evaluates on a labelled data source named by a path. `graft predict` and `graft evaluate`
-/// go through this protocol only (see `ModalityRegistry`).
+/// `SoundClassifier`, all final classes): rebuilt from a bundle of its modality, it predicts
+/// inputs named by strings and evaluates on a labelled data source named by a path. `graft
+/// predict` and `graft evaluate` go through this protocol only (see `ModalityRegistry`).
+///
+/// Beside the requirements, every conforming type spells the rest the same way, with its own
+/// data and option types: `static func train(base: BaseSource, on: …, recipe: TransferRecipe, …)`
+/// (text: its embedding table is the base), `convenience init(bundlePath:)`, `static let
+/// fineTunePolicy` (`FineTunePolicy`), and `reportSection(for: <its evaluation>, heading:, facts:)`.
 public protocol ModalityClassifier: AnyObject {
   /// The bundle `modality` this type reads and writes ("vision", "text", "audio").
   static var modality: String { get }
