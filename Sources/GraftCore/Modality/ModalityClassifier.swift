@@ -55,7 +55,8 @@ public struct ClassifierEvaluation {
 /// Beside the requirements, every conforming type spells the rest the same way, with its own
 /// data and option types: `static func train(base: BaseSource, on: …, recipe: TransferRecipe, …)`
 /// (text: its embedding table is the base), `convenience init(bundlePath:)`, `static let
-/// fineTunePolicy` (`FineTunePolicy`), and `reportSection(for: <its evaluation>, heading:, facts:)`.
+/// fineTunePolicy` (`FineTunePolicy`; vision and audio so far), and `reportSection(for: <its
+/// evaluation>, heading:, facts:)`.
 public protocol ModalityClassifier: AnyObject {
   /// The bundle `modality` this type reads and writes ("vision", "text", "audio").
   static var modality: String { get }
