@@ -14,14 +14,14 @@ for (channel, name) in ["blue", "green", "red"].enumerated() {
     try PNGEncoder.write(Image(width: 16, height: 16, channels: 3, samples: samples), to: "\(root)/train/\(name)/\(i).png")
   }
 }
-// A real run: base: .weights(ArchitectureSpec(name: "resnet18"), path: "resnet18.safetensors")
+// A real run: base: .weights("resnet18.pth", architecture: ArchitectureSpec(name: "resnet18")), or a .tflite alone
 let training = try ImageClassifier.train(
   base: .scratch(ArchitectureSpec(name: "resnet18", hyperparameters: ["width": 8])), on: "\(root)/train",
   recipe: TransferRecipe(headEpochs: 20, headLearningRate: 0.05, batchSize: 8, quiet: true),
   preprocessing: ImageFolder.Preprocessing(width: 16, height: 16))
 print(training.report)
 try training.bundle.write(to: "\(root)/colours.graft")
-let classifier = try ImageClassifier(bundleAt: "\(root)/colours.graft")
+let classifier = try ImageClassifier(bundlePath: "\(root)/colours.graft")
 print(try classifier.predict(file: "\(root)/train/red/0.png", top: 2))
 
 // Per-file predictions and the HTML report (docs/vision.md, "The HTML report").

@@ -9,11 +9,11 @@ let dataPath = arguments.first ?? "coughs"
 let recording = arguments.dropFirst().first ?? "recording.flac"
 
 let data = try SoundDataSource.load(dataPath)  // or a CSV: SoundDataSource.load("labels.csv", filters: [("split", "train")])
-let base = SoundBase.scratch(ArchitectureSpec(name: "audio_resnet", hyperparameters: ["base_width": 8]))
-let options = SoundTrainingOptions(
-  positiveLabel: data.labels.contains("cough") ? "cough" : nil,
-  recipe: TransferRecipe(headEpochs: 8, headLearningRate: 3e-3, batchSize: 16, quiet: true))
-let run = try SoundClassifier.train(data: data, base: base, options: options)
+let base = BaseSource.scratch(ArchitectureSpec(name: "audio_resnet", hyperparameters: ["base_width": 8]))
+let options = SoundTrainingOptions(positiveLabel: data.labels.contains("cough") ? "cough" : nil)
+let run = try SoundClassifier.train(base: base, on: data,
+                                    recipe: TransferRecipe(headEpochs: 8, headLearningRate: 3e-3, batchSize: 16, quiet: true),
+                                    options: options)
 for issue in run.skipped { print("skipped", issue) }
 if let v = run.validation { print("validation accuracy", v.metrics.accuracy, "ROC-AUC", v.rocAUC ?? .nan) }
 try run.bundle.write(to: "detector.graft")

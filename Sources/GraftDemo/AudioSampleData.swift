@@ -210,9 +210,9 @@ public enum AudioSampleData {
     defer { try? FileManager.default.removeItem(atPath: source) }
     try writeFolder(source, classes: sourceClasses, perClass: sourcePerClass, using: &g)
     let run = try SoundClassifier.train(
-      data: try SoundDataSource.folder(source), base: .scratch(baseSpec),
-      options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0.15,
-                                    recipe: scratchRecipe(epochs: 15, seed: seed, quiet: quiet)))
+      base: .scratch(baseSpec), on: try SoundDataSource.folder(source),
+      recipe: scratchRecipe(epochs: 15, seed: seed, quiet: quiet),
+      options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0.15))
     let base = run.transfer.model.base
     try SafeTensors.write(Dictionary(uniqueKeysWithValues: base.stateDict().map { ($0.0, $0.1) }),
                           metadata: ["format": "pt", "graft": "smallcnn base pretrained on AudioSampleData source sounds",
@@ -245,12 +245,11 @@ public enum AudioSampleData {
       fineTune: FineTune(topBlocks: 2, epochs: epochs(15), baseLearningRate: 1e-3, headLearningRate: 1e-3),
       seed: seed, quiet: quiet)
     let transfer = try SoundClassifier.train(
-      data: train, base: .weights(baseSpec, path: dir + "/base.safetensors"),
-      options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0, recipe: transferRecipe))
+      base: .weights(dir + "/base.safetensors", architecture: baseSpec), on: train, recipe: transferRecipe,
+      options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0))
     let scratch = try SoundClassifier.train(
-      data: train, base: .scratch(baseSpec),
-      options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0,
-                                    recipe: scratchRecipe(epochs: epochs(60), seed: seed, quiet: quiet)))
+      base: .scratch(baseSpec), on: train, recipe: scratchRecipe(epochs: epochs(60), seed: seed, quiet: quiet),
+      options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0))
     let transferTest = transfer.classifier.evaluate(test), scratchTest = scratch.classifier.evaluate(test)
     let result = DemoScenarioResult(name: "audio", trainExamples: train.clips.count, testExamples: test.clips.count,
                                     transfer: .init(transferTest.metrics), scratch: .init(scratchTest.metrics),

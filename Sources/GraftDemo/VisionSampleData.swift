@@ -155,7 +155,7 @@ public enum VisionSampleData {
       head: .linear, headEpochs: epochs(60), headLearningRate: 1e-2, batchSize: 16,
       fineTune: FineTune(topBlocks: 1, epochs: epochs(10), baseLearningRate: 1e-3, headLearningRate: 1e-3),
       seed: seed, quiet: quiet)
-    let transfer = try ImageClassifier.train(base: .weights(baseSpec, path: dir + "/base.safetensors"), on: dir + "/train",
+    let transfer = try ImageClassifier.train(base: .weights(dir + "/base.safetensors", architecture: baseSpec), on: dir + "/train",
                                              recipe: transferRecipe, preprocessing: preprocessing, validationFraction: 0)
     let scratch = try ImageClassifier.train(base: .scratch(baseSpec), on: dir + "/train",
                                             recipe: scratchRecipe(epochs: epochs(70), seed: seed, quiet: quiet),

@@ -4,7 +4,8 @@ import GraftCore
 /// A text classifier: `TextPreprocessing` + `LSTMClassifier` + label names, trained by
 /// `train(on:embeddings:options:)` and stored as a model bundle (modality `"text"`,
 /// architecture `"lstm_classifier"`) that rebuilds it with nothing else.
-public final class TextClassifier {
+public final class TextClassifier: ModalityClassifier {
+  public static let modality = "text"
   public static let architectureName = "lstm_classifier"
 
   public let model: LSTMClassifier
@@ -33,17 +34,19 @@ public final class TextClassifier {
   /// Rebuilds the classifier `bundle` describes; `path` names it in errors.
   public convenience init(bundle: ModelBundle, path: String) throws(BundleError) {
     let config = bundle.config
-    guard config.modality == "text" else { throw BundleError(path: path, reason: .wrongModality(expected: "text", actual: config.modality)) }
+    guard config.modality == Self.modality else {
+      throw BundleError(path: path, reason: .wrongModality(expected: Self.modality, actual: config.modality))
+    }
     guard config.architecture.name == Self.architectureName else {
       throw BundleError(path: path, reason: .unknownArchitecture(config.architecture.name))
     }
-    let modelConfig: LSTMClassifierConfig, preprocessing: TextPreprocessing
+    let modelConfig: LSTMClassifierConfig
     do {
       modelConfig = try LSTMClassifierConfig(json: config.architecture.hyperparameters)
-      preprocessing = try TextPreprocessing(json: config.preprocessing)
     } catch {
       throw BundleError(path: path, reason: .invalidConfig(error.description))
     }
+    let preprocessing = try SettingsDecoder.decode(config.preprocessing, path: path) { try TextPreprocessing(json: $0.json) }
     guard modelConfig.classCount == config.labels.count else {
       throw BundleError(path: path, reason: .invalidConfig("classes must equal the number of labels (\(config.labels.count))"))
     }
@@ -59,7 +62,7 @@ public final class TextClassifier {
   /// The bundle of this classifier.
   public var bundle: ModelBundle {
     let config = ModelBundle.Config(
-      modality: "text", architecture: ArchitectureSpec(name: Self.architectureName, hyperparameters: model.config.json),
+      modality: Self.modality, architecture: ArchitectureSpec(name: Self.architectureName, hyperparameters: model.config.json),
       labels: labels, preprocessing: preprocessing.json, training: training)
     return ModelBundle(config: config, model: model)
   }

@@ -34,16 +34,4 @@ extension TextClassifier {
     let auc = labels.count == 2 ? rocAUC(scores: scores, positives: actual.map { $0 == 1 }) : nil
     return TextEvaluation(metrics: metrics, predictions: predictions, issues: dataset.issues, rocAUC: auc)
   }
-
-  /// The generic CLI's entry point for `graft evaluate --report`: loads the bundle and the
-  /// dataset at `data` (`format`, a single class allowed), evaluates, and builds the report
-  /// section (`TextReport.section(evaluation:bundle:data:classifier:)`).
-  public static func evaluateWithReport(bundlePath: String, data: String, format: TextDataFormat = .auto) throws
-    -> (metrics: ClassificationMetrics, issues: [DataIssue], section: ReportSection) {
-    let classifier = try TextClassifier(bundlePath: bundlePath)
-    let dataset = try TextDataset.load(data, format: format, allowSingleClass: true)
-    let evaluation = try classifier.evaluation(of: dataset)
-    let section = TextReport.section(evaluation: evaluation, bundle: bundlePath, data: data, classifier: classifier)
-    return (evaluation.metrics, evaluation.issues, section)
-  }
 }

@@ -59,20 +59,21 @@ public struct TextPreprocessing: Equatable, Sendable {
   }
 
   /// Reads `json` (a bundle's `preprocessing`); the error names the first bad key.
-  public init(json: [String: JSONValue]) throws(ArchitectureError) {
-    func bad(_ key: String) -> ArchitectureError { ArchitectureError(.invalidHyperparameter("preprocessing.\(key)")) }
-    guard let t = json["tokenizer"]?.object, let lowercase = t["lowercase"]?.bool,
-          let nfkc = t["normalize_nfkc"]?.bool, let contractions = t["split_contractions"]?.bool
-    else { throw bad("tokenizer") }
-    guard let list = json["vocabulary"]?.array else { throw bad("vocabulary") }
-    let tokens = list.compactMap(\.string)
-    guard tokens.count == list.count, tokens.count >= 2, tokens[0] == Vocabulary.paddingToken,
-          tokens[1] == Vocabulary.unknownToken, Set(tokens.map { ExactString($0) }).count == tokens.count
-    else { throw bad("vocabulary") }
-    guard let maxLength = json["max_length"]?.int, maxLength >= 1 else { throw bad("max_length") }
-    guard json["padding"]?.string == SequenceEnd.post.rawValue else { throw bad("padding") }
-    guard let truncation = json["truncation"]?.string.flatMap(SequenceEnd.init(rawValue:)) else { throw bad("truncation") }
-    self.init(tokenizer: Tokenizer(lowercase: lowercase, normalizeNFKC: nfkc, splitContractions: contractions),
-              vocabulary: Vocabulary(words: Array(tokens.dropFirst(2))), maxLength: maxLength, truncation: truncation)
+  public init(json: [String: JSONValue]) throws(SettingsError) {
+    let s = SettingsDecoder(json)
+    let t = try s.object("tokenizer")
+    let tokenizer = Tokenizer(lowercase: try t.bool("lowercase"), normalizeNFKC: try t.bool("normalize_nfkc"),
+                              splitContractions: try t.bool("split_contractions"))
+    let tokens = try s.strings("vocabulary")
+    guard tokens.count >= 2, tokens[0] == Vocabulary.paddingToken, tokens[1] == Vocabulary.unknownToken,
+          Set(tokens.map { ExactString($0) }).count == tokens.count
+    else { throw s.error("vocabulary", "distinct tokens starting with \(Vocabulary.paddingToken), \(Vocabulary.unknownToken)") }
+    let maxLength = try s.int("max_length", in: 1...Int(Int32.max))
+    guard json["padding"]?.string == SequenceEnd.post.rawValue else { throw s.error("padding", "\"post\"") }
+    guard let truncation = json["truncation"]?.string.flatMap(SequenceEnd.init(rawValue:)) else {
+      throw s.error("truncation", "\"pre\" or \"post\"")
+    }
+    self.init(tokenizer: tokenizer, vocabulary: Vocabulary(words: Array(tokens.dropFirst(2))), maxLength: maxLength,
+              truncation: truncation)
   }
 }

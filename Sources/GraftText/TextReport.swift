@@ -47,7 +47,14 @@ public enum TextReport {
   /// The section of an evaluation (`graft text evaluate --report`, `graft evaluate --report`).
   public static func section(evaluation: TextEvaluation, bundle: String, data: String,
                              classifier: TextClassifier? = nil, heading: String = "Evaluation") -> ReportSection {
-    var facts = [ReportFact("bundle", bundle), ReportFact("data", data)]
+    section(evaluation: evaluation, facts: [ReportFact("bundle", bundle), ReportFact("data", data)],
+            classifier: classifier, heading: heading)
+  }
+
+  /// `section(evaluation:bundle:data:…)` with the caller's facts first.
+  public static func section(evaluation: TextEvaluation, facts given: [ReportFact], classifier: TextClassifier? = nil,
+                             heading: String = "Evaluation") -> ReportSection {
+    var facts = given
     if let classifier {
       facts.append(ReportFact("vocabulary", "\(classifier.preprocessing.vocabulary.count) tokens, "
         + "texts cut to \(classifier.preprocessing.maxLength) tokens"))

@@ -6,32 +6,16 @@ import GraftCore
 ///
 /// ```swift
 /// let training = try ImageClassifier.train(
-///   base: .weights(ArchitectureSpec(name: "resnet18"), path: "resnet18.safetensors"),
+///   base: .weights("resnet18.pth", architecture: ArchitectureSpec(name: "resnet18")),
 ///   on: "data/train", recipe: TransferRecipe(headEpochs: 5, seed: 42),
 ///   preprocessing: .init(width: 224, height: 224, resizeShorterSide: 256))
 /// try training.bundle.write(to: "pets.graft")
-/// let classifier = try ImageClassifier(bundleAt: "pets.graft")
+/// let classifier = try ImageClassifier(bundlePath: "pets.graft")
 /// let top = try classifier.predict(file: "cat.png", top: 3)   // [(label, probability)]
 /// ```
-public struct ImageClassifier {
-  /// Where the base network comes from.
-  public enum Base: Sendable, Equatable {
-    /// The base of a trained bundle (any modality "vision" bundle), weights included.
-    case bundle(String)
-    /// A registered architecture with weights from a safetensors file
-    /// (`Tools/convert_torchvision.py` output, or `smallcnn` state dicts); a classifier in the
-    /// file (`fc.*`, `classifier.*`) is dropped.
-    case weights(ArchitectureSpec, path: String)
-    /// A registered architecture with fresh random weights (training from scratch: give the
-    /// recipe a `FineTune` over all blocks, or only the head learns).
-    case scratch(ArchitectureSpec)
-  }
-
+public final class ImageClassifier: ModalityClassifier {
   /// One prediction: a label and its probability.
-  public struct Prediction: Equatable, Sendable, Codable {
-    public var label: String
-    public var probability: Double
-  }
+  public typealias Prediction = LabelScore
 
   /// What `train` produced.
   public struct Training {
@@ -55,6 +39,15 @@ public struct ImageClassifier {
 
   public static let modality = "vision"
 
+  /// Fine-tuning a pretrained base: the unfrozen blocks at a hundredth of the head stage's
+  /// learning rate, the head at a tenth, BatchNorm on its running statistics, 3 epochs; no
+  /// blocks unless asked for. (Random weights follow `FineTunePolicy.scratch`.)
+  public static let fineTunePolicy = FineTunePolicy(name: "vision", baseLearningRateScale: 0.01,
+                                                    headLearningRateScale: 0.1, defaultEpochs: 3)
+
+  /// The architectures a vision base can be: GraftVision's and GraftCore's `smallcnn`.
+  public static var architectures: [String] { VisionBases.names + ["smallcnn"] }
+
   public let model: Classifier
   public let labels: [String]
   public let preprocessing: ImageFolder.Preprocessing
@@ -66,22 +59,19 @@ public struct ImageClassifier {
   }
 
   /// Rebuilds the classifier and its preprocessing from a vision bundle.
-  public init(bundle: ModelBundle, path: String) throws(BundleError) {
+  public convenience init(bundle: ModelBundle, path: String) throws(BundleError) {
     guard bundle.config.modality == Self.modality else {
       throw BundleError(path: path, reason: .wrongModality(expected: Self.modality, actual: bundle.config.modality))
     }
     VisionBases.register()
-    let preprocessing: ImageFolder.Preprocessing
-    do {
-      preprocessing = try ImageFolder.Preprocessing(json: bundle.config.preprocessing)
-    } catch {
-      throw BundleError(path: path, reason: .invalidConfig("preprocessing: \(error.message)"))
+    let preprocessing = try SettingsDecoder.decode(bundle.config.preprocessing, path: path) {
+      try ImageFolder.Preprocessing(settings: $0)
     }
     self.init(model: try bundle.makeClassifier(path: path), labels: bundle.config.labels, preprocessing: preprocessing)
   }
 
   /// Reads a vision bundle directory.
-  public init(bundleAt path: String) throws(BundleError) {
+  public convenience init(bundlePath path: String) throws(BundleError) {
     try self.init(bundle: try ModelBundle.read(from: path), path: path)
   }
 
@@ -124,17 +114,25 @@ public struct ImageClassifier {
 
   /// Trains a classifier on `root` (one sub-directory per class) with `recipe`.
   ///
+  /// The base comes from any `BaseSource` (a bundle must be a vision bundle). Unless the recipe
+  /// has its own `FineTune`, `fineTune` (the user's block and epoch counts; by default none, the
+  /// head only) becomes one by `fineTunePolicy` for a pretrained base and
+  /// `FineTunePolicy.scratch` for random weights.
+  ///
   /// A stratified `validationFraction` of the images is held out (seeded by `recipe.seed`).
   /// Without augmentation (or a deterministic one) the base's features are computed once and
   /// cached; with a random `augmentation`, every epoch sees new draws (see `AugmentedImageFolder`)
   /// and features are recomputed. `augmentation` runs on the decoded 8-bit image before
   /// `preprocessing` (resize/crop to the input size, normalize).
   public static func train(
-    base: Base, on root: String, recipe: TransferRecipe, preprocessing: ImageFolder.Preprocessing,
-    augmentation: Augmentation? = nil, validationFraction: Double = 0.2, verify: ImageFolder.Verification = .header
+    base: BaseSource, on root: String, recipe: TransferRecipe, fineTune: FineTuneRequest = .headOnly,
+    preprocessing: ImageFolder.Preprocessing, augmentation: Augmentation? = nil, validationFraction: Double = 0.2,
+    verify: ImageFolder.Verification = .header
   ) throws -> Training {
     VisionBases.register()
-    let baseNetwork = try makeBase(base)
+    let loaded = try base.load(modality: modality, architectures: architectures)
+    let baseNetwork = loaded.network
+    let recipe = loaded.recipe(recipe, fineTune: fineTune, pretrained: fineTunePolicy)
     let folder = try ImageFolder(root: root, preprocessing: preprocessing, verify: verify)
     guard folder.classes.count >= 2 else {
       throw ImageClassifierError(path: root, reason: .tooFewClasses(folder.classes.count))
@@ -161,20 +159,5 @@ public struct ImageClassifier {
     let validationItems = validation.map { $0.indices.map { folder.items[$0] } } ?? []
     return Training(result: result, bundle: bundle, report: folder.report, skipped: result.skipped,
                     preprocessing: preprocessing, validationItems: validationItems)
-  }
-
-  static func makeBase(_ base: Base) throws -> any FeatureExtractor {
-    switch base {
-    case .bundle(let path):
-      let bundle = try ModelBundle.read(from: path)
-      guard bundle.config.modality == modality else {
-        throw BundleError(path: path, reason: .wrongModality(expected: modality, actual: bundle.config.modality))
-      }
-      return try bundle.makeClassifier(path: path).base
-    case .weights(let spec, let path):
-      return try VisionBases.loadBase(spec, weights: path)
-    case .scratch(let spec):
-      return try ArchitectureRegistry.makeBase(spec)
-    }
   }
 }

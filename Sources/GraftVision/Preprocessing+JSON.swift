@@ -15,40 +15,26 @@ extension ImageFolder.Preprocessing {
     ]
   }
 
-  /// Why a preprocessing object could not be read.
-  public struct JSONError: Error, Equatable {
-    public let message: String
+  /// Reads what `json` wrote; throws naming the first bad field.
+  public init(json: [String: JSONValue]) throws(SettingsError) {
+    try self.init(settings: SettingsDecoder(json))
   }
 
-  /// Reads what `json` wrote; throws naming the first bad field.
-  public init(json: [String: JSONValue]) throws(JSONError) {
+  /// Reads what `json` wrote from a `SettingsDecoder`.
+  public init(settings s: SettingsDecoder) throws(SettingsError) {
     // Sizes are bounded (a side of at most 2^14, as `PNGDecoder.defaultMaxPixels` allows) so a
     // damaged config.json cannot make preprocessing allocate without limit.
-    func int(_ key: String, upTo limit: Int = 1 << 14) throws(JSONError) -> Int {
-      guard let v = json[key]?.int, v >= 1, v <= limit else {
-        throw JSONError(message: "\(key) must be an integer in 1...\(limit)")
-      }
-      return v
+    let side = 1...(1 << 14)
+    let width = try s.int("width", in: side), height = try s.int("height", in: side)
+    guard let layout = Image.ChannelLayout(rawValue: try s.int("channels", in: 1...4)) else {
+      throw s.error("channels", "1, 2, 3 or 4")
     }
-    func floats(_ key: String) throws(JSONError) -> [Float] {
-      guard let a = json[key]?.array, !a.isEmpty else { throw JSONError(message: "\(key) must be a list of numbers") }
-      let values = a.compactMap(\.double).map(Float.init)
-      guard values.count == a.count else { throw JSONError(message: "\(key) must be a list of numbers") }
-      return values
-    }
-    let width = try int("width"), height = try int("height")
-    guard let layout = Image.ChannelLayout(rawValue: try int("channels")) else {
-      throw JSONError(message: "channels must be 1, 2, 3 or 4")
-    }
-    let mean = try floats("mean"), std = try floats("std")
+    let mean = try s.floats("mean"), std = try s.floats("std")
     guard mean.count == std.count, mean.count >= layout.rawValue, std.allSatisfy({ $0 > 0 }) else {
-      throw JSONError(message: "mean and std need one entry per channel (std > 0)")
+      throw .rule("mean and std need one entry per channel (std > 0)")
     }
-    guard let name = json["filter"]?.string, let filter = Image.ResampleFilter(rawValue: name) else {
-      throw JSONError(message: "filter must be one of \(Image.ResampleFilter.allCases.map(\.rawValue))")
-    }
-    var shorter: Int? = nil
-    if let value = json["resize_shorter_side"], value != .null { shorter = try int("resize_shorter_side") }
+    let filter = try s.choice("filter", Image.ResampleFilter.self)
+    let shorter = s.contains("resize_shorter_side") ? try s.int("resize_shorter_side", in: side) : nil
     self.init(width: width, height: height, layout: layout, normalization: Normalization(mean: mean, std: std),
               filter: filter, resizeShorterSide: shorter)
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import GraftAudio
 import GraftCore
 import GraftDistributed
+import GraftText
 import GraftVision
 
 #if canImport(Glibc)
@@ -39,6 +40,7 @@ enum GraftMain {
     let group = MPIProcessGroup.startIfLaunched()
     GraftVision.registerArchitectures()
     GraftAudio.registerArchitectures()
+    GraftText.registerArchitectures()
     do {
       var command = try Graft.parseAsRoot()
       try command.run()

@@ -227,7 +227,7 @@ import Testing
     #expect(badPositive.status == 1, "\(badPositive.stderr)")
     #expect(badPositive.stderr == "graft: \(path("data")): positive label \"cough\" is not one of noise, tone\n")
     let noWeights = try GraftBinary.run(["audio", "train", "--data", path("data"), "--base", path("w.safetensors"), "--out", path("o.graft")])
-    #expect(noWeights.status == 1 && noWeights.stderr.hasPrefix("graft: \(path("w.safetensors")): no such base"))
+    #expect(noWeights.status == 1 && noWeights.stderr.hasPrefix("graft: \(path("w.safetensors")): no such weights file"))
     #expect(noWeights.stderr.split(separator: "\n").count == 1)
     let usage = try GraftBinary.run(["audio", "train", "--data", path("data"), "--base", "none", "--out", path("o.graft")])
     #expect(usage.status == 2 && usage.stderr.contains("--base none needs --arch"))

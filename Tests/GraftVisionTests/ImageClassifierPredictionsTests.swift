@@ -6,7 +6,7 @@ import _GraftTestSupport
 
 @Suite struct ImageClassifierPredictionsTests {
   static let preprocessing = ImageFolder.Preprocessing(width: 16, height: 16, normalization: .imageNet)
-  static let base = ImageClassifier.Base.scratch(ArchitectureSpec(name: "smallcnn", hyperparameters: ["input_channels": 3, "widths": [4, 8]]))
+  static let base = BaseSource.scratch(ArchitectureSpec(name: "smallcnn", hyperparameters: ["input_channels": 3, "widths": [4, 8]]))
 
   @Test func perFilePredictionsAgreeWithTheMetrics() throws {
     let dir = try TemporaryDirectory("graft-predictions")

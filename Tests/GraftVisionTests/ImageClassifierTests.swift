@@ -36,7 +36,7 @@ func writeShapesFolder(_ root: String, perClass: Int = 8, seed: UInt64 = 1) thro
 
 @Suite struct ImageClassifierTests {
   static let preprocessing = ImageFolder.Preprocessing(width: 16, height: 16, normalization: .imageNet)
-  static let base = ImageClassifier.Base.scratch(ArchitectureSpec(name: "resnet18", hyperparameters: ["width": 4]))
+  static let base = BaseSource.scratch(ArchitectureSpec(name: "resnet18", hyperparameters: ["width": 4]))
 
   @Test func trainBundleReloadPredictEvaluate() throws {
     let dir = try TemporaryDirectory("graft-imageclassifier")
@@ -62,7 +62,7 @@ func writeShapesFolder(_ root: String, perClass: Int = 8, seed: UInt64 = 1) thro
 
     let path = dir.file("shapes.graft")
     try training.bundle.write(to: path)
-    let loaded = try ImageClassifier(bundleAt: path)
+    let loaded = try ImageClassifier(bundlePath: path)
     #expect(loaded.preprocessing == Self.preprocessing)
     #expect(loaded.labels == ["bar", "disc", "frame"])
 
@@ -140,12 +140,12 @@ func writeShapesFolder(_ root: String, perClass: Int = 8, seed: UInt64 = 1) thro
     #expect(try ImageFolder.Preprocessing(json: p.json) == p)
     var bad = p.json
     bad["filter"] = "lanczos"
-    #expect(throws: ImageFolder.Preprocessing.JSONError.self) { try ImageFolder.Preprocessing(json: bad) }
+    #expect(throws: SettingsError.self) { try ImageFolder.Preprocessing(json: bad) }
     // A damaged bundle cannot ask for an unbounded image (issue 16).
     var huge = p.json
     huge["width"] = .number(Double(1 << 40))
     #expect(performing: { try ImageFolder.Preprocessing(json: huge) }, throws: { error in
-      (error as? ImageFolder.Preprocessing.JSONError)?.message == "width must be an integer in 1...16384"
+      (error as? SettingsError)?.description == "width must be an integer in 1...16384"
     })
   }
 }

@@ -4,6 +4,11 @@ import GraftCore
 extension SoundClassifier {
   /// Trains a classifier on `data` with the shared `TransferRecipe`.
   ///
+  /// The base comes from any `BaseSource` (a bundle of any modality lends its base; an audio
+  /// bundle also its front end). Unless `recipe` has its own `FineTune`, `fineTune` (the user's
+  /// block and epoch counts) becomes one by `fineTunePolicy` for a pretrained base and
+  /// `FineTunePolicy.scratch` for random weights (every block, as many epochs as the head).
+  ///
   /// Every clip is decoded and cut into patches first; a clip that fails (corrupt, empty,
   /// unsupported) is reported in `skipped` with its reason and left out. Clips, not patches, are
   /// split into training and validation (stratified), so no clip is on both sides. **Each patch of
@@ -15,7 +20,8 @@ extension SoundClassifier {
   /// probabilities aggregated per clip), giving the clip-level metrics, the ROC-AUC of a binary
   /// task and, with a positive label, the threshold that maximises the criterion on them
   /// (`chooseThreshold`; 0.5 when there is no validation clip of each class).
-  public static func train(data: SoundDataSource, base: SoundBase, options: SoundTrainingOptions = .init())
+  public static func train(base: BaseSource, on data: SoundDataSource, recipe: TransferRecipe = TransferRecipe(),
+                           fineTune: FineTuneRequest = FineTuneRequest(), options: SoundTrainingOptions = .init())
     throws -> SoundTrainingRun {
     registerArchitectures()
     let labels = data.labels
@@ -23,13 +29,9 @@ extension SoundClassifier {
     if let positive = options.positiveLabel, labels.count != 2 || !labels.contains(positive) {
       throw SoundDataError(path: data.source, reason: .invalidPositiveLabel(positive, labels: labels))
     }
-    var recipe = options.recipe
-    let (extractor, bundleFrontEnd) = try makeBase(base, source: data.source)
-    if case .scratch = base, recipe.fineTune == nil {
-      recipe.fineTune = FineTune(topBlocks: extractor.blocks.count, epochs: recipe.headEpochs,
-                                 baseLearningRate: recipe.headLearningRate, headLearningRate: recipe.headLearningRate,
-                                 trainBatchNorm: true)
-    }
+    let (loaded, bundleFrontEnd) = try makeBase(base)
+    let extractor = loaded.network
+    let recipe = loaded.recipe(recipe, fineTune: fineTune, pretrained: fineTunePolicy)
     let frontEnd = options.frontEnd ?? bundleFrontEnd ?? LogMelFrontEnd()
     if let problem = mismatch(extractor, frontEnd) {
       throw SoundDataError(path: data.source, reason: .baseMismatch(problem))
@@ -74,7 +76,7 @@ extension SoundClassifier {
 
     var preprocessing = classifier.preprocessing
     if options.positiveLabel != nil { preprocessing.thresholdCriterion = options.thresholdCriterion }
-    var bundle = ModelBundle(transfer: result, modality: "audio", labels: labels, preprocessing: preprocessing.json)
+    var bundle = ModelBundle(transfer: result, modality: modality, labels: labels, preprocessing: preprocessing.json)
     if let evaluation { bundle.config.training["clip_validation"] = evaluation.json(includePredictions: false) }
     bundle.config.training["data"] = [
       "train_clips": .number(Double(trainClips.count)), "validation_clips": .number(Double(validationClips.count)),
@@ -98,44 +100,14 @@ extension SoundClassifier {
     return below + (best.threshold - below) / 2
   }
 
-  /// Builds the base, and the front end a base bundle was trained with.
-  static func makeBase(_ base: SoundBase, source: String) throws -> (any FeatureExtractor, LogMelFrontEnd?) {
-    switch base {
-    case .module(let m):
-      return (m, nil)
-    case .scratch(let spec):
-      return (try ArchitectureRegistry.makeBase(spec), nil)
-    case .weights(let spec, let path):
-      let extractor = try ArchitectureRegistry.makeBase(spec)
-      let file: SafeTensorsFile
-      do {
-        file = try SafeTensors.read(path)
-      } catch {
-        throw SoundDataError(path: path, reason: .base(error.description))
-      }
-      var tensors = file.tensors
-      if !tensors.isEmpty, tensors.keys.allSatisfy({ $0.hasPrefix("base.") }) {
-        tensors = Dictionary(uniqueKeysWithValues: tensors.map { (String($0.key.dropFirst(5)), $0.value) })
-      }
-      do {
-        try extractor.load(tensors, strict: true, source: path)
-      } catch {
-        throw SoundDataError(path: path, reason: .base("weights do not fit \(spec.name): \(error)"))
-      }
-      return (extractor, nil)
-    case .bundle(let path):
-      let bundle = try ModelBundle.read(from: path)
-      let model = try bundle.makeClassifier(path: path)
-      var frontEnd: LogMelFrontEnd? = nil
-      if bundle.config.modality == "audio", bundle.config.preprocessing["front_end"] != nil {
-        do {
-          frontEnd = try Preprocessing(json: bundle.config.preprocessing).frontEnd
-        } catch {
-          throw BundleError(path: path, reason: .invalidConfig("preprocessing: \(error.description)"))
-        }
-      }
-      return (model.base, frontEnd)
-    }
+  /// Loads the base (`BaseSource.load`: any bundle's base; audio architectures only), and the
+  /// front end an audio base bundle was trained with.
+  static func makeBase(_ base: BaseSource) throws -> (LoadedBase, LogMelFrontEnd?) {
+    let loaded = try base.load(architectures: architectures)
+    guard let bundle = loaded.bundle, bundle.config.modality == modality,
+          bundle.config.preprocessing["front_end"] != nil, case .bundle(let path) = base else { return (loaded, nil) }
+    let settings = try SettingsDecoder.decode(bundle.config.preprocessing, path: path) { try Preprocessing(json: $0.json) }
+    return (loaded, settings.frontEnd)
   }
 
   /// Why patches of `frontEnd` cannot go through `base`, or nil when they can.

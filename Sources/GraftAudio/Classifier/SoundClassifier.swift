@@ -10,7 +10,7 @@ import GraftCore
 /// binary task with a positive label, the clip is positive when its aggregated positive
 /// probability reaches `threshold` (chosen on validation clips when training); otherwise the
 /// prediction is the label with the highest aggregated probability.
-public final class SoundClassifier {
+public final class SoundClassifier: ModalityClassifier {
   public let model: Classifier
   public let labels: [String]
   public let frontEnd: LogMelFrontEnd
@@ -58,15 +58,10 @@ public final class SoundClassifier {
   public convenience init(bundle: ModelBundle, path: String) throws(BundleError) {
     registerArchitectures()
     let config = bundle.config
-    guard config.modality == "audio" else {
-      throw BundleError(path: path, reason: .wrongModality(expected: "audio", actual: config.modality))
+    guard config.modality == Self.modality else {
+      throw BundleError(path: path, reason: .wrongModality(expected: Self.modality, actual: config.modality))
     }
-    let settings: Preprocessing
-    do {
-      settings = try Preprocessing(json: config.preprocessing)
-    } catch {
-      throw BundleError(path: path, reason: .invalidConfig("preprocessing: \(error.description)"))
-    }
+    let settings = try SettingsDecoder.decode(config.preprocessing, path: path) { try Preprocessing(json: $0.json) }
     if let positive = settings.positiveLabel, config.labels.count != 2 || !config.labels.contains(positive) {
       throw BundleError(path: path, reason: .invalidConfig("positive_label \"\(positive)\" is not one of two labels"))
     }
@@ -108,34 +103,15 @@ public final class SoundClassifier {
       return out
     }
 
-    struct Invalid: Error, CustomStringConvertible { let description: String }
-
-    init(json: [String: JSONValue]) throws(Invalid) {
-      guard let fe = json["front_end"] else { throw Invalid(description: "front_end is missing") }
-      do {
-        frontEnd = try JSONDecoder().decode(LogMelFrontEnd.self, from: JSONEncoder().encode(fe))
-      } catch {
-        throw Invalid(description: "front_end: \(Self.reason(error))")
-      }
-      guard let a = json["aggregation"]?.string, let aggregation = PatchAggregation(rawValue: a) else {
-        throw Invalid(description: "aggregation must be \"mean\" or \"max\"")
-      }
-      self.aggregation = aggregation
+    /// Reads what `json` wrote; throws naming the first bad field.
+    init(json: [String: JSONValue]) throws(SettingsError) {
+      let s = SettingsDecoder(json)
+      frontEnd = try s.decodable("front_end", LogMelFrontEnd.self)
+      aggregation = try s.choice("aggregation", PatchAggregation.self)
       positiveLabel = json["positive_label"]?.string
-      threshold = json["threshold"]?.double.map { Float($0) }
-      if let t = threshold, !(t.isFinite) { throw Invalid(description: "threshold must be a number") }
+      threshold = s.contains("threshold") ? Float(try s.double("threshold")) : nil
       thresholdCriterion = json["threshold_criterion"]?.string.flatMap(ThresholdCriterion.init(rawValue:))
-      guard let hop = json["event_hop_frames"]?.int, hop >= 1 else {
-        throw Invalid(description: "event_hop_frames must be a positive integer")
-      }
-      eventHopFrames = hop
-    }
-
-    static func reason(_ error: any Error) -> String {
-      if case DecodingError.dataCorrupted(let c) = error { return c.debugDescription }
-      if case DecodingError.keyNotFound(let key, _) = error { return "\(key.stringValue) is missing" }
-      if case DecodingError.typeMismatch(_, let c) = error { return "\(c.codingPath.map(\.stringValue).joined(separator: ".")): wrong type" }
-      return String(describing: error)
+      eventHopFrames = try s.int("event_hop_frames", in: 1...Int(Int32.max))
     }
   }
 

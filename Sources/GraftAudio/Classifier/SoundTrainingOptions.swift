@@ -1,20 +1,7 @@
 import GraftCore
 
-/// Where the base of a new sound classifier comes from.
-public enum SoundBase {
-  /// Fresh weights: training from scratch. Unless the recipe says otherwise, every block is then
-  /// fine-tuned (with batch statistics) after the head stage, for as many epochs as the head.
-  case scratch(ArchitectureSpec)
-  /// A safetensors file holding the architecture's state dict (keys may carry a `base.` prefix,
-  /// as a bundle's do).
-  case weights(ArchitectureSpec, path: String)
-  /// The base of a trained bundle; an audio bundle's front end comes with it.
-  case bundle(path: String)
-  /// A base already in memory.
-  case module(any FeatureExtractor)
-}
-
-/// How `SoundClassifier.train` runs.
+/// How `SoundClassifier.train(base:on:recipe:fineTune:options:)` treats audio: front end,
+/// aggregation, detector threshold, validation split, augmentation.
 public struct SoundTrainingOptions {
   /// The front end; nil takes the base bundle's (for `.bundle`) or `LogMelFrontEnd()`.
   public var frontEnd: LogMelFrontEnd?
@@ -24,20 +11,18 @@ public struct SoundTrainingOptions {
   public var thresholdCriterion: ThresholdCriterion
   /// Fraction of the clips (stratified by label, seeded by the recipe's seed) held out for validation.
   public var validationFraction: Double
-  public var recipe: TransferRecipe
   /// Masks training patches (then base features are not cached).
   public var augment: SpecAugment?
   public var eventHopFrames: Int?
 
   public init(frontEnd: LogMelFrontEnd? = nil, aggregation: PatchAggregation = .mean, positiveLabel: String? = nil,
               thresholdCriterion: ThresholdCriterion = .youden, validationFraction: Double = 0.2,
-              recipe: TransferRecipe = TransferRecipe(), augment: SpecAugment? = nil, eventHopFrames: Int? = nil) {
+              augment: SpecAugment? = nil, eventHopFrames: Int? = nil) {
     self.frontEnd = frontEnd
     self.aggregation = aggregation
     self.positiveLabel = positiveLabel
     self.thresholdCriterion = thresholdCriterion
     self.validationFraction = validationFraction
-    self.recipe = recipe
     self.augment = augment
     self.eventHopFrames = eventHopFrames
   }

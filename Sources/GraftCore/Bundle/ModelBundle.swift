@@ -198,6 +198,8 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
     case invalidConfig(String)
     case unsupportedFormatVersion(Int)
     case wrongModality(expected: String, actual: String)
+    /// No classifier type is registered for the bundle's modality (`ModalityRegistry`).
+    case unsupportedModality(String)
     case unknownArchitecture(String)
     case invalidWeights(String)
     case weightsDoNotMatch(String)
@@ -223,6 +225,8 @@ public struct BundleError: Error, Equatable, CustomStringConvertible {
       return "\(path): bundle format version \(v) is not supported (this graft reads version \(ModelBundle.formatVersion))"
     case .wrongModality(let expected, let actual):
       return "\(path): this bundle's modality is \(actual), expected \(expected)"
+    case .unsupportedModality(let modality):
+      return "\(path): bundle of modality \"\(modality)\": not supported by this build yet"
     case .unknownArchitecture(let name): return "\(path): unknown architecture \"\(name)\""
     case .invalidWeights(let why): return "\(path): invalid weights: \(why)"
     case .weightsDoNotMatch(let why): return "\(path): weights do not match the architecture: \(why)"

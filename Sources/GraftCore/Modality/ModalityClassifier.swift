@@ -48,13 +48,21 @@ public struct ClassifierEvaluation {
 }
 
 /// The shape every modality's trained classifier takes (`ImageClassifier`, `TextClassifier`,
-/// `SoundClassifier`): rebuilt from a bundle of its modality, it predicts inputs named by strings
-/// and evaluates on a labelled data source named by a path. `graft predict` and `graft evaluate`
-/// go through this protocol only (see `ModalityRegistry`).
+/// `SoundClassifier`, all final classes): rebuilt from a bundle of its modality, it predicts
+/// inputs named by strings and evaluates on a labelled data source named by a path. `graft
+/// predict` and `graft evaluate` go through this protocol only (see `ModalityRegistry`).
+///
+/// Beside the requirements, every conforming type spells the rest the same way, with its own
+/// data and option types: `static func train(base: BaseSource, on: …, recipe: TransferRecipe, …)`
+/// (text: its embedding table is the base), `convenience init(bundlePath:)`, `static let
+/// fineTunePolicy` (`FineTunePolicy`; vision and audio so far), and `reportSection(for: <its
+/// evaluation>, heading:, facts:)`.
 public protocol ModalityClassifier: AnyObject {
   /// The bundle `modality` this type reads and writes ("vision", "text", "audio").
   static var modality: String { get }
   var labels: [String] { get }
+  /// The whole trained network (base and head), for summaries.
+  var network: Module { get }
   /// Rebuilds the classifier a bundle of `modality` describes; `path` names it in errors.
   init(bundle: ModelBundle, path: String) throws(BundleError)
   /// The `top` most probable labels of each input (a file path; a text for text classifiers).
@@ -76,12 +84,26 @@ public enum ModalityRegistry {
 
   public static var modalities: [String] { readers.withLock { $0.keys.sorted() } }
 
+  /// Whether a classifier type is registered for `modality`.
+  public static func knows(_ modality: String) -> Bool { readers.withLock { $0[modality] != nil } }
+
   /// Reads the bundle at `path` and rebuilds its classifier through the registered type.
-  public static func classifier(bundleAt path: String) throws -> any ModalityClassifier {
-    let bundle = try ModelBundle.read(from: path)
+  public static func classifier(bundleAt path: String, expecting modality: String? = nil) throws
+    -> any ModalityClassifier
+  {
+    try classifier(bundle: try ModelBundle.read(from: path), path: path, expecting: modality)
+  }
+
+  /// Rebuilds the classifier of a bundle already read, through the type registered for its
+  /// modality (`path` names it in errors); `expecting` restricts the modality.
+  public static func classifier(bundle: ModelBundle, path: String, expecting modality: String? = nil) throws
+    -> any ModalityClassifier
+  {
+    if let modality, bundle.config.modality != modality {
+      throw BundleError(path: path, reason: .wrongModality(expected: modality, actual: bundle.config.modality))
+    }
     guard let read = readers.withLock({ $0[bundle.config.modality] }) else {
-      throw BundleError(path: path, reason: .invalidConfig(
-        "modality \"\(bundle.config.modality)\" is not one of \(modalities.joined(separator: ", "))"))
+      throw BundleError(path: path, reason: .unsupportedModality(bundle.config.modality))
     }
     return try read(bundle, path)
   }

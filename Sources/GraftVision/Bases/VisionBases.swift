@@ -1,21 +1,70 @@
 import GraftCore
 import Synchronization
 
-/// The vision bases GraftVision adds to `ArchitectureRegistry`, and loading their weights.
+/// The vision bases GraftVision adds to `ArchitectureRegistry`, the TFLite `WeightsMapper` of
+/// MobileNetV2, and the architecture a user's choices describe.
 public enum VisionBases {
   /// Registered architecture names: `resnet18`, `resnet34`, `resnet50`, `mobilenet_v2`.
   public static let names = ResNet.Depth.allCases.map(\.rawValue) + ["mobilenet_v2"]
 
   private static let registered = Mutex(false)
 
-  /// Registers the builders of `names` with `ArchitectureRegistry` (idempotent; the CLI calls it
+  /// Registers the builders of `names` with `ArchitectureRegistry`, MobileNetV2's TFLite
+  /// `WeightsMapper` and `ImageClassifier` with `ModalityRegistry` (idempotent; the CLI calls it
   /// at start, and `ImageClassifier` calls it before it builds or loads a model).
   public static func register() {
     registered.withLock { done in
       guard !done else { return }
       for depth in ResNet.Depth.allCases { ArchitectureRegistry.register(depth.rawValue, buildResNet) }
       ArchitectureRegistry.register("mobilenet_v2", buildMobileNetV2)
+      WeightsMapper.register(WeightsMapper(architecture: "mobilenet_v2", format: .tflite, map: mapMobileNetV2))
+      ModalityRegistry.register(ImageClassifier.self)
       done = true
+    }
+  }
+
+  /// A TFLite MobileNetV2 (`MobileNetV2.tfliteWeights`) as `mobilenet_v2` with TF SAME padding
+  /// and the file's width multiplier; the requested spec's other entries (`classes`) are kept.
+  @Sendable static func mapMobileNetV2(_ path: String, _ requested: ArchitectureSpec?) throws -> MappedWeights {
+    let multiplier = requested?.hyperparameters["width_mult"]?.double ?? 1
+    let weights = try MobileNetV2.tfliteWeights(path: path, widthMultiplier: multiplier)
+    var hyperparameters = requested?.hyperparameters ?? [:]
+    hyperparameters["width_mult"] = .number(weights.widthMultiplier)
+    hyperparameters["padding"] = .string((weights.padding == .same ? MobileNetV2.Padding.same : .symmetric).rawValue)
+    return MappedWeights(architecture: ArchitectureSpec(name: "mobilenet_v2", hyperparameters: hyperparameters),
+                         stateDict: weights.stateDict)
+  }
+
+  /// The architecture a user's choices describe: `widths` are smallcnn's block widths (default
+  /// 32, 64, 128) or a ResNet's first stage width (one value; default 64); `widthMultiplier`
+  /// scales every width (MobileNetV2's `width_mult`). Combinations an architecture has no use
+  /// for are errors.
+  public static func architecture(name: String, widths: [Int]? = nil, widthMultiplier: Double? = nil)
+    throws(ArchitectureError) -> ArchitectureSpec
+  {
+    register()
+    guard ImageClassifier.architectures.contains(name) else { throw ArchitectureError(.unknown(name)) }
+    if let widthMultiplier, !(widthMultiplier > 0 && widthMultiplier <= 16) {
+      throw ArchitectureError(.invalidHyperparameter("the width multiplier must lie in (0, 16]"))
+    }
+    if let widths, widths.isEmpty || !widths.allSatisfy({ $0 >= 1 && $0 <= 4096 }) {
+      throw ArchitectureError(.invalidHyperparameter("widths must be integers in 1…4096"))
+    }
+    let scale = widthMultiplier ?? 1
+    func scaled(_ w: Int) -> JSONValue { .number(Double(max(1, Int((Double(w) * scale).rounded())))) }
+    switch name {
+    case "smallcnn":
+      return ArchitectureSpec(name: name, hyperparameters: ["input_channels": 3,
+                                                            "widths": .array((widths ?? [32, 64, 128]).map(scaled))])
+    case "mobilenet_v2":
+      if widths != nil { throw ArchitectureError(.invalidHyperparameter("mobilenet_v2 takes a width multiplier, not widths")) }
+      return ArchitectureSpec(name: name, hyperparameters: widthMultiplier.map { ["width_mult": .number($0)] } ?? [:])
+    default:
+      if let widths, widths.count != 1 {
+        throw ArchitectureError(.invalidHyperparameter("\(name) takes one width (its first stage's)"))
+      }
+      guard widths != nil || widthMultiplier != nil else { return ArchitectureSpec(name: name) }
+      return ArchitectureSpec(name: name, hyperparameters: ["width": scaled(widths?.first ?? 64)])
     }
   }
 
@@ -62,29 +111,9 @@ public enum VisionBases {
     }
     return n
   }
-
-  /// Key prefixes of the torchvision classifiers a base built without classes does not have.
-  static let classifierPrefixes = ["fc.", "classifier."]
-
-  /// Builds the base `spec` describes and loads its weights from a safetensors file (as
-  /// `Tools/convert_torchvision.py` writes). The source network's classifier (`fc.*` for ResNet,
-  /// `classifier.*` for MobileNetV2) is dropped unless the spec builds one (`"classes"`), and then
-  /// it is loaded like every other key; every key kept must match exactly, or the error lists
-  /// every missing, unexpected and mis-shaped key.
-  public static func loadBase(_ spec: ArchitectureSpec, weights path: String) throws -> any FeatureExtractor {
-    register()
-    let base = try ArchitectureRegistry.makeBase(spec)
-    let file = try SafeTensors.read(path)
-    let own = Set(base.stateDict().map(\.0))
-    let state = file.tensors.filter { key, _ in
-      own.contains(key) || !classifierPrefixes.contains { key.hasPrefix($0) }
-    }
-    try base.load(state, strict: true, source: path)
-    base.eval()
-    return base
-  }
 }
 
-/// Registers GraftVision's bases with `ArchitectureRegistry` (idempotent). Call it module-qualified,
+/// Registers GraftVision's bases with `ArchitectureRegistry`, its weights mappers and
+/// `ImageClassifier` with `ModalityRegistry` (idempotent). Call it module-qualified,
 /// `GraftVision.registerArchitectures()`, beside other modalities' functions of the same name.
 public func registerArchitectures() { VisionBases.register() }

@@ -6,7 +6,7 @@ import GraftCore
 /// and the facts of the run.
 ///
 /// ```swift
-/// let classifier = try ImageClassifier(bundleAt: "pets.graft")
+/// let classifier = try ImageClassifier(bundlePath: "pets.graft")
 /// let evaluation = try classifier.evaluateFolder(on: "pets/test")
 /// let section = ImageReport.section(heading: "Test", evaluation: evaluation,
 ///                                   facts: [ReportFact("data", "pets/test")])

@@ -48,10 +48,7 @@ struct AudioEvaluate: ParsableCommand {
     let evaluation = classifier.evaluate(source)
     var reportPath: String? = nil
     if let report {
-      let section = evaluation.reportSection(
-        facts: [ReportFact("bundle", bundle), ReportFact("data", data), ReportFact("labels", classifier.labels.joined(separator: ", ")),
-                ReportFact("base", classifier.model.base.architecture.name)],
-        frontEnd: classifier.frontEnd)
+      let section = classifier.reportSection(for: evaluation, facts: [ReportFact("bundle", bundle), ReportFact("data", data)])
       reportPath = try writeReport([section], title: "\((bundle as NSString).lastPathComponent): evaluation report", to: report)
     }
     if json {

@@ -3,29 +3,6 @@ import Foundation
 import GraftAudio
 import GraftCore
 
-/// The bases `graft audio train --arch` names.
-enum AudioArchitecture: String, ExpressibleByArgument, CaseIterable {
-  case vggish
-  case audioResNet = "audio_resnet"
-  case smallcnn
-
-  /// The architecture with its channel counts scaled by `width` (1 = the full network).
-  func spec(width: Double) -> ArchitectureSpec {
-    switch self {
-    case .vggish:
-      return ArchitectureSpec(name: "vggish", hyperparameters: ["width_multiplier": .number(width)])
-    case .audioResNet:
-      return ArchitectureSpec(name: "audio_resnet", hyperparameters: [
-        "input_channels": 1, "base_width": .number(Double(max(1, Int((16 * width).rounded())))),
-      ])
-    case .smallcnn:
-      return ArchitectureSpec(name: "smallcnn", hyperparameters: [
-        "input_channels": 1, "widths": .array([32, 64, 128].map { .number(Double(max(1, Int((Double($0) * width).rounded())))) }),
-      ])
-    }
-  }
-}
-
 extension PatchAggregation: ExpressibleByArgument {}
 extension ThresholdCriterion: ExpressibleByArgument {}
 
@@ -53,8 +30,11 @@ struct AudioTrain: ParsableCommand {
       rows are reported and skipped. 20 % of the clips (stratified) are held out to report \
       clip-level metrics; with --positive, the decision threshold is chosen on them.
 
-      BASE is a trained bundle (its base and front end are reused), a .safetensors file of the \
-      --arch base's weights, or `none` to train --arch from scratch (every block is trained).
+      BASE is a trained bundle (its base and front end are reused), a weights file of the \
+      --arch base (.safetensors, a torch.save .pt/.pth state dict, .tflite; told apart by \
+      content; --arch may be left out when the file names its network), or `none` to train \
+      --arch from scratch (every block is trained). Fine-tuning rates follow the audio policy \
+      (SoundClassifier.fineTunePolicy: --lr/10), or the scratch one for none.
 
       Examples:
         graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
@@ -65,17 +45,10 @@ struct AudioTrain: ParsableCommand {
   @Option(help: ArgumentHelp("A class-per-folder directory or a CSV of file,label.", valueName: "dir-or-csv"))
   var data: String
 
-  @Option(help: ArgumentHelp("A bundle, a .safetensors file (with --arch) or none.", valueName: "base"))
-  var base: String
+  @OptionGroup var baseOptions: BaseOptions
 
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
-
-  @Option(help: "Base architecture for --base none or a .safetensors file.")
-  var arch: AudioArchitecture?
-
-  @Option(help: "Scale the --arch channel counts (1 = full size; 0.25 trains much faster).")
-  var widthMultiplier: Double = 1
 
   @Option(help: "Make a binary detector for this label: ROC-AUC and a validation-chosen threshold.")
   var positive: String?
@@ -92,7 +65,7 @@ struct AudioTrain: ParsableCommand {
   @Option(help: "Patches per batch.")
   var batchSize = 32
 
-  @Option(help: "Learning rate of the head (fine-tuning uses a tenth of it).")
+  @Option(help: "Learning rate of the head (fine-tuning rates are fractions of it: the audio policy, or the scratch one for none).")
   var lr: Float = 1e-3
 
   @Option(help: "Seed of the split, the batch order and the head's initialisation.")
@@ -137,45 +110,40 @@ struct AudioTrain: ParsableCommand {
     if let fineTuneBlocks, fineTuneBlocks < 0 { throw ValidationError("--fine-tune-blocks must not be negative") }
     if let fineTuneEpochs, fineTuneEpochs < 1 { throw ValidationError("--fine-tune-epochs must be at least 1") }
     if !(validationFraction >= 0 && validationFraction < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
-    if !(widthMultiplier > 0 && widthMultiplier <= 16) { throw ValidationError("--width-multiplier must lie in (0, 16]") }
-    if base == "none" && arch == nil { throw ValidationError("--base none needs --arch") }
+    try baseOptions.validate(architectures: SoundClassifier.architectures)
+    _ = try baseSource()
     _ = try parseFilters(filters)
   }
 
-  /// `--base` as a `SoundBase`.
-  func soundBase() throws -> SoundBase {
-    if base == "none" { return .scratch(arch!.spec(width: widthMultiplier)) }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory) else {
-      throw CLIError("\(base): no such base (a bundle directory, a .safetensors file, or none)")
+  /// `--base` and the architecture flags, through `SoundClassifier.architecture`.
+  func baseSource() throws -> BaseSource {
+    try baseOptions.source { name in
+      try SoundClassifier.architecture(name: name, widths: try baseOptions.widthList(),
+                                       widthMultiplier: baseOptions.multiplier)
     }
-    if isDirectory.boolValue {
-      guard arch == nil else { throw CLIError("\(base): a bundle brings its own base; --arch applies to none and weights files") }
-      return .bundle(path: base)
-    }
-    guard let arch else { throw CLIError("\(base): a weights file needs --arch to say which network it holds") }
-    return .weights(arch.spec(width: widthMultiplier), path: base)
   }
 
   func run() throws {
     let source = try SoundDataSource.load(data, filters: try parseFilters(filters), root: audioRoot, labelColumn: labelColumn)
-    let soundBase = try soundBase()
-    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
-    if let blocks = fineTuneBlocks {
-      let scratch: Bool
-      if case .scratch = soundBase { scratch = true } else { scratch = false }
-      recipe.fineTune = FineTune(topBlocks: blocks, epochs: fineTuneEpochs ?? epochs,
-                                 baseLearningRate: scratch ? lr : lr / 10, headLearningRate: scratch ? lr : lr / 10,
-                                 trainBatchNorm: scratch)
+    if baseOptions.isBundle && baseOptions.arch != nil {
+      throw CLIError("\(baseOptions.base): a bundle brings its own base; --arch applies to none and weights files")
     }
+    let base = try baseSource()
+    // A missing base file is the one line printed, before any progress.
+    if case .weights(let path, _) = base, !FileManager.default.fileExists(atPath: path) {
+      throw BaseSourceError(path: path, reason: .missing)
+    }
+    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
-                                       validationFraction: validationFraction, recipe: recipe,
+                                       validationFraction: validationFraction,
                                        augment: specAugment ? SpecAugment(fill: LogMelFrontEnd().floor) : nil)
     if !json && !quiet {
       let counts = source.counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
       Console.writeError("data: \(source.clips.count) clips (\(counts))\n")
     }
-    let run = try SoundClassifier.train(data: source, base: soundBase, options: options)
+    let run = try SoundClassifier.train(base: base, on: source, recipe: recipe,
+                                        fineTune: FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs),
+                                        options: options)
     try run.bundle.write(to: out)
     var reportPath: String? = nil
     if let report {

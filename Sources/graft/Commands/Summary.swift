@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import GraftCore
-import GraftText
-import GraftVision
 
 struct Summary: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -45,13 +43,12 @@ struct Summary: ParsableCommand {
     Console.writeOutput(text)
   }
 
-  /// The rebuilt model, when this build knows the architecture.
+  /// The rebuilt model, when this build knows the architecture: a transfer classifier of any
+  /// modality, or what the modality's registered classifier rebuilds.
   func rebuilt(_ model: ModelBundle) throws -> Module? {
-    switch (config: model.config.modality, name: model.config.architecture.name) {
-    case (_, "classifier"): return try model.makeClassifier(path: bundle)
-    case ("text", _): return try TextClassifier(bundlePath: bundle).model
-    default: return nil
-    }
+    if model.config.architecture.name == "classifier" { return try model.makeClassifier(path: bundle) }
+    guard ModalityRegistry.knows(model.config.modality) else { return nil }
+    return try ModalityRegistry.classifier(bundle: model, path: bundle).network
   }
 
   func layerRows(_ model: ModelBundle) throws -> [Module.SummaryRow] { try rebuilt(model)?.summaryRows() ?? [] }

@@ -237,8 +237,8 @@ struct TextEvaluate: ParsableCommand {
     let evaluation = try classifier.evaluation(of: dataset)
     let metrics = evaluation.metrics
     let reportPage = try report.map { dir in
-      try writeReport([TextReport.section(evaluation: evaluation, bundle: bundle, data: source.data,
-                                          classifier: classifier)],
+      try writeReport([classifier.reportSection(for: evaluation, facts: [ReportFact("bundle", bundle),
+                                                                          ReportFact("data", source.data)])],
                       title: "\(bundle): evaluation report", to: dir)
     }
     if json {

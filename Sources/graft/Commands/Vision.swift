@@ -5,7 +5,7 @@ import GraftVision
 
 struct Vision: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders, train classifiers, preview augmentations.",
+    abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders, train, run and evaluate classifiers, preview augmentations.",
     discussion: """
       Pixels are the raw libpng decode (palettes expanded, tRNS as alpha, no gamma), as
       Pillow/PyTorch pipelines see them.
@@ -16,7 +16,8 @@ struct Vision: ParsableCommand {
         graft vision folder data/train --verify decode
         graft vision preview --data data/train --augment flip,crop --out grid.png
       """,
-    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self, VisionTrain.self, VisionPreview.self])
+    subcommands: [VisionDecode.self, VisionInfo.self, VisionFolder.self, VisionTrain.self, VisionPredict.self,
+                  VisionEvaluate.self, VisionPreview.self])
 }
 
 /// The channel layout `vision decode` writes.

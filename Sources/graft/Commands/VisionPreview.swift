@@ -47,7 +47,7 @@ struct VisionPreview: ParsableCommand {
 
   func augmentation() throws -> Augmentation {
     let steps = try AugmentChoice.steps(augment, size: size)
-    if steps.isEmpty { throw ValidationError("--augment needs at least one of \(AugmentChoice.allCases.map(\.rawValue).joined(separator: ", "))") }
+    if steps.isEmpty { throw ValidationError("--augment needs at least one of \(AugmentChoice.names.joined(separator: ", "))") }
     return Augmentation(steps)
   }
 

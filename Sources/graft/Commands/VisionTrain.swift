@@ -3,27 +3,18 @@ import Foundation
 import GraftCore
 import GraftVision
 
-/// The augmentations `vision train --augment` names.
-enum AugmentChoice: String, CaseIterable {
-  case flip, crop, rotate, jitter
-
-  func step(size: Int) -> Augmentation.Step {
-    switch self {
-    case .flip: .horizontalFlip()
-    case .crop: .randomResizedCrop(width: size, height: size, scale: 0.5...1.0)
-    case .rotate: .rotation(maxDegrees: 15)
-    case .jitter: .colorJitter(brightness: 0.2, contrast: 0.2, saturation: 0.2)
-    }
-  }
+/// The augmentations `vision train --augment` names (`Augmentation.Step.named`).
+enum AugmentChoice {
+  static var names: [String] { Augmentation.Step.names }
 
   /// The steps of a comma-separated `--augment` list, in order; a usage error names an unknown one.
   static func steps(_ list: String, size: Int) throws -> [Augmentation.Step] {
     try list.split(separator: ",").map { part in
       let name = part.trimmingCharacters(in: .whitespaces)
-      guard let choice = AugmentChoice(rawValue: name) else {
-        throw ValidationError("unknown --augment \"\(name)\" (one of \(allCases.map(\.rawValue).joined(separator: ", ")))")
+      guard let step = Augmentation.Step.named(name, size: size) else {
+        throw ValidationError("unknown --augment \"\(name)\" (one of \(names.joined(separator: ", ")))")
       }
-      return choice.step(size: size)
+      return step
     }
   }
 }
@@ -33,9 +24,12 @@ struct VisionTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an image classifier on a class-per-folder directory by transfer learning; write a bundle.",
     discussion: """
-      BASE is a vision bundle (NAME.graft: its base and weights are reused), a safetensors file of
-      torchvision-layout weights together with --arch (see Tools/convert_torchvision.py), or `none`
-      with --arch for a randomly initialised base (pair it with --fine-tune-blocks to train it).
+      BASE is a vision bundle (NAME.graft: its base and weights are reused), a weights file —
+      safetensors (Tools/convert_torchvision.py writes the architecture into it), a torch.save
+      .pt/.pth state dict (with --arch) or a TFLite MobileNetV2 (recognised from its graph) — or
+      `none` with --arch for a randomly initialised base (pair it with --fine-tune-blocks to
+      train it). Fine-tuning rates follow the vision policy (ImageClassifier.fineTunePolicy:
+      base --lr/100, head --lr/10, 3 epochs), or the scratch one for none (--lr, --epochs).
       A stratified --validation fraction is held out; its metrics are printed at the end.
       --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG,
       thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and
@@ -44,9 +38,10 @@ struct VisionTrain: ParsableCommand {
       mistakes first (most confident first). With --validation 0 it holds the facts and curves.
 
       Examples:
-        graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft
+        graft vision train --data pets/train --base resnet18.safetensors --out pets.graft
+        graft vision train --data pets/train --base mobilenet_v2_1.0_224_quant.tflite --out pets.graft
         graft vision train --data pets/train --base pets.graft --out pets2.graft --fine-tune-blocks 1 --augment flip,crop
-        graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft --report pets-report
+        graft vision train --data pets/train --base resnet18.pth --arch resnet18 --out pets.graft --report pets-report
         graft vision train --data digits --base none --arch smallcnn --widths 16,32 --size 28 --out digits.graft \\
           --fine-tune-blocks 2 --fine-tune-epochs 10
       """)
@@ -54,23 +49,10 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("The training images: one sub-directory per class.", valueName: "dir"))
   var data: String
 
-  @Option(help: ArgumentHelp("A bundle, a safetensors weights file (with --arch), or none (with --arch).", valueName: "base"))
-  var base: String
+  @OptionGroup var baseOptions: BaseOptions
 
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
-
-  @Option(help: "Base architecture for a weights file or `none`: resnet18, resnet34, resnet50, mobilenet_v2, smallcnn.")
-  var arch: String?
-
-  @Option(help: "smallcnn block widths, comma-separated (default 32,64,128).")
-  var widths: String?
-
-  @Option(help: "ResNet stage width (torchvision: 64).")
-  var width: Int?
-
-  @Option(name: .customLong("width-mult"), help: "MobileNetV2 width multiplier (torchvision: 1.0).")
-  var widthMult: Double?
 
   @Option(help: "Input width and height in pixels.")
   var size: Int = 224
@@ -84,13 +66,13 @@ struct VisionTrain: ParsableCommand {
   @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none).")
   var fineTuneBlocks: Int = 0
 
-  @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs.")
-  var fineTuneEpochs: Int = 3
+  @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default: 3 for a pretrained base, --epochs for none).")
+  var fineTuneEpochs: Int?
 
   @Option(name: .customLong("batch-size"), help: "Batch size.")
   var batchSize: Int = 32
 
-  @Option(help: "Head learning rate (fine-tuning uses a tenth of it for the head and a hundredth for the base).")
+  @Option(help: "Head learning rate (fine-tuning rates are fractions of it: the vision policy, or the scratch one for none).")
   var lr: Float = 1e-3
 
   @Option(help: "Random augmentations, comma-separated: flip, crop, rotate, jitter (disables feature caching).")
@@ -111,36 +93,32 @@ struct VisionTrain: ParsableCommand {
   @Flag(help: "No per-epoch progress on stderr.")
   var quiet = false
 
-  var isBundle: Bool { base.hasSuffix(".graft") || directoryExists(base) }
+  var base: String { baseOptions.base }
+  var arch: String? { baseOptions.arch }
 
   func validate() throws {
-    if isBundle {
-      if arch != nil { throw ValidationError("--arch is not used with a bundle base (its architecture is in the bundle)") }
-    } else {
-      guard let arch else { throw ValidationError("--arch is needed with a weights file or `none` as --base") }
-      GraftVision.registerArchitectures()
-      guard ArchitectureRegistry.names.contains(arch) else {
-        throw ValidationError("unknown --arch \"\(arch)\" (one of \(ArchitectureRegistry.names.joined(separator: ", ")))")
-      }
+    try baseOptions.validate(architectures: ImageClassifier.architectures)
+    if baseOptions.isBundle && arch != nil {
+      throw ValidationError("--arch is not used with a bundle base (its architecture is in the bundle)")
     }
-    if widths != nil && arch != "smallcnn" { throw ValidationError("--widths applies to --arch smallcnn only") }
-    if width != nil && !(arch?.hasPrefix("resnet") ?? false) { throw ValidationError("--width applies to ResNet archs only") }
-    if widthMult != nil && arch != "mobilenet_v2" { throw ValidationError("--width-mult applies to --arch mobilenet_v2 only") }
-    if let widths, parseWidths(widths) == nil { throw ValidationError("--widths must be positive integers separated by commas") }
+    _ = try source()
     if size < 1 { throw ValidationError("--size must be positive") }
     if let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
     if epochs < 1 { throw ValidationError("--epochs must be positive") }
-    if fineTuneBlocks < 0 || fineTuneEpochs < 0 { throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative") }
+    if fineTuneBlocks < 0 || (fineTuneEpochs ?? 0) < 0 {
+      throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative")
+    }
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
     if !(lr > 0) { throw ValidationError("--lr must be positive") }
     if !(validation >= 0 && validation < 1) { throw ValidationError("--validation must lie in [0, 1)") }
     _ = try augmentation()
   }
 
-  func parseWidths(_ text: String) -> [Int]? {
-    let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else { return nil }
-    return parts.map { $0! }
+  /// `--base` and the architecture flags, through `VisionBases.architecture`.
+  func source() throws -> BaseSource {
+    try baseOptions.source { name in
+      try VisionBases.architecture(name: name, widths: try baseOptions.widthList(), widthMultiplier: baseOptions.multiplier)
+    }
   }
 
   func augmentation() throws -> Augmentation? {
@@ -148,39 +126,14 @@ struct VisionTrain: ParsableCommand {
     return Augmentation(try AugmentChoice.steps(augment, size: size))
   }
 
-  func architecture(_ name: String) -> ArchitectureSpec {
-    var hyper: [String: JSONValue] = [:]
-    switch name {
-    case "smallcnn":
-      hyper["input_channels"] = 3
-      hyper["widths"] = .array((parseWidths(widths ?? "32,64,128") ?? []).map { .number(Double($0)) })
-    case "mobilenet_v2": if let widthMult { hyper["width_mult"] = .number(widthMult) }
-    default: if let width { hyper["width"] = .number(Double(width)) }
-    }
-    return ArchitectureSpec(name: name, hyperparameters: hyper)
-  }
-
   func run() throws {
-    GraftVision.registerArchitectures()
-    let source: ImageClassifier.Base
-    if isBundle {
-      source = .bundle(base)
-    } else if base == "none" {
-      source = .scratch(architecture(arch!))
-    } else {
-      guard FileManager.default.fileExists(atPath: base) else { throw CLIError("\(base): no such weights file") }
-      source = .weights(architecture(arch!), path: base)
-    }
-    let fineTune = fineTuneBlocks > 0
-      ? FineTune(topBlocks: fineTuneBlocks, epochs: fineTuneEpochs, baseLearningRate: lr / 100, headLearningRate: lr / 10,
-                 trainBatchNorm: base == "none")
-      : nil
-    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, fineTune: fineTune,
-                                seed: seed, quiet: quiet)
+    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet)
+    let fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
     let preprocessing = ImageFolder.Preprocessing(width: size, height: size, resizeShorterSide: resizeShorterSide)
     let started = Date()
-    let training = try ImageClassifier.train(base: source, on: data, recipe: recipe, preprocessing: preprocessing,
-                                             augmentation: try augmentation(), validationFraction: validation)
+    let training = try ImageClassifier.train(base: try source(), on: data, recipe: recipe, fineTune: fineTune,
+                                             preprocessing: preprocessing, augmentation: try augmentation(),
+                                             validationFraction: validation)
     try training.bundle.write(to: out)
     let seconds = Date().timeIntervalSince(started)
     let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds) }
@@ -216,8 +169,7 @@ struct VisionTrain: ParsableCommand {
   /// Writes `dir/index.html`: the facts of this run, its curves and the validation split's
   /// metrics and thumbnails. Returns the page's path.
   func reportPage(_ training: ImageClassifier.Training, to dir: String, seconds: Double) throws -> String {
-    var baseText = base
-    if let arch { baseText += " (\(arch)\(widths.map { " \($0)" } ?? ""))" }
+    let baseText = baseOptions.description
     let fineTuned = training.result.fineTuneHistory.map(\.epochs.count) ?? 0
     var facts = [
       ReportFact("data", data),
@@ -245,9 +197,4 @@ struct VisionTrain: ParsableCommand {
     var path: String?
     var reason: String
   }
-}
-
-func directoryExists(_ path: String) -> Bool {
-  var isDirectory: ObjCBool = false
-  return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
 }

@@ -7,15 +7,16 @@ import Testing
   static let base = ArchitectureSpec(name: "audio_resnet", hyperparameters: ["base_width": 8])
 
   static func options(positive: String? = "tone") -> SoundTrainingOptions {
-    SoundTrainingOptions(positiveLabel: positive, validationFraction: 0.25,
-                         recipe: TransferRecipe(headEpochs: 6, headLearningRate: 3e-3, batchSize: 8, seed: 7, quiet: true))
+    SoundTrainingOptions(positiveLabel: positive, validationFraction: 0.25)
   }
+
+  static let recipe = TransferRecipe(headEpochs: 6, headLearningRate: 3e-3, batchSize: 8, seed: 7, quiet: true)
 
   @Test func trainsReportsTheCorruptFileBundlesReloadsAndPredicts() throws {
     let files = try TestAudioFiles()
     let broken = try SyntheticSounds.writeFolder(files, root: "data")
     let data = try SoundDataSource.load(files.path("data"))
-    let run = try SoundClassifier.train(data: data, base: .scratch(Self.base), options: Self.options())
+    let run = try SoundClassifier.train(base: .scratch(Self.base), on: data, recipe: Self.recipe, options: Self.options())
     // The corrupt file is reported with its reason and skipped; everything else trained.
     #expect(run.skipped.map(\.path) == [broken])
     #expect(run.skipped.first?.reason.contains("not an audio file") == true || run.skipped.first?.reason.contains("malformed") == true)
@@ -92,18 +93,18 @@ import Testing
     try SyntheticSounds.writeFolder(files, root: "data", perClass: 2)
     let data = try SoundDataSource.load(files.path("data"))
     #expect(throws: SoundDataError(path: files.path("data"), reason: .invalidPositiveLabel("cough", labels: ["noise", "tone"]))) {
-      try SoundClassifier.train(data: data, base: .scratch(Self.base), options: Self.options(positive: "cough"))
+      try SoundClassifier.train(base: .scratch(Self.base), on: data, recipe: Self.recipe, options: Self.options(positive: "cough"))
     }
     var small = Self.options()
     small.frontEnd = LogMelFrontEnd(nMels: 32)
     let vggish = ArchitectureSpec(name: "vggish", hyperparameters: ["width_multiplier": 0.0625])
     #expect(throws: SoundDataError(path: files.path("data"), reason: .baseMismatch(
       "the vggish base takes 96×64 patches, the front end makes 96×32"))) {
-      try SoundClassifier.train(data: data, base: .scratch(vggish), options: small)
+      try SoundClassifier.train(base: .scratch(vggish), on: data, recipe: Self.recipe, options: small)
     }
     let one = SoundDataSource(source: "x.csv", clips: [SoundClip(path: "a.wav", label: "a")])
     #expect(throws: SoundDataError(path: "x.csv", reason: .tooFewLabels(["a"]))) {
-      try SoundClassifier.train(data: one, base: .scratch(Self.base))
+      try SoundClassifier.train(base: .scratch(Self.base), on: one)
     }
   }
 
@@ -118,8 +119,9 @@ import Testing
     try SafeTensors.write(Dictionary(uniqueKeysWithValues: pretrained.stateDict().map { ("base." + $0.0, $0.1) }), to: weights)
     var options = Self.options()
     options.validationFraction = 0
-    options.recipe.headEpochs = 1
-    let run = try SoundClassifier.train(data: data, base: .weights(spec, path: weights), options: options)
+    var recipe = Self.recipe
+    recipe.headEpochs = 1
+    let run = try SoundClassifier.train(base: .weights(weights, architecture: spec), on: data, recipe: recipe, options: options)
     // The frozen base is the file's, unchanged by training; no validation means threshold 0.5.
     let trained = Dictionary(uniqueKeysWithValues: run.classifier.model.base.stateDict().map { ($0.0, $0.1.scalars) })
     #expect(pretrained.stateDict().allSatisfy { trained[$0.0] == $0.1.scalars })
@@ -128,15 +130,15 @@ import Testing
     // Weights of another network are refused with the file named.
     let resnet = ArchitectureSpec(name: "audio_resnet", hyperparameters: ["base_width": 4])
     do {
-      _ = try SoundClassifier.train(data: data, base: .weights(resnet, path: weights), options: options)
+      _ = try SoundClassifier.train(base: .weights(weights, architecture: resnet), on: data, recipe: recipe, options: options)
       Issue.record("no error")
-    } catch let error as SoundDataError {
+    } catch let error as BaseSourceError {
       #expect(error.path == weights && error.description.contains("weights do not fit audio_resnet"))
     }
 
     // SpecAugment: patches are masked per draw, reproducibly, and the feature cache is off.
     options.augment = SpecAugment(timeMasks: 2, maxTimeWidth: 40, frequencyMasks: 2, maxFrequencyWidth: 20, fill: -100)
-    let augmented = try SoundClassifier.train(data: data, base: .weights(spec, path: weights), options: options)
+    let augmented = try SoundClassifier.train(base: .weights(weights, architecture: spec), on: data, recipe: recipe, options: options)
     #expect(!augmented.transfer.usedFeatureCache)
     let (clips, _) = SoundClassifier.prepare(data.clips, labels: data.labels, frontEnd: LogMelFrontEnd())
     let a = PatchDataset(clips, augment: (options.augment!, seed: 3)), b = PatchDataset(clips, augment: (options.augment!, seed: 3))

@@ -92,20 +92,20 @@ enum BaseFixtures {
 
   @Test func loadBaseDropsTheClassifierAndChecksEveryKey() throws {
     let spec = ArchitectureSpec(name: "resnet18", hyperparameters: ["width": 8])
-    let base = try VisionBases.loadBase(spec, weights: BaseFixtures.path("resnet18_w8.safetensors"))
+    let base = try BaseSource.weights(BaseFixtures.path("resnet18_w8.safetensors"), architecture: spec).load().network
     let io = try Fixture(path: BaseFixtures.path("resnet18_w8_io.safetensors"))
     withoutGradients { assertClose(base.features(io["input"]), io["features"], tolerance: 1e-4, "loaded base") }
     // The wrong width: every shape mismatch is reported in one error.
     let wrong = ArchitectureSpec(name: "resnet18", hyperparameters: ["width": 16])
     #expect {
-      try VisionBases.loadBase(wrong, weights: BaseFixtures.path("resnet18_w8.safetensors"))
+      try BaseSource.weights(BaseFixtures.path("resnet18_w8.safetensors"), architecture: wrong).load().network
     } throws: { error in
-      guard let e = error as? StateDictError else { return false }
+      guard let e = error as? BaseSourceError, case .weightsDoNotFit(_, let e) = e.reason else { return false }
       return e.mismatched.count > 10 && e.mismatched.contains { $0.key == "conv1.weight" }
     }
     // The wrong architecture: missing and unexpected keys.
-    #expect(throws: StateDictError.self) {
-      try VisionBases.loadBase(ArchitectureSpec(name: "mobilenet_v2"), weights: BaseFixtures.path("resnet18_w8.safetensors"))
+    #expect(throws: BaseSourceError.self) {
+      try BaseSource.weights(BaseFixtures.path("resnet18_w8.safetensors"), architecture: ArchitectureSpec(name: "mobilenet_v2")).load().network
     }
   }
 }

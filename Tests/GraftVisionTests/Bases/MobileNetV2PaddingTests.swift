@@ -80,19 +80,20 @@ import _GraftTestSupport
   @Test func loadBaseKeepsTheClassifierWhenTheSpecHasClasses() throws {
     let path = BaseFixtures.path("mobilenet_v2_025.safetensors")
     let spec = ArchitectureSpec(name: "mobilenet_v2", hyperparameters: ["width_mult": 0.25, "classes": 10])
-    let net = try #require(try VisionBases.loadBase(spec, weights: path) as? MobileNetV2)
+    let net = try #require(try BaseSource.weights(path, architecture: spec).load().network as? MobileNetV2)
     #expect(net.stateDict().contains { $0.0 == "classifier.1.weight" })
     let io = try Fixture(path: BaseFixtures.path("mobilenet_v2_025_io.safetensors"))
     withoutGradients { assertClose(net.logits(io["input"]), io["logits"], tolerance: 1e-4, "logits") }
-    let headless = try VisionBases.loadBase(ArchitectureSpec(name: "mobilenet_v2", hyperparameters: ["width_mult": 0.25]),
-                                            weights: path)
+    let headless = try BaseSource.weights(path, architecture: ArchitectureSpec(name: "mobilenet_v2",
+                                                                                hyperparameters: ["width_mult": 0.25])).load().network
     #expect(!headless.stateDict().contains { $0.0.hasPrefix("classifier.") })
     // A classifier of the wrong size is a shape mismatch, not a silent drop.
     let wrong = ArchitectureSpec(name: "mobilenet_v2", hyperparameters: ["width_mult": 0.25, "classes": 7])
     #expect {
-      try VisionBases.loadBase(wrong, weights: path)
+      try BaseSource.weights(path, architecture: wrong).load().network
     } throws: { error in
-      (error as? StateDictError)?.mismatched.contains { $0.key == "classifier.1.weight" } ?? false
+      guard let e = error as? BaseSourceError, case .weightsDoNotFit(_, let e) = e.reason else { return false }
+      return e.mismatched.contains { $0.key == "classifier.1.weight" }
     }
   }
 
