@@ -1,7 +1,7 @@
 import GraftCore
 
 /// Registers GraftAudio's bases with `ArchitectureRegistry` — `vggish` (`VGGish`),
-/// `audio_resnet` (`AudioResNet`) and `mn04_as` / `mn` (EfficientAT's `MN`) — so bundles that name them can be rebuilt. Call it once before
+/// `audio_resnet` (`AudioResNet`), `mn04_as` / `mn` (EfficientAT's `MN`) and `yamnet` (`YAMNet`) — so bundles that name them can be rebuilt. Call it once before
 /// reading such a bundle (`SoundClassifier` does); calling it again changes nothing.
 /// Qualify it as `GraftAudio.registerArchitectures()` where other modules define one too.
 public func registerArchitectures() {
@@ -15,6 +15,7 @@ enum AudioArchitectures {
     ArchitectureRegistry.register("audio_resnet", AudioResNet.build)
     ArchitectureRegistry.register("mn04_as", MN.build)
     ArchitectureRegistry.register("mn", MN.build)
+    ArchitectureRegistry.register("yamnet", YAMNet.build)
     return true
   }()
 }
