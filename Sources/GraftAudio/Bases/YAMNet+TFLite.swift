@@ -57,13 +57,16 @@ extension YAMNet {
                          window: frontEnd.window, melMatrix: frontEnd.mel, logOffset: frontEnd.offset)
   }
 
-  /// `yamnet.tflite` at `path` as a network with its classifier, weights loaded, in eval mode.
-  public static func load(tflite path: String) throws(TFLiteError) -> YAMNet {
+  /// `yamnet.tflite` at `path` as a network, weights loaded, in eval mode: with its AudioSet
+  /// classifier (`logitsAndFeatures`, `scores`), or without it (`classifier: false`, a bare base for
+  /// a new head: the classifier's 0.5 M parameters then stay out of bundles).
+  public static func load(tflite path: String, classifier: Bool = true) throws(TFLiteError) -> YAMNet {
     let weights = try tfliteWeights(path: path)
     var g = Generator(seed: 0)
-    let model = YAMNet(classCount: weights.classCount, using: &g)
+    let model = YAMNet(classCount: classifier ? weights.classCount : nil, using: &g)
+    let state = classifier ? weights.stateDict : weights.stateDict.filter { !$0.key.hasPrefix("logits.") }
     do {
-      try model.load(weights.stateDict, strict: true, source: path)
+      try model.load(state, strict: true, source: path)
     } catch {
       // The walk checked every key and shape, so this is a bug rather than a bad file; still a typed error.
       throw TFLiteError(path: path, reason: .unexpectedGraph(location: "state dict", expected: "YAMNet's keys and shapes",

@@ -64,7 +64,12 @@ struct YAMNetReferenceTests {
     // The int8 mel matrix: within half a quantization step (0.00784 / 2) of the exact one.
     let mel = try #require(weights.melMatrix)
     #expect(mel.shape == [64, 257])
-    #expect(Self.maxAbs(mel.scalars, Self.melMatrix.scalars) <= 0.0040)
+    #expect(Self.maxAbs(mel.scalars, Self.melMatrix.scalars) <= 0.0040)    // Without the classifier: the same embedding, no logits keys.
+    let bare = try YAMNet.load(tflite: try #require(Self.modelPath), classifier: false)
+    #expect(bare.classCount == nil && bare.stateDict().count == 54)
+    let x = try Self.npy("yamnet/a2_cough_etiquette_5-f-n-01/float_spectrogram.npy").reshaped([1, 1, 96, 64])
+    #expect(Self.maxAbs(withoutGradients { bare.features(x) }.scalars,
+                        try Self.npy("yamnet/a2_cough_etiquette_5-f-n-01/float_embeddings.npy").scalars) <= 1e-4)
   }
 
   @Test(.enabled(if: modelPath != nil, noModel))
