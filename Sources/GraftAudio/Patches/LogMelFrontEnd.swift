@@ -32,6 +32,10 @@ extension ResampleQuality: Codable {}
 /// is padded at the end to one patch with the floor value (silence); a longer clip whose patches
 /// leave frames uncovered at the end gets one more patch aligned to its last frame, so every frame
 /// is in some patch and nothing is padded.
+///
+/// YAMNet's front end is `LogMelFrontEnd.yamnet`: the same pipeline with `tf.signal.stft`'s framing
+/// (`framing`), TensorFlow's mel matrix (`melFilters`) and YAMNet's `pad_waveform` (`padToPatches`),
+/// which make its patches exactly YAMNet's.
 public struct LogMelFrontEnd: Codable, Equatable, Sendable {
   /// Rate the audio is resampled to (libsamplerate sinc), in Hz.
   public var sampleRate: Int

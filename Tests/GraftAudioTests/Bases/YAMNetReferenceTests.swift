@@ -88,6 +88,36 @@ struct YAMNetReferenceTests {
     }
   }
 
+  /// A YAMNet graph altered in memory is refused at the first difference, naming the module.
+  @Test(.enabled(if: modelPath != nil, noModel))
+  func alteredGraphsAreRefused() throws {
+    let model = try TFLiteModel.read(try #require(Self.modelPath))
+    func location(_ m: TFLiteModel) -> String? {
+      do throws(TFLiteError) {
+        _ = try YAMNet.tfliteWeights(m)
+        return nil
+      } catch {
+        guard case .unexpectedGraph(let location, _, _) = error.reason else { return "\(error)" }
+        return location
+      }
+    }
+    #expect(location(model) == nil)
+    // layer3's depthwise convolution (the second) with stride 1 instead of 2.
+    var strided = model
+    let depthwise = strided.subgraphs[0].operators.indices.filter { strided.subgraphs[0].operators[$0].builtin == .depthwiseConv2D }
+    guard case .depthwiseConv2D(var options) = strided.subgraphs[0].operators[depthwise[1]].options else {
+      Issue.record("no depthwise options")
+      return
+    }
+    (options.strideH, options.strideW) = (1, 1)
+    strided.subgraphs[0].operators[depthwise[1]].options = .depthwiseConv2D(options)
+    #expect(location(strided)?.contains("layer3.depthwise") == true)
+    // The graph cut before its LOGISTIC.
+    var cut = model
+    cut.subgraphs[0].operators.removeLast()
+    #expect(location(cut)?.contains("the scores") == true)
+  }
+
   /// The released model, read natively from `yamnet.tflite`, in eval mode.
   static func model() throws -> YAMNet { try YAMNet.load(tflite: try #require(modelPath)) }
 
