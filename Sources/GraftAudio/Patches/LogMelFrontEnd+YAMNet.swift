@@ -52,11 +52,16 @@ extension LogMelFrontEnd {
   /// YAMNet's `pad_waveform`: `samples` zero-padded at the end to at least `patchSamples`, then
   /// to `patchSamples` + k · `patchHopFrames` · hop, so the frames tile exactly into patches.
   public func paddedToPatches(_ samples: [Float]) -> [Float] {
-    let minimum = patchSamples, hop = patchHopFrames * hopLength
-    let total = max(samples.count, minimum)
-    let extra = (hop - (total - minimum) % hop) % hop
-    let padding = total - samples.count + extra
+    let padding = paddedLength(samples.count) - samples.count
     return padding == 0 ? samples : samples + [Float](repeating: 0, count: padding)
+  }
+
+  /// The length `paddedToPatches` gives a signal of `samples` samples (≥ 0): the least
+  /// `patchSamples` + k · `patchHopFrames` · hop ≥ `samples`.
+  public func paddedLength(_ samples: Int) -> Int {
+    let minimum = patchSamples, hop = patchHopFrames * hopLength
+    let total = max(samples, minimum)
+    return total + (hop - (total - minimum) % hop) % hop
   }
 
   /// The signal the STFT (`stft`, librosa framing) reads: `paddedToPatches` when asked, and for

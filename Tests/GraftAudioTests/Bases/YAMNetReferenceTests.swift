@@ -48,6 +48,16 @@ struct YAMNetReferenceTests {
     #expect(fromFile.scalars == fromSamples.scalars, "\(clip): the file decodes to the reference's samples")
   }
 
+  /// Streaming (block by block, bounded memory) gives the same log-mel as the whole signal,
+  /// with YAMNet's padding at both ends.
+  @Test(arguments: ["a0_cough_esc50_4-171396-A-24", "a2_cough_etiquette_5-f-n-01"])
+  func streaming(_ clip: String) throws {
+    let whole = try LogMelFrontEnd.yamnet.logMel(file: Self.audioFile(clip))
+    let streamed = try LogMelFrontEnd.yamnet.logMel(streamingFile: Self.audioFile(clip), blockFrames: 3000)
+    #expect(streamed.shape == whole.shape)
+    #expect(Self.maxAbs(streamed.scalars, whole.scalars) <= 1e-6, "\(clip)")
+  }
+
   static let modelPath = SharedData.path("pretrained/audioset_yamnet/yamnet.tflite")
   static let noModel = SharedData.skipMessage("pretrained/audioset_yamnet/yamnet.tflite")
 
