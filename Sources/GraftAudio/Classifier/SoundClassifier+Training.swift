@@ -32,7 +32,8 @@ extension SoundClassifier {
     let (loaded, bundleFrontEnd) = try makeBase(base)
     let extractor = loaded.network
     let recipe = loaded.recipe(recipe, fineTune: fineTune, pretrained: fineTunePolicy)
-    let frontEnd = options.frontEnd ?? bundleFrontEnd ?? LogMelFrontEnd()
+    // A base's own front end unless one is given: YAMNet was trained on its exact log-mel.
+    let frontEnd = options.frontEnd ?? bundleFrontEnd ?? (extractor is YAMNet ? .yamnet : LogMelFrontEnd())
     if let problem = mismatch(extractor, frontEnd) {
       throw SoundDataError(path: data.source, reason: .baseMismatch(problem))
     }
@@ -113,6 +114,9 @@ extension SoundClassifier {
   /// Why patches of `frontEnd` cannot go through `base`, or nil when they can.
   static func mismatch(_ base: any FeatureExtractor, _ frontEnd: LogMelFrontEnd) -> String? {
     let (h, w) = (frontEnd.patchFrames, frontEnd.nMels)
+    if base is YAMNet, (h, w) != (96, 64) {
+      return "the yamnet base takes 96×64 patches, the front end makes \(h)×\(w)"
+    }
     if let v = base as? VGGish, v.inputHeight != h || v.inputWidth != w {
       return "the vggish base takes \(v.inputHeight)×\(v.inputWidth) patches, the front end makes \(h)×\(w)"
     }

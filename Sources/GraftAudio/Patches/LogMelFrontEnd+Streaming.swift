@@ -5,10 +5,20 @@ extension LogMelFrontEnd {
   /// transformed block by block (`StreamingSpectrogram.file`), so memory holds one block of audio
   /// and the `[nMels, T]` output, not the signal (a 1-hour 44.1 kHz stereo file is 635 MB as
   /// PCM-16 and 1.27 GB decoded; its 16 kHz log-mel is 92 MB). The values equal `logMel(file:)`'s.
+  /// With `tensorflow` framing (YAMNet's), the zeros `framed(_:)` adds go in before the first
+  /// samples and after the last (`paddedToPatches` too when `padToPatches`).
   public func logMel(streamingFile path: String, blockFrames: Int = 65_536) throws(PreprocessingError) -> Tensor {
     let stft = self.stft, filterbank = self.filterbank, power = self.power, offset = logOffset
-    return try StreamingSpectrogram.file(path, sampleRate: sampleRate, quality: resampleQuality, blockFrames: blockFrames) { _ in
-      StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: offset))
+    let frontEnd = self
+    let before = framing == .tensorflow ? (nFFT - winLength) / 2 : 0
+    let after = framing == .tensorflow ? nFFT - winLength - before : 0
+    let padEnd: ((Int) -> Int)? = framing == .tensorflow
+      ? { n in (frontEnd.padToPatches ? frontEnd.paddedLength(n) - n : 0) + after } : nil
+    return try StreamingSpectrogram.file(path, sampleRate: sampleRate, quality: resampleQuality, blockFrames: blockFrames,
+                                         padEnd: padEnd) { _ in
+      let spectrogram = StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: offset))
+      if before > 0 { spectrogram.append([Float](repeating: 0, count: before)) }
+      return spectrogram
     }.spectrogram
   }
 }

@@ -32,6 +32,10 @@ extension ResampleQuality: Codable {}
 /// is padded at the end to one patch with the floor value (silence); a longer clip whose patches
 /// leave frames uncovered at the end gets one more patch aligned to its last frame, so every frame
 /// is in some patch and nothing is padded.
+///
+/// YAMNet's front end is `LogMelFrontEnd.yamnet`: the same pipeline with `tf.signal.stft`'s framing
+/// (`framing`), TensorFlow's mel matrix (`melFilters`) and YAMNet's `pad_waveform` (`padToPatches`),
+/// which make its patches exactly YAMNet's.
 public struct LogMelFrontEnd: Codable, Equatable, Sendable {
   /// Rate the audio is resampled to (libsamplerate sinc), in Hz.
   public var sampleRate: Int
@@ -54,12 +58,20 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
   /// Frames between the starts of consecutive patches when training and evaluating.
   public var patchHopFrames: Int
   public var resampleQuality: ResampleQuality
+  /// How frames are cut from the signal (librosa's, or `tf.signal.stft`'s for YAMNet).
+  public var framing: STFTFraming
+  /// How the mel triangles are built (librosa's, or TensorFlow's for YAMNet).
+  public var melFilters: MelFilterConstruction
+  /// Zero-pad the signal at the end as YAMNet's `pad_waveform` does, so that the frames tile into
+  /// whole patches (`paddedToPatches(_:)`).
+  public var padToPatches: Bool
 
   public init(sampleRate: Int = 16000, nFFT: Int = 512, winLength: Int = 400, hopLength: Int = 160,
               window: WindowFunction = .hann, center: Bool = true, power: Float = 1, nMels: Int = 64,
               fmin: Double = 125, fmax: Double = 7500, melScale: MelScale = .htk, melNorm: MelNorm = .none,
               logOffset: Float = 0.01, patchFrames: Int = 96, patchHopFrames: Int? = nil,
-              resampleQuality: ResampleQuality = .best) {
+              resampleQuality: ResampleQuality = .best, framing: STFTFraming = .librosa,
+              melFilters: MelFilterConstruction = .librosa, padToPatches: Bool = false) {
     self.sampleRate = sampleRate
     self.nFFT = nFFT
     self.winLength = winLength
@@ -76,6 +88,9 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     self.patchFrames = patchFrames
     self.patchHopFrames = patchHopFrames ?? patchFrames
     self.resampleQuality = resampleQuality
+    self.framing = framing
+    self.melFilters = melFilters
+    self.padToPatches = padToPatches
     if let problem = problem { preconditionFailure("LogMelFrontEnd: \(problem)") }
   }
 
@@ -83,10 +98,13 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     case sampleRate = "sample_rate", nFFT = "n_fft", winLength = "win_length", hopLength = "hop_length", window, center
     case power, nMels = "n_mels", fmin, fmax, melScale = "mel_scale", melNorm = "mel_norm", logOffset = "log_offset"
     case patchFrames = "patch_frames", patchHopFrames = "patch_hop_frames", resampleQuality = "resample_quality"
+    case framing, melFilters = "mel_filters", padToPatches = "pad_to_patches"
   }
 
-  /// Decodes every field (none is optional: a bundle must say exactly what it was trained on) and
-  /// rejects inconsistent values with `DecodingError.dataCorrupted`.
+  /// Decodes every field (none is optional: a bundle must say exactly what it was trained on,
+  /// except `framing`, `mel_filters` and `pad_to_patches`, which bundles written before YAMNet's
+  /// front end lack and which then take their librosa defaults) and rejects inconsistent values
+  /// with `DecodingError.dataCorrupted`.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     sampleRate = try c.decode(Int.self, forKey: .sampleRate)
@@ -105,9 +123,37 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     patchFrames = try c.decode(Int.self, forKey: .patchFrames)
     patchHopFrames = try c.decode(Int.self, forKey: .patchHopFrames)
     resampleQuality = try c.decode(ResampleQuality.self, forKey: .resampleQuality)
+    framing = try c.decodeIfPresent(STFTFraming.self, forKey: .framing) ?? .librosa
+    melFilters = try c.decodeIfPresent(MelFilterConstruction.self, forKey: .melFilters) ?? .librosa
+    padToPatches = try c.decodeIfPresent(Bool.self, forKey: .padToPatches) ?? false
     if let problem {
       throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "front end: \(problem)"))
     }
+  }
+
+  /// Encodes every field; `framing`, `mel_filters` and `pad_to_patches` only when they differ from
+  /// librosa's defaults, so a VGGish-style bundle reads as it did before they existed.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(sampleRate, forKey: .sampleRate)
+    try c.encode(nFFT, forKey: .nFFT)
+    try c.encode(winLength, forKey: .winLength)
+    try c.encode(hopLength, forKey: .hopLength)
+    try c.encode(window, forKey: .window)
+    try c.encode(center, forKey: .center)
+    try c.encode(power, forKey: .power)
+    try c.encode(nMels, forKey: .nMels)
+    try c.encode(fmin, forKey: .fmin)
+    try c.encode(fmax, forKey: .fmax)
+    try c.encode(melScale, forKey: .melScale)
+    try c.encode(melNorm, forKey: .melNorm)
+    try c.encode(logOffset, forKey: .logOffset)
+    try c.encode(patchFrames, forKey: .patchFrames)
+    try c.encode(patchHopFrames, forKey: .patchHopFrames)
+    try c.encode(resampleQuality, forKey: .resampleQuality)
+    if framing != .librosa { try c.encode(framing, forKey: .framing) }
+    if melFilters != .librosa { try c.encode(melFilters, forKey: .melFilters) }
+    if padToPatches { try c.encode(padToPatches, forKey: .padToPatches) }
   }
 
   /// What is wrong with these parameters, or nil when they are consistent.
@@ -126,7 +172,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     if !(logOffset > 0) { return "log_offset \(logOffset) must be positive" }
     if patchFrames < 1 || patchFrames > 1 << 16 { return "patch_frames \(patchFrames) must lie in 1...65536" }
     if patchHopFrames < 1 || patchHopFrames > 1 << 20 { return "patch_hop_frames \(patchHopFrames) must lie in 1...1048576" }
-    return nil
+    return yamnetProblem
   }
 
   /// The same front end with another patch hop (frames).
@@ -149,12 +195,17 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
   var stft: STFT { STFT(nFFT: nFFT, hopLength: hopLength, winLength: winLength, window: window, center: center) }
 
   var filterbank: MelFilterbank {
-    MelFilterbank(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax, scale: melScale, norm: melNorm)
+    switch melFilters {
+    case .librosa:
+      MelFilterbank(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax, scale: melScale, norm: melNorm)
+    case .tensorflow:
+      MelFilterbank.tensorflow(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax)
+    }
   }
 
   /// `log(mel + logOffset)` of mono samples already at `sampleRate`: `[nMels, T]`.
   public func logMel(_ samples: [Float]) throws(SpectrogramError) -> Tensor {
-    let mel = try stft.melSpectrogram(samples, power: power, filterbank: filterbank)
+    let mel = try stft.melSpectrogram(try framed(samples), power: power, filterbank: filterbank)
     Kernels.logOffset(mel.data, mel.data, count: mel.count, offset: logOffset)
     return mel
   }

@@ -7,8 +7,10 @@ extension StreamingSpectrogram {
   /// blocks) and appended to the spectrogram `make(rate)` builds for the final rate. The result
   /// equals decoding the whole file, `mono()`, `resampled(to:)` and the whole-signal transform,
   /// while memory holds a block, not the signal. Returns the output `[M, T]` and its sample rate.
+  /// `padEnd`, given the samples of the signal at the final rate, says how many zeros to append
+  /// before the last frames are transformed (YAMNet's `pad_waveform`).
   public static func file(_ path: String, sampleRate: Int? = nil, quality: ResampleQuality = .best,
-                          blockFrames: Int = 65_536, make: (Int) -> StreamingSpectrogram)
+                          blockFrames: Int = 65_536, padEnd: ((Int) -> Int)? = nil, make: (Int) -> StreamingSpectrogram)
     throws(PreprocessingError) -> (spectrogram: Tensor, sampleRate: Int) {
     func fail(_ reason: PreprocessingError.Reason) -> PreprocessingError { PreprocessingError(path: path, reason: reason) }
     let stream: AudioStream
@@ -28,6 +30,7 @@ extension StreamingSpectrogram {
     }
     let spectrogram = make(rate)
     var frames = 0
+    var samples = 0  // at the final rate
     while true {
       let block: AudioBuffer?
       do {
@@ -39,7 +42,9 @@ extension StreamingSpectrogram {
       frames += block.frames
       let mono = block.mono().samples
       do {
-        spectrogram.append(try resampler?.process(mono) ?? mono)
+        let chunk = try resampler?.process(mono) ?? mono
+        samples += chunk.count
+        spectrogram.append(chunk)
       } catch {
         throw fail(.resample(error))
       }
@@ -47,10 +52,16 @@ extension StreamingSpectrogram {
     guard frames > 0 else { throw fail(.noSamples) }
     if let resampler {
       do {
-        spectrogram.append(try resampler.finish())  // flushes the filter's last frames
+        let chunk = try resampler.finish()  // flushes the filter's last frames
+        samples += chunk.count
+        spectrogram.append(chunk)
       } catch {
         throw fail(.resample(error))
       }
+    }
+    if let padEnd {
+      let zeros = padEnd(samples)
+      if zeros > 0 { spectrogram.append([Float](repeating: 0, count: zeros)) }
     }
     do {
       return (try spectrogram.finish(), rate)

@@ -111,8 +111,8 @@ extension BaseSource {
   }
 
   /// Key prefixes of a source network's classifier (torchvision's ResNet `fc.`, MobileNet
-  /// `classifier.`), dropped when the base has no such keys.
-  public static let classifierPrefixes = ["fc.", "classifier."]
+  /// `classifier.`, YAMNet's `logits.`), dropped when the base has no such keys.
+  public static let classifierPrefixes = ["fc.", "classifier.", "logits."]
 
   /// The architecture and tensors of a weights file.
   static func read(_ path: String, format: WeightsFormat, requested: ArchitectureSpec?) throws
