@@ -15,18 +15,23 @@ import Testing
   static func options() -> TextTrainingOptions {
     var o = TextTrainingOptions()
     o.hiddenSize = 4
-    o.epochs = 2
     o.validationFraction = 0
     return o
   }
 
+  static func train(_ dataset: TextDataset, _ table: EmbeddingTable, options: TextTrainingOptions = options(),
+                    freezeEmbeddings: Bool = true) throws -> TextClassifier {
+    try TextClassifier.train(base: table, on: dataset, recipe: TextClassifier.recipe(epochs: 2, freezeEmbeddings: freezeEmbeddings),
+                             options: options).0
+  }
+
   @Test func embeddingWordsJoinTheVocabularyOnlyWhenAsked() throws {
     let (dataset, table) = try Self.data()
-    let (plain, _) = try TextClassifier.train(on: dataset, embeddings: table, options: Self.options())
+    let plain = try Self.train(dataset, table)
     #expect(!plain.preprocessing.vocabulary.contains("great"))
     var o = Self.options()
     o.vocabularyIncludesEmbeddingWords = true
-    let (wide, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let wide = try Self.train(dataset, table, options: o)
     let vocabulary = wide.preprocessing.vocabulary
     #expect(vocabulary.contains("great") && vocabulary.contains("awful") && vocabulary.contains("indeed"))
     // The training tokens keep their places; the extra words follow, each with its pretrained row.
@@ -38,15 +43,13 @@ import Testing
 
   @Test func unfrozenEmbeddingsTrainFromTheFirstEpoch() throws {
     let (dataset, table) = try Self.data()
-    var o = Self.options()
-    let (frozen, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let frozen = try Self.train(dataset, table)
     let goodRow = frozen.preprocessing.vocabulary.index(of: "good")!, d = table.dimension
     func row(_ c: TextClassifier) -> [Float] {
       Array(UnsafeBufferPointer(start: c.model.embedding.weight.data + goodRow * d, count: d))
     }
     #expect(row(frozen) == table.vector(for: "good")!)
-    o.freezeEmbeddings = false
-    let (trained, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let trained = try Self.train(dataset, table, freezeEmbeddings: false)
     #expect(row(trained) != table.vector(for: "good")!)
   }
 }
