@@ -1,6 +1,7 @@
 import Foundation
 import GraftCore
 import GraftText
+import Synchronization
 import Testing
 
 @Suite struct TextClassifierTrainingTests {
@@ -51,5 +52,35 @@ import Testing
     #expect(row(frozen) == table.vector(for: "good")!)
     let trained = try Self.train(dataset, table, freezeEmbeddings: false)
     #expect(row(trained) != table.vector(for: "good")!)
+  }
+
+  /// The parameter counts `reduceGradients` was handed, one per optimizer step.
+  final class Steps: Sendable {
+    let counts = Mutex<[Int]>([])
+  }
+
+  @Test func theRecipesTrainingSeamAndClippingReachTextTraining() throws {
+    let (dataset, table) = try Self.data()
+    let steps = Steps()
+    var recipe = TextClassifier.recipe(epochs: 2, learningRate: 0.02, batchSize: 16, fineTuneEmbeddingsEpochs: 1)
+    recipe.reduceGradients = { parameters in steps.counts.withLock { $0.append(parameters.count) } }
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options())
+    #expect(report.history.epochs.count == 2 && report.fineTuneHistory?.epochs.count == 1)
+    // 40 texts in batches of 16: 3 steps an epoch. Stage 1 reduces the LSTM's 4 tensors and the
+    // head's 2; stage 2 the embedding too.
+    #expect(steps.counts.withLock { $0 } == [6, 6, 6, 6, 6, 6, 7, 7, 7])
+
+    // The recipe's clipping applies: at a norm of 1e-12 Adam's steps shrink to about lr · 1e-4.
+    func moved(_ c: TextClassifier) -> Float {
+      let initial = LSTMClassifier(c.model.config, pretrained: c.model.embedding.weight.copy(), seed: 42)
+      return zip(c.model.head.weight.scalars, initial.head.weight.scalars).map { abs($0 - $1) }.max() ?? 0
+    }
+    recipe.reduceGradients = nil
+    recipe.fineTune = nil
+    let free = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0
+    recipe.gradientClipNorm = 1e-12
+    let clipped = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0
+    #expect(moved(free) > 0.02 && moved(clipped) < 1e-4, "free \(moved(free)), clipped \(moved(clipped))")
+    #expect(classifier.model.embedding.weight.requiresGrad == false)
   }
 }
