@@ -9,8 +9,8 @@ do {
   var options = TextTrainingOptions()
   options.bidirectional = true
   options.pooling = .max
-  options.fineTuneEmbeddingsEpochs = 2
-  let (classifier, report) = try TextClassifier.train(on: data, embeddings: glove, options: options)
+  let recipe = TextClassifier.recipe(fineTuneEmbeddingsEpochs: 2)  // embeddings frozen, then fine-tuned at lr/10
+  let (classifier, report) = try TextClassifier.train(base: glove, on: data, recipe: recipe, options: options)
   print(report.coverage, report.validation.accuracy)
   try classifier.write(to: "sentiment.graft")
   let loaded = try TextClassifier(bundlePath: "sentiment.graft")  // needs nothing else

@@ -162,18 +162,13 @@ public enum TextSampleData {
 
   // MARK: Demo
 
-  static func options(seed: UInt64, effort: Double, quiet: Bool) -> TextTrainingOptions {
+  static var options: TextTrainingOptions {
     var o = TextTrainingOptions()
     o.hiddenSize = 32
     o.maxLength = 16
     o.validationFraction = 0
     o.layerDropout = 0
     o.headDropout = 0.2
-    o.learningRate = 1e-2
-    o.batchSize = 16
-    o.seed = seed
-    o.quiet = quiet
-    o.epochs = max(1, Int((25 * effort).rounded()))
     return o
   }
 
@@ -195,19 +190,21 @@ public enum TextSampleData {
     let test = try TextDataset.load(dir + "/test.tsv")
     let pretrained = try EmbeddingTable.load(dir + "/embeddings.bin", format: .word2vecBinary)
 
-    var transferOptions = options(seed: seed, effort: effort, quiet: quiet)
+    let epochs = max(1, Int((25 * effort).rounded())), fineTuneEpochs = max(1, Int((5 * effort).rounded()))
+    var transferOptions = options
     transferOptions.vocabularyIncludesEmbeddingWords = true
-    transferOptions.fineTuneEmbeddingsEpochs = max(1, Int((5 * effort).rounded()))
-    let (transfer, transferTraining) = try TextClassifier.train(on: train, embeddings: pretrained, options: transferOptions)
+    let transferRecipe = TextClassifier.recipe(epochs: epochs, learningRate: 1e-2, batchSize: 16,
+                                               fineTuneEmbeddingsEpochs: fineTuneEpochs, seed: seed, quiet: quiet)
+    let (transfer, transferTraining) = try TextClassifier.train(base: pretrained, on: train, recipe: transferRecipe,
+                                                                options: transferOptions)
 
-    var scratchOptions = options(seed: seed, effort: effort, quiet: quiet)
-    scratchOptions.freezeEmbeddings = false
-    scratchOptions.epochs += transferOptions.fineTuneEmbeddingsEpochs
+    let scratchRecipe = TextClassifier.recipe(epochs: epochs + fineTuneEpochs, learningRate: 1e-2, batchSize: 16,
+                                              freezeEmbeddings: false, seed: seed, quiet: quiet)
     var g = Generator(seed: seed &+ 1)
     let random = EmbeddingTable(words: pretrained.words,
                                 vectors: Tensor.randomNormal([pretrained.count, pretrained.dimension],
                                                              std: 1 / Float(pretrained.dimension).squareRoot(), using: &g))
-    let (scratch, scratchTraining) = try TextClassifier.train(on: train, embeddings: random, options: scratchOptions)
+    let (scratch, scratchTraining) = try TextClassifier.train(base: random, on: train, recipe: scratchRecipe, options: options)
 
     let transferTest = try transfer.evaluation(of: test), scratchTest = try scratch.evaluation(of: test)
     let result = DemoScenarioResult(name: "text", trainExamples: train.count, testExamples: test.count,

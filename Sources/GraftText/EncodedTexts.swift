@@ -14,10 +14,13 @@ struct EncodedTexts: Dataset {
   func label(at index: Int) -> Int? { labels[index] }
   func example(at index: Int) -> Item { Item(ids: sequences[index], label: labels[index]) }
 
-  func loader(batchSize: Int, shuffled: Bool, seed: UInt64) -> DataLoader<EncodedTexts> {
-    DataLoader(self, sampler: BatchSampler(count: count, batchSize: batchSize, order: shuffled ? .shuffled : .sequential,
-                                           seed: seed)) { items, indices in
-      TextPreprocessing.batch(items.map(\.ids), labels: items.map(\.label), indices: indices)
-    }
+  /// Items padded into one batch: token ids [B, T] with each row's length.
+  static func collate(_ items: [Item], _ indices: [Int]) -> Batch {
+    TextPreprocessing.batch(items.map(\.ids), labels: items.map(\.label), indices: indices)
+  }
+
+  /// Every item once, in order (for evaluation).
+  func loader(batchSize: Int) -> DataLoader<EncodedTexts> {
+    DataLoader(self, sampler: BatchSampler(count: count, batchSize: batchSize, order: .sequential), collate: Self.collate)
   }
 }

@@ -39,6 +39,13 @@ public final class LSTMClassifier: Module {
     if freezeEmbedding { embedding.freeze() }
   }
 
+  /// This model as `TransferRecipe.run(_:…)` trains it: the embedding table is the base (one
+  /// block), the LSTM, dropout and linear head are the head, and the forward pass reads the
+  /// batch's lengths.
+  public var grafted: GraftedNetwork {
+    GraftedNetwork(model: self, base: embedding, blocks: [embedding]) { self($0) }
+  }
+
   /// Logits [B, classCount] of a batch whose `inputs` are token ids [B, T] as Float.
   public func callAsFunction(_ batch: Batch) -> Tensor {
     let ids = batch.inputs

@@ -2,15 +2,27 @@ import Foundation
 import GraftCore
 
 extension TextClassifier {
-  /// The sentiment recipe: split `dataset` (stratified, seeded), build the vocabulary on the
-  /// training split, import `embeddings` for it and freeze them, train the LSTM and head with
-  /// Adam and early stopping on validation loss, then optionally unfreeze the embeddings and
-  /// train everything for `fineTuneEmbeddingsEpochs` more, with the embeddings in a second
-  /// `ParameterGroup` at `embeddingLearningRate`.
-  public static func train(on dataset: TextDataset, embeddings: EmbeddingTable,
+  /// Trains a text classifier by the shared `TransferRecipe`, with the embedding table as the
+  /// base: split `dataset` (stratified, seeded by `recipe.seed`), build the vocabulary on the
+  /// training split, import `base`'s vectors for it into the `Embedding` of an
+  /// `LSTMClassifier`, then run the recipe on that network (`LSTMClassifier.grafted`):
+  ///
+  /// 1. the embeddings frozen (unless `recipe.freezeBase` is false), the LSTM and the linear head
+  ///    trained for `recipe.headEpochs` at `recipe.headLearningRate`;
+  /// 2. with `recipe.fineTune`, the embeddings unfrozen and trained with the rest for
+  ///    `fineTune.epochs`, in a second parameter group at `fineTune.baseLearningRate` (the rest
+  ///    at `fineTune.headLearningRate`); frozen again afterwards.
+  ///
+  /// Batches, seed, early stopping, gradient clipping and the gradient-reduction seam come from
+  /// the recipe; `recipe.head`, `headSolver` and `cacheFeatures` do not apply (the head is the
+  /// LSTM that `options` sizes, and a sequence of vectors is not cached). Validation batches
+  /// hold `max(batchSize, 256)` texts unless `recipe.validationBatchSize` says otherwise.
+  /// `TextClassifier.recipe(…)` gives the defaults.
+  public static func train(base embeddings: EmbeddingTable, on dataset: TextDataset,
+                           recipe: TransferRecipe = TextClassifier.recipe(),
                            options: TextTrainingOptions = TextTrainingOptions()) throws -> (TextClassifier, TextTrainingReport) {
     let (trainSplit, validationSplit) = trainValidationSplit(dataset, validationFraction: options.validationFraction,
-                                                            seed: options.seed)
+                                                            seed: recipe.seed)
     let tokenizer = options.tokenizer
     let trainTokens = trainSplit.indices.map { tokenizer.tokenize(dataset.texts[$0]) }
     var vocabulary = Vocabulary(counting: trainTokens, minFrequency: options.minFrequency,
@@ -35,46 +47,23 @@ extension TextClassifier {
       layers: options.layers, bidirectional: options.bidirectional, layerDropout: options.layerDropout,
       headDropout: options.headDropout, pooling: options.pooling, classCount: dataset.labels.count)
     let model = LSTMClassifier(config, pretrained: embeddings.embeddingMatrix(for: vocabulary, oov: options.oov),
-                               freezeEmbedding: options.freezeEmbeddings, seed: options.seed)
+                               freezeEmbedding: recipe.freezeBase, seed: recipe.seed)
 
     func encode<D: Dataset>(_ split: Subset<D>) -> EncodedTexts {
       EncodedTexts(sequences: split.indices.map { preprocessing.encode(dataset.texts[$0]) },
                    labels: split.indices.map { dataset.labelIndices[$0] })
     }
-    let trainLoader = encode(trainSplit).loader(batchSize: options.batchSize, shuffled: true, seed: options.seed)
-    let validationLoader = validationSplit.count > 0
-      ? encode(validationSplit).loader(batchSize: max(options.batchSize, 256), shuffled: false, seed: 0) : nil
+    var textRecipe = recipe
+    textRecipe.validationBatchSize = recipe.validationBatchSize ?? max(recipe.batchSize, 256)
+    let stages = try textRecipe.run(model.grafted, labelNames: dataset.labels, train: encode(trainSplit),
+                                    validation: validationSplit.count > 0 ? encode(validationSplit) : nil,
+                                    collate: EncodedTexts.collate, collateValidation: EncodedTexts.collate)
+    model.embedding.freeze()
 
-    func stage(_ label: String, epochs: Int, optimizer: any Optimizer) throws -> (Trainer, TrainingHistory) {
-      let trainer = Trainer(model: model, optimizer: optimizer, options: TrainingOptions(
-        epochs: epochs, gradientClipNorm: options.gradientClipNorm,
-        earlyStopping: validationLoader == nil ? nil : EarlyStopping(monitor: .validationLoss, patience: options.patience),
-        quiet: options.quiet, label: label)) { model($0) }
-      trainer.labelNames = dataset.labels
-      let history = try validationLoader.map { try trainer.fit(trainLoader, validation: $0) } ?? trainer.fit(trainLoader)
-      return (trainer, history)
-    }
-
-    let named = model.namedTrainableParameters()
-    let (firstTrainer, history) = try stage("train", epochs: options.epochs, optimizer: Adam(groups: [
-      ParameterGroup(named.map(\.1), names: named.map(\.0), learningRate: options.learningRate),
-    ]))
-    var trainer = firstTrainer
-    var fineTuneHistory: TrainingHistory? = nil
-    if options.fineTuneEmbeddingsEpochs > 0 {
-      model.embedding.unfreeze()
-      let rest = model.namedTrainableParameters().filter { !$0.0.hasPrefix("embedding.") }
-      let optimizer = Adam(groups: [
-        ParameterGroup(rest.map(\.1), names: rest.map(\.0), learningRate: options.learningRate),
-        ParameterGroup([model.embedding.weight], names: ["embedding.weight"],
-                       learningRate: options.embeddingLearningRate ?? options.learningRate / 10),
-      ])
-      (trainer, fineTuneHistory) = try stage("fine-tune", epochs: options.fineTuneEmbeddingsEpochs, optimizer: optimizer)
-      model.embedding.freeze()
-    }
-    let evaluatedSplit = validationLoader == nil ? trainSplit.indices : validationSplit.indices
-    let final = trainer.evaluate(validationLoader ?? encode(trainSplit).loader(batchSize: 256, shuffled: false, seed: 0))
-    model.eval()
+    // The final model's view of the validation split (the training split when there is none).
+    let evaluatedSplit = validationSplit.count > 0 ? validationSplit.indices : trainSplit.indices
+    let final = stages.finalEvaluation ?? Trainer.evaluate(encode(trainSplit).loader(batchSize: 256),
+                                                           labelNames: dataset.labels) { model($0) }
     let classCount = dataset.labels.count
     let predictions = zip(final.indices, final.labels).enumerated().map { row, pair in
       let (local, actual) = pair
@@ -89,10 +78,30 @@ extension TextClassifier {
       labels: dataset.labels, trainCount: trainSplit.count, validationCount: validationSplit.count,
       vocabularySize: vocabulary.count, coverage: coverage, tokenCoverage: tokens == 0 ? 1 : Double(found) / Double(tokens),
       validation: final.metrics, validationPredictions: predictions,
-      validationROCAUC: final.rocAUC, history: history, fineTuneHistory: fineTuneHistory,
+      validationROCAUC: final.rocAUC, history: stages.headHistory, fineTuneHistory: stages.fineTuneHistory,
       issues: dataset.issues, embeddingCount: embeddings.count, embeddingDimension: embeddings.dimension)
     let classifier = TextClassifier(model: model, preprocessing: preprocessing, labels: dataset.labels,
-                                    training: report.json(options: options))
+                                    training: report.json(recipe: recipe))
     return (classifier, report)
+  }
+
+  /// The text recipe with its defaults: `epochs` (10) at `learningRate` (2e-3) with the
+  /// embeddings frozen, batches of 32, early stopping on validation loss after `patience` (3)
+  /// epochs without improvement (best weights restored), the gradient norm clipped at 5, seed 42,
+  /// quiet. `fineTuneEmbeddingsEpochs` > 0 adds the second stage: the embeddings at
+  /// `embeddingLearningRate` (nil: `learningRate / 10`), the LSTM and head staying at
+  /// `learningRate`. `freezeEmbeddings: false` trains the vectors from the first epoch, as a model
+  /// trained from scratch (random vectors) needs.
+  public static func recipe(epochs: Int = 10, learningRate: Float = 2e-3, batchSize: Int = 32, patience: Int = 3,
+                            gradientClipNorm: Float? = 5, fineTuneEmbeddingsEpochs: Int = 0,
+                            embeddingLearningRate: Float? = nil, freezeEmbeddings: Bool = true, seed: UInt64 = 42,
+                            quiet: Bool = true) -> TransferRecipe {
+    let fineTune = fineTuneEmbeddingsEpochs > 0
+      ? FineTune(topBlocks: 1, epochs: fineTuneEmbeddingsEpochs, baseLearningRate: embeddingLearningRate ?? learningRate / 10,
+                 headLearningRate: learningRate)
+      : nil
+    return TransferRecipe(headEpochs: epochs, headLearningRate: learningRate, batchSize: batchSize, fineTune: fineTune,
+                          earlyStopping: EarlyStopping(monitor: .validationLoss, patience: patience), seed: seed,
+                          quiet: quiet, freezeBase: freezeEmbeddings, gradientClipNorm: gradientClipNorm)
   }
 }

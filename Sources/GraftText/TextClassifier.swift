@@ -2,7 +2,7 @@ import Foundation
 import GraftCore
 
 /// A text classifier: `TextPreprocessing` + `LSTMClassifier` + label names, trained by
-/// `train(on:embeddings:options:)` and stored as a model bundle (modality `"text"`,
+/// `train(base:on:recipe:options:)` and stored as a model bundle (modality `"text"`,
 /// architecture `"lstm_classifier"`) that rebuilds it with nothing else.
 public final class TextClassifier: ModalityClassifier {
   public static let modality = "text"

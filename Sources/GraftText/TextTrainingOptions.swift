@@ -1,6 +1,9 @@
 import GraftCore
 
-/// Everything `TextClassifier.train` can be told.
+/// What `TextClassifier.train(base:on:recipe:options:)` needs to know about text: how to split,
+/// tokenize and encode it, and the size of the LSTM head. Epochs, learning rates, batches,
+/// fine-tuning, early stopping, clipping and the seed are the recipe's
+/// (`TextClassifier.recipe(…)`).
 public struct TextTrainingOptions: Sendable {
   public var tokenizer = Tokenizer()
   /// Vocabulary: tokens seen at least this often in the training split…
@@ -20,26 +23,10 @@ public struct TextTrainingOptions: Sendable {
   public var layers = 1
   public var bidirectional = false
   public var pooling = SequencePooling.last
-  /// Keep the embeddings frozen in the first stage (transfer). `false` trains them from the first
-  /// epoch, as a model trained from scratch (random vectors) needs.
-  public var freezeEmbeddings = true
   public var layerDropout: Float = 0.2
   public var headDropout: Float = 0.3
-  /// Epochs of the first stage (embeddings frozen), with early stopping on validation loss.
-  public var epochs = 10
-  /// Epochs of the second stage, where the embeddings train too; 0 skips it.
-  public var fineTuneEmbeddingsEpochs = 0
-  public var learningRate: Float = 2e-3
-  /// The embeddings' learning rate in the second stage (the rest keeps `learningRate`);
-  /// nil: `learningRate / 10`.
-  public var embeddingLearningRate: Float?
-  public var batchSize = 32
+  /// Share of the dataset held out (stratified) for validation: early stopping and the report.
   public var validationFraction = 0.2
-  /// Early stopping: epochs without a lower validation loss before stopping (best weights restored).
-  public var patience = 3
-  public var gradientClipNorm: Float? = 5
-  public var seed: UInt64 = 42
-  public var quiet = true
 
   public init() {}
 }

@@ -31,18 +31,18 @@ public struct TextTrainingReport {
 
 extension TextTrainingReport {
   /// The bundle's `training` entry.
-  func json(options: TextTrainingOptions) -> [String: JSONValue] {
+  func json(recipe: TransferRecipe) -> [String: JSONValue] {
     func encoded<T: Encodable>(_ value: T) -> JSONValue { (try? JSONValue(encoding: value)) ?? .null }
     var out: [String: JSONValue] = [
       "coverage": encoded(coverage), "token_coverage": .number(tokenCoverage),
       "train_count": .number(Double(trainCount)), "validation_count": .number(Double(validationCount)),
       "validation": encoded(validation), "history": encoded(history),
-      "learning_rate": .number(Double(options.learningRate)), "batch_size": .number(Double(options.batchSize)),
-      "seed": .number(Double(options.seed)),
+      "learning_rate": .number(Double(recipe.headLearningRate)), "batch_size": .number(Double(recipe.batchSize)),
+      "seed": .number(Double(recipe.seed)),
     ]
     if let fineTuneHistory {
       out["fine_tune"] = encoded(fineTuneHistory)
-      out["embedding_learning_rate"] = .number(Double(options.embeddingLearningRate ?? options.learningRate / 10))
+      out["embedding_learning_rate"] = recipe.fineTune.map { .number(Double($0.baseLearningRate)) } ?? .null
     }
     return out
   }

@@ -39,6 +39,16 @@ import _GraftTestSupport
     assertClose(m(batch).scalars, m([2, 3, 4, 7, 0, 0], shape: [2, 3], lengths: [3, 1]).scalars, tolerance: 0)
   }
 
+  @Test func theRecipeSeesTheEmbeddingAsTheBase() {
+    let m = Self.model(.mean, bidirectional: false, layers: 1)
+    let network = m.grafted
+    #expect(network.model === m && network.base === m.embedding)
+    #expect(network.blocks.count == 1 && network.blocks[0] === m.embedding)
+    // The forward pass reads the batch's lengths, as the model's own.
+    let batch = TextPreprocessing.batch([[2, 3, 4], [7]], labels: [0, 1], indices: [0, 1])
+    #expect(network.forward(batch).scalars == m(batch).scalars)
+  }
+
   @Test func keysMatchPyTorch() {
     let m = Self.model(.last, bidirectional: true, layers: 1)
     #expect(m.stateDict().map(\.0) == [

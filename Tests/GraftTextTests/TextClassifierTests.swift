@@ -4,18 +4,18 @@ import GraftText
 import Testing
 
 @Suite struct TextClassifierTests {
-  static func options(fineTune: Int = 0) -> TextTrainingOptions {
+  static func options() -> TextTrainingOptions {
     var o = TextTrainingOptions()
     o.hiddenSize = 8
-    o.epochs = 12
-    o.fineTuneEmbeddingsEpochs = fineTune
-    o.batchSize = 16
-    o.learningRate = 0.02
     o.headDropout = 0.1
     o.validationFraction = 0.25
-    o.patience = 4
-    o.seed = 3
     return o
+  }
+
+  static func recipe(epochs: Int = 12, fineTune: Int = 0, embeddingLearningRate: Float? = nil, patience: Int = 4,
+                     seed: UInt64 = 3) -> TransferRecipe {
+    TextClassifier.recipe(epochs: epochs, learningRate: 0.02, batchSize: 16, patience: patience,
+                          fineTuneEmbeddingsEpochs: fineTune, embeddingLearningRate: embeddingLearningRate, seed: seed)
   }
 
   static func fixture(_ dir: TemporaryFolder, count: Int = 120) throws -> (TextDataset, EmbeddingTable) {
@@ -27,7 +27,7 @@ import Testing
   @Test func learnsTheTinySentimentTaskAndRoundTripsThroughABundle() throws {
     let dir = try TemporaryFolder()
     let (dataset, table) = try Self.fixture(dir)
-    let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: Self.options())
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: Self.recipe(), options: Self.options())
     #expect(report.labels == ["negative", "positive"])
     #expect(report.trainCount == 90 && report.validationCount == 30)
     #expect(report.validation.accuracy >= 0.9, "\(report.validation.confusion)")
@@ -62,10 +62,9 @@ import Testing
   @Test func fineTuningMovesTheEmbeddingsButNotThePaddingRow() throws {
     let dir = try TemporaryFolder()
     let (dataset, table) = try Self.fixture(dir, count: 60)
-    var options = Self.options(fineTune: 2)
-    options.epochs = 2
-    options.patience = 10
-    let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset,
+                                                        recipe: Self.recipe(epochs: 2, fineTune: 2, patience: 10),
+                                                        options: Self.options())
     #expect(report.fineTuneHistory?.epochs.count == 2)
     let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
     let d = table.dimension, w = classifier.model.embedding.weight.scalars
@@ -78,10 +77,9 @@ import Testing
   @Test func theEmbeddingsTrainAtTheirOwnLearningRate() throws {
     let dir = try TemporaryFolder()
     let (dataset, table) = try Self.fixture(dir, count: 40)
-    var options = Self.options(fineTune: 1)
-    options.epochs = 1
-    options.embeddingLearningRate = 0
-    let (classifier, _) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    let (classifier, _) = try TextClassifier.train(base: table, on: dataset,
+                                                   recipe: Self.recipe(epochs: 1, fineTune: 1, embeddingLearningRate: 0),
+                                                   options: Self.options())
     // Stage 2 trained the head (learningRate) but not the embedding (its group's rate is 0).
     let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
     #expect(classifier.model.embedding.weight.scalars == imported.scalars)
@@ -92,23 +90,21 @@ import Testing
   @Test func theSameSeedGivesTheSameModel() throws {
     let dir = try TemporaryFolder()
     let (dataset, table) = try Self.fixture(dir, count: 40)
-    var options = Self.options(fineTune: 1)
-    options.epochs = 2
+    var recipe = Self.recipe(epochs: 2, fineTune: 1)
     let texts = ["good film", "the plot was dull"]
-    let a = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
-    let b = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    let a = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0.probabilities(texts)
+    let b = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0.probabilities(texts)
     #expect(a == b)
-    options.seed = 4
-    let c = try TextClassifier.train(on: dataset, embeddings: table, options: options).0.probabilities(texts)
+    recipe.seed = 4
+    let c = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0.probabilities(texts)
     #expect(c != a)
   }
 
   @Test func evaluateRejectsLabelsTheModelDoesNotKnow() throws {
     let dir = try TemporaryFolder()
     let (dataset, table) = try Self.fixture(dir, count: 40)
-    var options = Self.options()
-    options.epochs = 1
-    let (classifier, _) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    let (classifier, _) = try TextClassifier.train(base: table, on: dataset, recipe: Self.recipe(epochs: 1),
+                                                   options: Self.options())
     let other = try dir.write("other.tsv", "text\tlabel\ngood\tpositive\nmeh\tneutral\n")
     #expect(throws: TextDatasetError(path: other, reason: .unknownLabels(["neutral"], known: ["negative", "positive"]))) {
       try classifier.evaluate(try TextDataset.load(other))

@@ -1,6 +1,7 @@
 import Foundation
 import GraftCore
 import GraftText
+import Synchronization
 import Testing
 
 @Suite struct TextClassifierTrainingTests {
@@ -15,18 +16,23 @@ import Testing
   static func options() -> TextTrainingOptions {
     var o = TextTrainingOptions()
     o.hiddenSize = 4
-    o.epochs = 2
     o.validationFraction = 0
     return o
   }
 
+  static func train(_ dataset: TextDataset, _ table: EmbeddingTable, options: TextTrainingOptions = options(),
+                    freezeEmbeddings: Bool = true) throws -> TextClassifier {
+    try TextClassifier.train(base: table, on: dataset, recipe: TextClassifier.recipe(epochs: 2, freezeEmbeddings: freezeEmbeddings),
+                             options: options).0
+  }
+
   @Test func embeddingWordsJoinTheVocabularyOnlyWhenAsked() throws {
     let (dataset, table) = try Self.data()
-    let (plain, _) = try TextClassifier.train(on: dataset, embeddings: table, options: Self.options())
+    let plain = try Self.train(dataset, table)
     #expect(!plain.preprocessing.vocabulary.contains("great"))
     var o = Self.options()
     o.vocabularyIncludesEmbeddingWords = true
-    let (wide, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let wide = try Self.train(dataset, table, options: o)
     let vocabulary = wide.preprocessing.vocabulary
     #expect(vocabulary.contains("great") && vocabulary.contains("awful") && vocabulary.contains("indeed"))
     // The training tokens keep their places; the extra words follow, each with its pretrained row.
@@ -38,15 +44,43 @@ import Testing
 
   @Test func unfrozenEmbeddingsTrainFromTheFirstEpoch() throws {
     let (dataset, table) = try Self.data()
-    var o = Self.options()
-    let (frozen, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let frozen = try Self.train(dataset, table)
     let goodRow = frozen.preprocessing.vocabulary.index(of: "good")!, d = table.dimension
     func row(_ c: TextClassifier) -> [Float] {
       Array(UnsafeBufferPointer(start: c.model.embedding.weight.data + goodRow * d, count: d))
     }
     #expect(row(frozen) == table.vector(for: "good")!)
-    o.freezeEmbeddings = false
-    let (trained, _) = try TextClassifier.train(on: dataset, embeddings: table, options: o)
+    let trained = try Self.train(dataset, table, freezeEmbeddings: false)
     #expect(row(trained) != table.vector(for: "good")!)
+  }
+
+  /// The parameter counts `reduceGradients` was handed, one per optimizer step.
+  final class Steps: Sendable {
+    let counts = Mutex<[Int]>([])
+  }
+
+  @Test func theRecipesTrainingSeamAndClippingReachTextTraining() throws {
+    let (dataset, table) = try Self.data()
+    let steps = Steps()
+    var recipe = TextClassifier.recipe(epochs: 2, learningRate: 0.02, batchSize: 16, fineTuneEmbeddingsEpochs: 1)
+    recipe.reduceGradients = { parameters in steps.counts.withLock { $0.append(parameters.count) } }
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options())
+    #expect(report.history.epochs.count == 2 && report.fineTuneHistory?.epochs.count == 1)
+    // 40 texts in batches of 16: 3 steps an epoch. Stage 1 reduces the LSTM's 4 tensors and the
+    // head's 2; stage 2 the embedding too.
+    #expect(steps.counts.withLock { $0 } == [6, 6, 6, 6, 6, 6, 7, 7, 7])
+
+    // The recipe's clipping applies: at a norm of 1e-12 Adam's steps shrink to about lr · 1e-4.
+    func moved(_ c: TextClassifier) -> Float {
+      let initial = LSTMClassifier(c.model.config, pretrained: c.model.embedding.weight.copy(), seed: 42)
+      return zip(c.model.head.weight.scalars, initial.head.weight.scalars).map { abs($0 - $1) }.max() ?? 0
+    }
+    recipe.reduceGradients = nil
+    recipe.fineTune = nil
+    let free = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0
+    recipe.gradientClipNorm = 1e-12
+    let clipped = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: Self.options()).0
+    #expect(moved(free) > 0.02 && moved(clipped) < 1e-4, "free \(moved(free)), clipped \(moved(clipped))")
+    #expect(classifier.model.embedding.weight.requiresGrad == false)
   }
 }

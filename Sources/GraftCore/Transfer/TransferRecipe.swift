@@ -65,6 +65,11 @@ public struct FineTune: Sendable, Equatable {
 /// The transfer recipe every modality shares: freeze the base, graft a new head
 /// sized to the labels, train the head (on cached features when nothing random
 /// precedes the base), optionally fine-tune the top blocks, evaluate.
+///
+/// Two entry points run the same two stages: `run(base:…)` for a `FeatureExtractor` base (flat
+/// features [N, F]), which builds the head from `head` and can cache features or fit the head
+/// exactly; and `run(_:…)` for a network the caller built (`GraftedNetwork`: any base, any head,
+/// a forward over the whole batch), without a cache.
 public struct TransferRecipe: Sendable {
   public var head: HeadSpec
   public var headEpochs: Int
@@ -83,11 +88,25 @@ public struct TransferRecipe: Sendable {
   /// epoch loop everywhere.
   public var headSolver: LinearHeadSolver?
   public var quiet: Bool
+  /// Freeze the base for the first stage (transfer). `false` trains it with the head from the
+  /// first epoch, in the head's parameter group, as a base of random weights needs; features are
+  /// then not cached.
+  public var freezeBase: Bool
+  /// Clip the global gradient norm to this value before every optimizer step, in both stages.
+  public var gradientClipNorm: Float?
+  /// Batch size of the validation passes; nil: `batchSize`.
+  public var validationBatchSize: Int?
+  /// The training seam between `backward()` and the optimizer step of every trainer the recipe
+  /// builds (`Trainer.reduceGradients`): data-parallel training all-reduces there the gradients
+  /// of the parameters it is given. nil: one process, nothing to reduce.
+  public var reduceGradients: (@Sendable ([Tensor]) -> Void)?
 
   public init(head: HeadSpec = .linear, headEpochs: Int = 10, headLearningRate: Float = 1e-3, weightDecay: Float = 0,
               batchSize: Int = 32, fineTune: FineTune? = nil, earlyStopping: EarlyStopping? = nil, seed: UInt64 = 42,
               cacheFeatures: Bool = true, featureCacheMemoryBytes: Int = 512 << 20, classBalanced: Bool = false,
-              headSolver: LinearHeadSolver? = nil, quiet: Bool = false) {
+              headSolver: LinearHeadSolver? = nil, quiet: Bool = false, freezeBase: Bool = true,
+              gradientClipNorm: Float? = nil, validationBatchSize: Int? = nil,
+              reduceGradients: (@Sendable ([Tensor]) -> Void)? = nil) {
     self.head = head
     self.headEpochs = headEpochs
     self.headLearningRate = headLearningRate
@@ -101,6 +120,10 @@ public struct TransferRecipe: Sendable {
     self.classBalanced = classBalanced
     self.headSolver = headSolver
     self.quiet = quiet
+    self.freezeBase = freezeBase
+    self.gradientClipNorm = gradientClipNorm
+    self.validationBatchSize = validationBatchSize
+    self.reduceGradients = reduceGradients
   }
 }
 
@@ -124,122 +147,93 @@ public struct TransferResult {
 }
 
 extension TransferRecipe {
-  /// Runs the recipe. `train` and `validation` yield preprocessed inputs for
-  /// `base`; `augmented` says whether `train` is random (then features are not
-  /// cached). The base is frozen on return unless fine-tuning unfroze blocks.
+  /// Runs the recipe on a `FeatureExtractor` base with a head built from `head`. `train` and
+  /// `validation` yield preprocessed inputs for `base`; `augmented` says whether `train` is
+  /// random. The head trains on cached features when the base is frozen and nothing random
+  /// precedes it (an exact fit with `headSolver` and a linear head), otherwise as in `run(_:…)`.
+  /// The base is frozen on return unless fine-tuning (or `freezeBase: false`) unfroze blocks.
   public func run<T: Dataset, V: Dataset>(
     base: any FeatureExtractor, classCount: Int, labelNames: [String]? = nil,
     train: T, validation: V?, augmented: Bool = false,
     collate: @escaping ([T.Element], [Int]) -> Batch, collateValidation: @escaping ([V.Element], [Int]) -> Batch
   ) throws -> TransferResult {
     precondition(classCount >= 2, "TransferRecipe: \(classCount) classes")
-    base.freeze()
+    if freezeBase { base.freeze() } else { base.unfreeze() }
     let head = self.head.make(featureCount: base.featureCount, classCount: classCount, seed: seed)
     let model = Classifier(base: base, head: head)
-    let labels = (0..<train.count).compactMap { train.label(at: $0) }
-    let order: BatchSampler.Order = classBalanced && labels.count == train.count ? .classBalanced(labels: labels) : .shuffled
-    let trainLoader = DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize, order: order, seed: seed),
-                                 collate: collate)
-    let validationLoader = validation.map {
-      DataLoader($0, sampler: BatchSampler(count: $0.count, batchSize: batchSize, order: .sequential), collate: collateValidation)
-    }
-    var skipped: [SkippedItem] = []
+    let network = GraftedNetwork(model)
+    let loaders = Loaders(recipe: self, train: train, validation: validation, collate: collate,
+                          collateValidation: collateValidation)
 
-    // Stage 1: the head alone, on cached features when possible.
-    let headOptimizer = Adam(groups: [ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
-                                                     learningRate: headLearningRate, weightDecay: weightDecay)])
-    let useCache = cacheFeatures && !augmented
-    var headHistory: TrainingHistory
-    var headEvaluation: Evaluation? = nil
-    var headFitSummary: HeadFitSummary? = nil
+    // Stage 1: the head, on cached features when possible.
+    let useCache = freezeBase && cacheFeatures && !augmented
+    var headFit: HeadFitSummary? = nil
+    let stage1: (TrainingHistory, Evaluation?)
     if useCache {
-      base.eval()
-      let trainCache = try FeatureCache.build(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize,
-                                                                                      order: .sequential), collate: collate),
-                                              memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) { base.features($0.inputs) }
-      let cachedValidationSet = try validationLoader.map { loader in
-        try FeatureCache.build(loader, memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
-      }
-      let cachedValidation = cachedValidationSet.map {
-        $0.loader(sampler: BatchSampler(count: $0.count, batchSize: batchSize, order: .sequential))
-      }
-      if let headSolver, self.head == .linear, let linear = head as? Linear, trainCache.count > 0 {
-        let fit = headSolver.fit(train: trainCache.matrix(), labels: trainCache.labels,
-                                 validation: cachedValidationSet.map { ($0.matrix(), $0.labels) }, classCount: classCount)
-        linear.weight.data.update(from: fit.weight.data, count: fit.weight.count)
-        linear.bias.data.update(from: fit.bias.data, count: fit.bias.count)
-        headFitSummary = HeadFitSummary(fit)
-        let trainer = Trainer(model: head, optimizer: headOptimizer, options: TrainingOptions(epochs: 1, quiet: true),
-                              forward: { head($0.inputs) })
-        trainer.labelNames = labelNames
-        headEvaluation = cachedValidation.map { trainer.evaluate($0) }
-        headHistory = TrainingHistory()
-        headHistory.epochs = [EpochRecord(epoch: 1, trainLoss: fit.trainLoss, trainAccuracy: fit.trainAccuracy,
-                                          validationLoss: headEvaluation?.loss,
-                                          validationAccuracy: headEvaluation?.metrics.accuracy,
-                                          validationMacroF1: headEvaluation?.metrics.macroF1,
-                                          validationROCAUC: headEvaluation?.rocAUC, learningRate: 0, seconds: 0)]
-        headHistory.bestEpoch = 1
-        headHistory.stopReason = headFitSummary!.description
-        if !quiet { Console.writeError("head: \(headFitSummary!.description)\n") }
-      } else {
-        let cacheOrder: BatchSampler.Order = order == .shuffled ? .shuffled : .classBalanced(labels: trainCache.labels)
-        let cachedLoader = trainCache.loader(sampler: BatchSampler(count: trainCache.count, batchSize: batchSize,
-                                                                   order: cacheOrder, seed: seed))
-        let trainer = Trainer(model: head, optimizer: headOptimizer,
-                              options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
-                                                       label: "head"), forward: { head($0.inputs) })
-        trainer.labelNames = labelNames
-        (headHistory, headEvaluation) = try Self.fit(trainer, cachedLoader, cachedValidation)
-      }
+      (stage1, headFit) = try trainHeadOnCachedFeatures(base: base, head: head, classCount: classCount,
+                                                        labelNames: labelNames, train: train, collate: collate,
+                                                        loaders: loaders)
     } else {
-      let trainer = Trainer(model: model, optimizer: headOptimizer,
-                            options: TrainingOptions(epochs: headEpochs, earlyStopping: earlyStopping, quiet: quiet,
-                                                     label: "head"), forward: { model($0.inputs) })
-      trainer.labelNames = labelNames
-      (headHistory, headEvaluation) = try Self.fit(trainer, trainLoader, validationLoader)
+      stage1 = try trainHeadStage(network, labelNames: labelNames, loaders)
     }
-    skipped += trainLoader.skipped
 
     // Stage 2: fine-tune the top blocks with the head, lower per-group learning rates.
-    var fineTuneHistory: TrainingHistory? = nil
-    var fineTuneEvaluation: Evaluation? = nil
-    if let fineTune, fineTune.topBlocks > 0, fineTune.epochs > 0 {
-      base.unfreezeTop(min(fineTune.topBlocks, base.blocks.count))
-      if !fineTune.trainBatchNorm {
-        for (_, m) in base.namedModules() where m is BatchNorm { m.freeze() }
-      }
-      let baseParameters = base.namedTrainableParameters()
-      let optimizer = Adam(groups: [
-        ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
-                       learningRate: fineTune.headLearningRate, weightDecay: weightDecay),
-        ParameterGroup(baseParameters.map(\.1), names: baseParameters.map { "base." + $0.0 },
-                       learningRate: fineTune.baseLearningRate, weightDecay: weightDecay),
-      ])
-      let trainer = Trainer(model: model, optimizer: optimizer,
-                            options: TrainingOptions(epochs: fineTune.epochs, earlyStopping: earlyStopping, quiet: quiet,
-                                                     label: "fine-tune"), forward: { model($0.inputs) })
-      trainer.labelNames = labelNames
-      (fineTuneHistory, fineTuneEvaluation) = try Self.fit(trainer, trainLoader, validationLoader)
-      skipped += trainLoader.skipped
+    let stages = try fineTuneStage(network, labelNames: labelNames, loaders, after: stage1)
+    return TransferResult(model: model, head: self.head, classCount: classCount, headHistory: stages.headHistory,
+                          fineTuneHistory: stages.fineTuneHistory, headEvaluation: stages.headEvaluation,
+                          fineTuneEvaluation: stages.fineTuneEvaluation, usedFeatureCache: useCache,
+                          skipped: stages.skipped, headFit: headFit)
+  }
+
+  /// Stage 1 on features the frozen base computes once: `headEpochs` of Adam on the head, or an
+  /// exact fit of a linear head (`headSolver`).
+  func trainHeadOnCachedFeatures<T: Dataset, V: Dataset>(
+    base: any FeatureExtractor, head: Layer, classCount: Int, labelNames: [String]?, train: T,
+    collate: @escaping ([T.Element], [Int]) -> Batch, loaders: Loaders<T, V>
+  ) throws -> ((TrainingHistory, Evaluation?), HeadFitSummary?) {
+    let headOptimizer = Adam(groups: [ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
+                                                     learningRate: headLearningRate, weightDecay: weightDecay)])
+    base.eval()
+    let trainCache = try FeatureCache.build(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize,
+                                                                                    order: .sequential), collate: collate),
+                                            memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) { base.features($0.inputs) }
+    let cachedValidationSet = try loaders.validation.map { loader in
+      try FeatureCache.build(loader, memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
     }
-    var seen = Set<Int>()
-    skipped = skipped.filter { seen.insert($0.index).inserted }
-    model.eval()
-    return TransferResult(model: model, head: self.head, classCount: classCount, headHistory: headHistory, fineTuneHistory: fineTuneHistory,
-                          headEvaluation: headEvaluation, fineTuneEvaluation: fineTuneEvaluation,
-                          usedFeatureCache: useCache, skipped: skipped, headFit: headFitSummary)
+    let cachedValidation = cachedValidationSet.map {
+      $0.loader(sampler: BatchSampler(count: $0.count, batchSize: validationBatchSize ?? batchSize, order: .sequential))
+    }
+    guard let headSolver, self.head == .linear, let linear = head as? Linear, trainCache.count > 0 else {
+      let cacheOrder: BatchSampler.Order = loaders.order == .shuffled ? .shuffled : .classBalanced(labels: trainCache.labels)
+      let cachedLoader = trainCache.loader(sampler: BatchSampler(count: trainCache.count, batchSize: batchSize,
+                                                                 order: cacheOrder, seed: seed))
+      let trainer = self.trainer(head, headOptimizer, epochs: headEpochs, label: "head", labelNames: labelNames) {
+        head($0.inputs)
+      }
+      return (try Self.fit(trainer, cachedLoader, cachedValidation), nil)
+    }
+    let fit = headSolver.fit(train: trainCache.matrix(), labels: trainCache.labels,
+                             validation: cachedValidationSet.map { ($0.matrix(), $0.labels) }, classCount: classCount)
+    linear.weight.data.update(from: fit.weight.data, count: fit.weight.count)
+    linear.bias.data.update(from: fit.bias.data, count: fit.bias.count)
+    let summary = HeadFitSummary(fit)
+    let trainer = Trainer(model: head, optimizer: headOptimizer, options: TrainingOptions(epochs: 1, quiet: true),
+                          forward: { head($0.inputs) })
+    trainer.labelNames = labelNames
+    let evaluation = cachedValidation.map { trainer.evaluate($0) }
+    var history = TrainingHistory()
+    history.epochs = [EpochRecord(epoch: 1, trainLoss: fit.trainLoss, trainAccuracy: fit.trainAccuracy,
+                                  validationLoss: evaluation?.loss, validationAccuracy: evaluation?.metrics.accuracy,
+                                  validationMacroF1: evaluation?.metrics.macroF1, validationROCAUC: evaluation?.rocAUC,
+                                  learningRate: 0, seconds: 0)]
+    history.bestEpoch = 1
+    history.stopReason = summary.description
+    if !quiet { Console.writeError("head: \(summary.description)\n") }
+    return ((history, evaluation), summary)
   }
 }
 
 extension TransferRecipe {
-  /// Trains, then evaluates on the validation loader when there is one.
-  static func fit<T: Dataset, V: Dataset>(_ trainer: Trainer, _ train: DataLoader<T>, _ validation: DataLoader<V>?)
-    throws -> (TrainingHistory, Evaluation?) {
-    guard let validation else { return (try trainer.fit(train), nil) }
-    return (try trainer.fit(train, validation: validation), trainer.evaluate(validation))
-  }
-
   /// `run` for datasets of `LabeledTensor` (inputs already preprocessed).
   public func run<T: Dataset, V: Dataset>(
     base: any FeatureExtractor, classCount: Int, labelNames: [String]? = nil, train: T, validation: V?,

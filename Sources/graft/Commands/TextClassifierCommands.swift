@@ -112,18 +112,13 @@ struct TextTrain: ParsableCommand {
     options.layers = layers
     options.hiddenSize = hiddenSize
     options.pooling = pooling
-    options.epochs = epochs
-    options.fineTuneEmbeddingsEpochs = fineTuneEmbeddingsEpochs
-    options.batchSize = batchSize
-    options.learningRate = lr
-    options.embeddingLearningRate = embeddingLr
     options.validationFraction = validationFraction
-    options.patience = patience
-    options.seed = seed
     options.oov = .randomNormal(seed: seed)
-    options.quiet = quiet
+    let recipe = TextClassifier.recipe(epochs: epochs, learningRate: lr, batchSize: batchSize, patience: patience,
+                                       fineTuneEmbeddingsEpochs: fineTuneEmbeddingsEpochs, embeddingLearningRate: embeddingLr,
+                                       seed: seed, quiet: quiet)
     TextCommandOutput.reportIssues(dataset.issues)
-    let (classifier, report) = try TextClassifier.train(on: dataset, embeddings: table, options: options)
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: options)
     try classifier.write(to: out)
     let reportPage = try self.report.map { dir in
       try writeReport([TextReport.section(training: report, data: source.data, embeddings: embeddings, bundle: out)],

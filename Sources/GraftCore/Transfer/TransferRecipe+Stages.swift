@@ -1,0 +1,112 @@
+/// What the recipe's stages produced for a network it did not build (`run(_:…)`).
+public struct TransferStages {
+  public var headHistory: TrainingHistory
+  public var fineTuneHistory: TrainingHistory?
+  /// Validation metrics after the head stage and after fine-tuning (nil without a validation set).
+  public var headEvaluation: Evaluation?
+  public var fineTuneEvaluation: Evaluation?
+  /// Items that could not be decoded, with the reason (reported, then skipped), each once.
+  public var skipped: [SkippedItem]
+
+  /// The validation metrics of the returned model: after fine-tuning when it ran.
+  public var finalEvaluation: Evaluation? { fineTuneEvaluation ?? headEvaluation }
+}
+
+extension TransferRecipe {
+  /// Runs the recipe on a network the caller built: the base frozen (unless `freezeBase` is
+  /// false) while the rest of the model trains for `headEpochs` at `headLearningRate`, then,
+  /// with `fineTune`, its top blocks unfrozen and trained with the head in a second parameter
+  /// group. The forward pass sees the whole batch, so a base whose output is not a flat vector
+  /// (sequences with `Batch.lengths`) fits; features are never cached. `head`, `headSolver` and
+  /// `cacheFeatures` belong to `run(base:…)`, which builds the head itself, and are not used.
+  /// Every other option (batches, seed, class balance, weight decay, early stopping, clipping,
+  /// `reduceGradients`) applies. The base is frozen on return unless fine-tuning unfroze blocks.
+  public func run<T: Dataset, V: Dataset>(
+    _ network: GraftedNetwork, labelNames: [String]? = nil, train: T, validation: V?,
+    collate: @escaping ([T.Element], [Int]) -> Batch, collateValidation: @escaping ([V.Element], [Int]) -> Batch
+  ) throws -> TransferStages {
+    if freezeBase { network.base.freeze() } else { network.base.unfreeze() }
+    let loaders = Loaders(recipe: self, train: train, validation: validation, collate: collate,
+                          collateValidation: collateValidation)
+    let (headHistory, headEvaluation) = try trainHeadStage(network, labelNames: labelNames, loaders)
+    return try fineTuneStage(network, labelNames: labelNames, loaders, after: (headHistory, headEvaluation))
+  }
+
+  /// The loaders both stages share: training batches in the recipe's order and seed, validation
+  /// batches in order.
+  struct Loaders<T: Dataset, V: Dataset> {
+    let order: BatchSampler.Order
+    let train: DataLoader<T>
+    let validation: DataLoader<V>?
+
+    init(recipe: TransferRecipe, train: T, validation: V?, collate: @escaping ([T.Element], [Int]) -> Batch,
+         collateValidation: @escaping ([V.Element], [Int]) -> Batch) {
+      let labels = (0..<train.count).compactMap { train.label(at: $0) }
+      order = recipe.classBalanced && labels.count == train.count ? .classBalanced(labels: labels) : .shuffled
+      self.train = DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: recipe.batchSize, order: order,
+                                                           seed: recipe.seed), collate: collate)
+      self.validation = validation.map {
+        DataLoader($0, sampler: BatchSampler(count: $0.count, batchSize: recipe.validationBatchSize ?? recipe.batchSize,
+                                             order: .sequential), collate: collateValidation)
+      }
+    }
+  }
+
+  /// A trainer with the recipe's epoch-loop options: early stopping, gradient clipping, the
+  /// gradient-reduction seam, quietness.
+  func trainer(_ model: Module, _ optimizer: any Optimizer, epochs: Int, label: String, labelNames: [String]?,
+               forward: @escaping (Batch) -> Tensor) -> Trainer {
+    let trainer = Trainer(model: model, optimizer: optimizer, options: TrainingOptions(
+      epochs: epochs, gradientClipNorm: gradientClipNorm, earlyStopping: earlyStopping, quiet: quiet, label: label),
+                          forward: forward)
+    trainer.labelNames = labelNames
+    if let reduceGradients { trainer.reduceGradients = reduceGradients }
+    return trainer
+  }
+
+  /// Stage 1 on the whole network: every trainable parameter (the head's, and the base's when it
+  /// is not frozen) in one group at `headLearningRate`.
+  func trainHeadStage<T: Dataset, V: Dataset>(_ network: GraftedNetwork, labelNames: [String]?, _ loaders: Loaders<T, V>)
+    throws -> (TrainingHistory, Evaluation?) {
+    let named = network.model.namedTrainableParameters()
+    let optimizer = Adam(groups: [ParameterGroup(named.map(\.1), names: named.map(\.0), learningRate: headLearningRate,
+                                                 weightDecay: weightDecay)])
+    let trainer = self.trainer(network.model, optimizer, epochs: headEpochs, label: "head", labelNames: labelNames,
+                               forward: network.forward)
+    return try Self.fit(trainer, loaders.train, loaders.validation)
+  }
+
+  /// Stage 2 when `fineTune` asks for it: the top blocks unfrozen, the head at
+  /// `FineTune.headLearningRate` and the unfrozen base parameters at `FineTune.baseLearningRate`.
+  /// Collects the skipped items of both stages (each once).
+  func fineTuneStage<T: Dataset, V: Dataset>(_ network: GraftedNetwork, labelNames: [String]?, _ loaders: Loaders<T, V>,
+                                        after head: (TrainingHistory, Evaluation?)) throws -> TransferStages {
+    var stages = TransferStages(headHistory: head.0, fineTuneHistory: nil, headEvaluation: head.1, fineTuneEvaluation: nil,
+                                skipped: loaders.train.skipped)
+    if let fineTune, fineTune.topBlocks > 0, fineTune.epochs > 0 {
+      network.unfreezeTop(fineTune.topBlocks, trainBatchNorm: fineTune.trainBatchNorm)
+      let (headParameters, baseParameters) = network.trainableParameters()
+      let optimizer = Adam(groups: [
+        ParameterGroup(headParameters.map(\.1), names: headParameters.map(\.0), learningRate: fineTune.headLearningRate,
+                       weightDecay: weightDecay),
+        ParameterGroup(baseParameters.map(\.1), names: baseParameters.map(\.0), learningRate: fineTune.baseLearningRate,
+                       weightDecay: weightDecay),
+      ])
+      let trainer = self.trainer(network.model, optimizer, epochs: fineTune.epochs, label: "fine-tune",
+                                 labelNames: labelNames, forward: network.forward)
+      (stages.fineTuneHistory, stages.fineTuneEvaluation) = try Self.fit(trainer, loaders.train, loaders.validation)
+      stages.skipped += loaders.train.skipped
+    }
+    var seen = Set<Int>()
+    stages.skipped = stages.skipped.filter { seen.insert($0.index).inserted }
+    network.model.eval()
+    return stages
+  }
+
+  /// Trains, then evaluates on the validation loader when there is one.
+  static func fit<T: Dataset, V: Dataset>(_ trainer: Trainer, _ train: DataLoader<T>, _ validation: DataLoader<V>?)
+    throws -> (TrainingHistory, Evaluation?) {
+    guard let validation else { return (try trainer.fit(train), nil) }
+    return (try trainer.fit(train, validation: validation), trainer.evaluate(validation))
+  }
+}
