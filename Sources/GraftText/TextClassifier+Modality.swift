@@ -28,13 +28,6 @@ extension TextClassifier {
                             facts: [ReportFact] = []) -> ReportSection {
     TextReport.section(evaluation: evaluation, facts: facts, classifier: self, heading: heading)
   }
-
-  /// `train(on:embeddings:options:)` under the name every modality's classifier uses: the base
-  /// of a text classifier is its table of pretrained word vectors.
-  public static func train(base embeddings: EmbeddingTable, on dataset: TextDataset,
-                           options: TextTrainingOptions = TextTrainingOptions()) throws -> (TextClassifier, TextTrainingReport) {
-    try train(on: dataset, embeddings: embeddings, options: options)
-  }
 }
 
 /// Registers `TextClassifier` with `ModalityRegistry` (modality "text"; idempotent). Call it
