@@ -24,8 +24,13 @@ enum GraftBinary {
   }
 
   static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
+    try run(executable: url, arguments, environment: environment)
+  }
+
+  /// Runs `executable` (the binary, or a launcher such as `mpirun` given the binary's path).
+  static func run(executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CLIResult {
     let process = Process()
-    process.executableURL = url
+    process.executableURL = executable
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }

@@ -10,18 +10,8 @@ import Testing
   }
 
   static func mpi(_ n: Int, _ arguments: [String]) throws -> CLIResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: mpirun!)
-    process.arguments = ["--oversubscribe", "--allow-run-as-root", "-np", "\(n)", GraftBinary.url.path] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    try GraftBinary.run(executable: URL(fileURLWithPath: mpirun!),
+                        ["--oversubscribe", "--allow-run-as-root", "-np", "\(n)", GraftBinary.url.path] + arguments)
   }
 
   static func report(_ result: CLIResult) throws -> [String: Any] {

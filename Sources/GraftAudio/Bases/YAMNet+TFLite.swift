@@ -168,13 +168,7 @@ private struct YAMNetWalk {
     throws(TFLiteError)
   {
     let (location, op) = try next(depthwise ? .depthwiseConv2D : .conv2D, for: module)
-    let found: (padding: TFLitePadding, stride: [Int], dilation: [Int], activation: TFLiteActivation)
-    switch op.options {
-    case .conv2D(let o) where !depthwise:
-      found = (o.padding, [o.strideH, o.strideW], [o.dilationH, o.dilationW], o.activation)
-    case .depthwiseConv2D(let o) where depthwise && o.depthMultiplier == 1:
-      found = (o.padding, [o.strideH, o.strideW], [o.dilationH, o.dilationW], o.activation)
-    default:
+    guard let found = op.options.convolutionGeometry(depthwise: depthwise) else {
       throw fail(location, expected: depthwise ? "depthwise options with multiplier 1" : "convolution options",
                  found: "\(op.options)")
     }

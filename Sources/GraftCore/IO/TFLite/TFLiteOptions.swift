@@ -109,6 +109,33 @@ public enum TFLiteOperatorOptions: Equatable, Sendable {
   case other(type: UInt8)
 }
 
+/// The geometry of a convolution operator, whichever of the two kinds it is.
+public struct TFLiteConvolutionGeometry: Equatable, Sendable {
+  public var padding: TFLitePadding
+  /// [height, width]
+  public var stride: [Int]
+  /// [height, width]
+  public var dilation: [Int]
+  public var activation: TFLiteActivation
+}
+
+extension TFLiteOperatorOptions {
+  /// The geometry of a CONV_2D (`depthwise` false) or a DEPTHWISE_CONV_2D with depth multiplier 1
+  /// (`depthwise` true); nil for any other options (what the networks' mappings refuse).
+  public func convolutionGeometry(depthwise: Bool) -> TFLiteConvolutionGeometry? {
+    switch self {
+    case .conv2D(let o) where !depthwise:
+      return TFLiteConvolutionGeometry(padding: o.padding, stride: [o.strideH, o.strideW],
+                                       dilation: [o.dilationH, o.dilationW], activation: o.activation)
+    case .depthwiseConv2D(let o) where depthwise && o.depthMultiplier == 1:
+      return TFLiteConvolutionGeometry(padding: o.padding, stride: [o.strideH, o.strideW],
+                                       dilation: [o.dilationH, o.dilationW], activation: o.activation)
+    default:
+      return nil
+    }
+  }
+}
+
 extension FlatBufferReader {
   /// The options table of union type `type` at `table`. Field numbers are those of schema.fbs.
   mutating func options(type: UInt8, _ t: Table) throws(TFLiteError) -> TFLiteOperatorOptions {
