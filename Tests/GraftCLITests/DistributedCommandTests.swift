@@ -72,6 +72,8 @@ import Testing
     let two = try Self.mpi(2, arguments + ["--out", dir + "/two.graft"])
     #expect(two.status == 0, "\(two.stderr)")
     #expect(two.stdout.components(separatedBy: "\"bundle\"").count == 2, "one JSON document: \(two.stdout)")
+    #expect(try Self.report(two)["world_size"] as? Int == 2)
+    #expect(try Self.report(one)["world_size"] as? Int == 1)
     func losses(_ bundle: String) throws -> [Double] {
       let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + bundle + "/config.json"))
       let config = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

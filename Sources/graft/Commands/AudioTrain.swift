@@ -160,6 +160,7 @@ struct AudioTrain: ParsableCommand {
         "base": .string(run.classifier.model.base.architecture.name),
         "validation": run.validation?.json(includePredictions: false) ?? .null,
         "feature_cache": .bool(run.transfer.usedFeatureCache),
+        "world_size": .number(Double(ProcessGroups.current.size)),
       ]
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }

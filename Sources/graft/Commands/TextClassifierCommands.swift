@@ -138,6 +138,7 @@ struct TextTrain: ParsableCommand {
         "epochs": .number(Double(report.history.epochs.count)),
         "fine_tune_epochs": .number(Double(report.fineTuneHistory?.epochs.count ?? 0)),
         "skipped": .number(Double(dataset.issues.count)),
+        "world_size": .number(Double(ProcessGroups.current.size)),
       ].merging(reportPage.map { ["report": .string($0)] } ?? [:]) { a, _ in a })
       Console.writeOutput(try JSONOutput.line(value))
       return

@@ -87,7 +87,7 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("Also write an HTML report to DIR/index.html (facts, curves, confusion matrix, per-class table, thumbnail grid).", valueName: "dir"))
   var report: String?
 
-  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\"} (metrics null without validation).")
+  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\", \"world_size\"} (metrics null without validation).")
   var json = false
 
   @Flag(help: "No per-epoch progress on stderr.")
@@ -148,6 +148,7 @@ struct VisionTrain: ParsableCommand {
       object["classes"] = .array(training.report.classCounts.map { ["name": .string($0.name), "count": .number(Double($0.count))] })
       object["skipped"] = try JSONValue(encoding: skipped)
       object["feature_cache"] = .bool(training.result.usedFeatureCache)
+      object["world_size"] = .number(Double(ProcessGroups.current.size))
       if let reportPath { object["report"] = .string(reportPath) }
       try printJSON(JSONValue.object(object))
     } else {
