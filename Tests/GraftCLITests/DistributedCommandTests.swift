@@ -86,4 +86,29 @@ import Testing
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
     #expect(leftovers.isEmpty, "\(leftovers)")
   }
+
+  /// `graft predict` under `mpirun -np 2`: each rank predicts its share, rank 0 prints them all in
+  /// input order — the same JSON as one process, an unreadable file reported once.
+  @Test(.enabled(if: mpirun != nil, "mpirun not installed (apt-get install openmpi-bin)"))
+  func predictSharesTheFilesAndPrintsThemInOrder() throws {
+    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("SampleData/vision").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-mpi-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let trained = try GraftBinary.run(["vision", "train", "--data", sample + "/train", "--base", sample + "/base.safetensors",
+                                       "--arch", "smallcnn", "--widths", "16,32,64", "--size", "32", "--epochs", "2",
+                                       "--quiet", "--out", dir + "/m.graft"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let classes = try FileManager.default.contentsOfDirectory(atPath: sample + "/test").sorted()
+    var files = try classes.flatMap { c in
+      try FileManager.default.contentsOfDirectory(atPath: sample + "/test/" + c).sorted().prefix(2).map { sample + "/test/\(c)/\($0)" }
+    }
+    files.insert(dir + "/missing.png", at: 3)
+    let arguments = ["predict", dir + "/m.graft"] + files + ["--top", "2", "--json"]
+    let one = try GraftBinary.run(arguments), two = try Self.mpi(2, arguments)
+    #expect(one.status == 1 && two.status != 0)
+    #expect(!one.stdout.isEmpty && two.stdout == one.stdout)
+    #expect(two.stderr.components(separatedBy: "missing.png").count == 2, "\(two.stderr)")
+  }
 }

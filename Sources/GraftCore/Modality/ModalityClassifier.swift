@@ -12,8 +12,10 @@ public struct LabelScore: Codable, Equatable, Sendable {
 }
 
 /// The prediction for one input (a file, or a text): its labels, most probable first, or why the
-/// input could not be read (one input's failure never stops the others).
-public struct InputPrediction: Sendable {
+/// input could not be read (one input's failure never stops the others). Codable as
+/// `{"input", "predictions"}` or `{"input", "error": DataIssue}` (how ranks of a data-parallel
+/// job send their shares to each other).
+public struct InputPrediction: Sendable, Codable {
   /// The file path, or the text itself.
   public var input: String
   public var result: Result<[LabelScore], DataIssue>
@@ -21,6 +23,27 @@ public struct InputPrediction: Sendable {
   public init(input: String, result: Result<[LabelScore], DataIssue>) {
     self.input = input
     self.result = result
+  }
+
+  enum CodingKeys: String, CodingKey { case input, predictions, error }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    input = try c.decode(String.self, forKey: .input)
+    if let issue = try c.decodeIfPresent(DataIssue.self, forKey: .error) {
+      result = .failure(issue)
+    } else {
+      result = .success(try c.decode([LabelScore].self, forKey: .predictions))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(input, forKey: .input)
+    switch result {
+    case .success(let scores): try c.encode(scores, forKey: .predictions)
+    case .failure(let issue): try c.encode(issue, forKey: .error)
+    }
   }
 }
 

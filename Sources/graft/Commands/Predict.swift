@@ -62,13 +62,16 @@ struct PredictOptions: ParsableArguments {
       guard let data = FileManager.default.contents(atPath: textFile) else { throw CLIError("\(textFile): cannot read the file") }
       inputs += String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
     }
-    let entries = classifier.predict(inputs: inputs, top: min(top, classifier.labels.count)).map { p in
+    // In an MPI job each rank predicts its share of the inputs; every rank gets them all back.
+    let k = min(top, classifier.labels.count)
+    let predictions = try ProcessGroups.current.shardedMap(inputs) { classifier.predict(inputs: $0, top: k) }
+    let entries = predictions.map { p in
       switch p.result {
       case .success(let scores): Entry(file: p.input, predictions: scores)
       case .failure(let issue): Entry(file: p.input, error: issue.description)
       }
     }
-    for e in entries { if let error = e.error { Console.writeError("graft: \(error)\n") } }
+    for e in entries where ProcessGroups.isLeader { if let error = e.error { Console.writeError("graft: \(error)\n") } }
     if json {
       try printJSON(entries)
     } else {
