@@ -53,7 +53,8 @@ extension SoundClassifier {
       throw SoundDataError(path: data.source, reason: .nothingToTrainOn(
         "no decodable training clip for \(missing.map { labels[$0] }.joined(separator: ", "))"))
     }
-    let train = PatchDataset(trainClips, augment: options.augment.map { ($0, recipe.seed) })
+    // Masks fill with this front end's silence unless the caller chose a value.
+    let train = PatchDataset(trainClips, augment: options.augment.map { ($0.filled(floor: frontEnd.floor), recipe.seed) })
     let validation = validationClips.isEmpty ? nil : PatchDataset(validationClips, augment: nil)
     let result = try recipe.run(base: extractor, classCount: labels.count, labelNames: labels, train: train,
                                 validation: validation, augmented: options.augment != nil)

@@ -136,7 +136,7 @@ struct AudioTrain: ParsableCommand {
     let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
-                                       augment: specAugment ? SpecAugment(fill: LogMelFrontEnd().floor) : nil)
+                                       augment: specAugment ? SpecAugment() : nil)  // masks: the front end's silence
     if !json && !quiet {
       let counts = source.counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
       Console.writeError("data: \(source.clips.count) clips (\(counts))\n")
