@@ -11,7 +11,8 @@ public struct SoundTrainingOptions {
   public var thresholdCriterion: ThresholdCriterion
   /// Fraction of the clips (stratified by label, seeded by the recipe's seed) held out for validation.
   public var validationFraction: Double
-  /// Masks training patches (then base features are not cached).
+  /// Masks training patches (then base features are not cached); a nil `fill` becomes the
+  /// front end's floor (silence).
   public var augment: SpecAugment?
   public var eventHopFrames: Int?
 

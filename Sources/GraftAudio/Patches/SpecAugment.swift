@@ -5,7 +5,9 @@ import GraftCore
 /// as `torchaudio.transforms.TimeMasking` / `FrequencyMasking` with `iid_masks=False`: each of
 /// `timeMasks` masks blanks `w ~ U{0…maxTimeWidth}` consecutive frames starting at
 /// `t0 ~ U{0…L − w}`, and each of `frequencyMasks` masks does the same across bands. Masked values
-/// are set to `fill` (the front end's floor, i.e. silence, by default in `SoundClassifier`).
+/// are set to `fill`; a nil `fill` means silence, and `SoundClassifier.train` sets it to its front
+/// end's floor (`filled(floor:)`; −4.61 for VGGish's `log(mel + 0.01)`, −6.91 for YAMNet's
+/// `log(mel + 0.001)`). Applied directly, a nil `fill` masks with 0.
 ///
 /// Everything it draws comes from the generator passed in, so a seed fixes the masks.
 public struct SpecAugment: Equatable, Sendable, Codable {
@@ -13,10 +15,11 @@ public struct SpecAugment: Equatable, Sendable, Codable {
   public var maxTimeWidth: Int
   public var frequencyMasks: Int
   public var maxFrequencyWidth: Int
-  public var fill: Float
+  /// The masked value; nil: the front end's silence (see above).
+  public var fill: Float?
 
   public init(timeMasks: Int = 2, maxTimeWidth: Int = 16, frequencyMasks: Int = 2, maxFrequencyWidth: Int = 8,
-              fill: Float = 0) {
+              fill: Float? = nil) {
     precondition(timeMasks >= 0 && maxTimeWidth >= 0 && frequencyMasks >= 0 && maxFrequencyWidth >= 0,
                  "SpecAugment: negative count or width")
     self.timeMasks = timeMasks
@@ -31,8 +34,16 @@ public struct SpecAugment: Equatable, Sendable, Codable {
     case maxFrequencyWidth = "max_frequency_width", fill
   }
 
+  /// This augmentation with a nil `fill` set to `floor` (an explicit `fill` is kept).
+  public func filled(floor: Float) -> SpecAugment {
+    var copy = self
+    copy.fill = fill ?? floor
+    return copy
+  }
+
   /// A masked copy of `patch` (the input is not changed).
   public func callAsFunction(_ patch: Tensor, using g: inout Generator) -> Tensor {
+    let fill = self.fill ?? 0
     precondition(patch.rank >= 2 && patch.shape.dropLast(2).allSatisfy { $0 == 1 },
                  "SpecAugment: patch \(patch.shape) is not [1, L, M] or [L, M]")
     let (frames, bands) = (patch.shape[patch.rank - 2], patch.shape[patch.rank - 1])

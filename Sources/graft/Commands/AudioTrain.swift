@@ -25,8 +25,8 @@ struct AudioTrain: ParsableCommand {
     discussion: """
       DATA is a folder with one sub-folder of audio files per label, or a CSV with file and label \
       columns (header optional; --where split=train keeps matching rows). Every clip is decoded, \
-      resampled to 16 kHz and cut into 0.96 s log-mel patches (VGGish's front end); each patch is \
-      a training example with its clip's label. Files that cannot be decoded and malformed CSV \
+      resampled to 16 kHz and cut into 0.96 s log-mel patches (VGGish's front end, or the base's \
+      own: a bundle's, YAMNet's); each patch is a training example with its clip's label. Files that cannot be decoded and malformed CSV \
       rows are reported and skipped. 20 % of the clips (stratified) are held out to report \
       clip-level metrics; with --positive, the decision threshold is chosen on them.
 
@@ -136,7 +136,7 @@ struct AudioTrain: ParsableCommand {
     let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
-                                       augment: specAugment ? SpecAugment(fill: LogMelFrontEnd().floor) : nil)
+                                       augment: specAugment ? SpecAugment() : nil)  // masks: the front end's silence
     if !json && !quiet {
       let counts = source.counts.map { "\($0.label) \($0.count)" }.joined(separator: ", ")
       Console.writeError("data: \(source.clips.count) clips (\(counts))\n")

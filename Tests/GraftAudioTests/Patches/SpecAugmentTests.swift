@@ -1,3 +1,4 @@
+import Foundation
 import GraftAudio
 import GraftCore
 import Testing
@@ -35,5 +36,25 @@ import Testing
     var g = Generator(seed: 1)
     let out = SpecAugment(timeMasks: 0, frequencyMasks: 0)(Self.patch, using: &g)
     #expect(out.scalars == Self.patch.scalars)
+  }
+
+  /// The CLI's `--spec-augment` leaves `fill` nil; training fills it with its front end's floor,
+  /// so a YAMNet base masks with log(0.001), not VGGish's log(0.01) (the CLI used to hard-code
+  /// the latter for every base).
+  @Test func aNilFillBecomesTheFrontEndsSilence() {
+    #expect(SpecAugment().fill == nil)
+    #expect(SpecAugment().filled(floor: LogMelFrontEnd.yamnet.floor).fill == log(Float(0.001)))
+    #expect(SpecAugment().filled(floor: LogMelFrontEnd().floor).fill == log(Float(0.01)))
+    #expect(SpecAugment(fill: -7).filled(floor: LogMelFrontEnd.yamnet.floor).fill == -7)
+    // Applied directly, a nil fill masks with 0.
+    let augment = SpecAugment(timeMasks: 1, maxTimeWidth: 20, frequencyMasks: 0)
+    var masked = false
+    for seed in 0..<10 as Range<UInt64> {
+      var g = Generator(seed: seed)
+      let out = augment(Self.patch, using: &g).scalars
+      #expect((0..<200).allSatisfy { out[$0] == 0 || out[$0] == Float($0) + 1 })
+      masked = masked || out.contains(0)
+    }
+    #expect(masked)
   }
 }

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Cough detection with YAMNet as a frozen base (issue 14 §4) on ../shared/datasets/cough_audio:
+# a head trained with the CLI's defaults on group=target split=train, evaluated on
+# group=target split=test, on all 153 test clips and on the 75 test clips that do not come
+# from Cough-Etiquette (the set's shortcut: most test coughs come from that one source).
+# Also --aggregation max, --epochs 5, --epochs 30 and the top 2 blocks fine-tuned for 5 epochs. Prints a Markdown table (accuracy /
+# macro-F1 / ROC-AUC at the stored, validation-chosen threshold; the accuracy the same clip
+# scores would give at 0.5) and the wall time of each training (docs/BENCHMARKS.md, docs/audio.md).
+#
+#   make release && bash Tools/benchmarks/cough_yamnet.sh [SHARED] [graft binary]
+#
+# SHARED defaults to ../shared (the checkout's sibling). Nothing is copied into the repository;
+# the filtered CSV of the other-source test clips is written to a temporary folder.
+set -euo pipefail
+SHARED=${1:-../shared}
+GRAFT=${2:-.build/release/graft}
+SHARED=$(cd "$SHARED" && pwd)
+DATA=$SHARED/datasets/cough_audio
+BASE=$SHARED/pretrained/audioset_yamnet/yamnet.tflite
+WORK=$(mktemp -d /tmp/graft-cough-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+# Test clips from origins other than Cough-Etiquette (header kept; paths stay relative to --audio-root).
+awk -F, 'NR == 1 || ($4 == "target" && $5 == "test" && $7 != "Cough-Etiquette")' "$DATA/labels.csv" > "$WORK/other.csv"
+
+metric() {  # JSON -> "accuracy / macro-F1 / ROC-AUC"
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(f\"{d['accuracy']:.3f} / {d['macro_f1']:.3f} / {d['roc_auc']:.3f}\")" "$1"
+}
+at_half() {  # predict JSON, CSV -> accuracy of the clip scores at 0.5 (not the stored threshold)
+  python3 - "$1" "$2" <<'PY'
+import csv, json, os, sys
+truth = {os.path.basename(r["file"]): r["label"] == "cough" for r in csv.DictReader(open(sys.argv[2]))}
+res = json.load(open(sys.argv[1]))["results"]
+print(f"{sum((r['positive_score'] >= 0.5) == truth[os.path.basename(r['path'])] for r in res) / len(res):.3f}")
+PY
+}
+
+awk -F, 'NR == 1 || ($4 == "target" && $5 == "test")' "$DATA/labels.csv" > "$WORK/test.csv"
+mapfile -t TEST < <(awk -F, 'NR > 1 {print "'"$DATA"'/" $1}' "$WORK/test.csv")
+
+echo "| YAMNet frozen + head | training wall | threshold | test (153 clips) | accuracy at 0.5 | other sources (75 clips) |"
+echo "|---|---:|---:|---:|---:|---:|"
+variants=("defaults" "--aggregation max" "--epochs 5" "--epochs 30" "--fine-tune-blocks 2 --fine-tune-epochs 5")
+for i in "${!variants[@]}"; do
+  read -r -a extra <<< "${variants[$i]#defaults}"
+  start=$(date +%s.%N)
+  "$GRAFT" audio train --data "$DATA/labels.csv" --where group=target --where split=train \
+    --base "$BASE" --positive cough "${extra[@]}" --quiet --json --out "$WORK/$i.graft" > "$WORK/$i.train.json"
+  wall=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.0f} s')" "$start" "$(date +%s.%N)")
+  threshold=$(python3 -c "import json,sys; print(f\"{json.load(open(sys.argv[1]))['threshold']:.3f}\")" "$WORK/$i.train.json")
+  "$GRAFT" audio evaluate "$WORK/$i.graft" --data "$DATA/labels.csv" --where group=target --where split=test \
+    --json > "$WORK/$i.test.json"
+  "$GRAFT" audio evaluate "$WORK/$i.graft" --data "$WORK/other.csv" --audio-root "$DATA" --json > "$WORK/$i.other.json"
+  "$GRAFT" audio predict "$WORK/$i.graft" "${TEST[@]}" --json > "$WORK/$i.predict.json"
+  echo "| ${variants[$i]} | $wall | $threshold | $(metric "$WORK/$i.test.json") | $(at_half "$WORK/$i.predict.json" "$WORK/test.csv") | $(metric "$WORK/$i.other.json") |"
+done
