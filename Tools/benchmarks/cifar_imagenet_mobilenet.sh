@@ -12,7 +12,9 @@
 # Variants (default: default): default; lbfgs (--head-solver lbfgs); lbfgs-all (--head-solver
 # lbfgs --validation 0: every label trains, the L2 strength by 3-fold cross-validation); imagenet (--normalize
 # imagenet, torchvision's statistics instead of the base's); epochs50 (--epochs 50 --lr 3e-3);
-# finetune (--fine-tune-blocks 2, at 400 per class only). SIZES="10 50" limits the label counts.
+# finetune (--fine-tune-blocks 2, at 400 per class only); finetune-lr (the same at --lr 1e-2: the
+# vision policy's fine-tune rates are fractions of it, base 1e-4, head 1e-3). SIZES="10 50"
+# limits the label counts.
 # Prints a Markdown table: test accuracy / macro-F1, and the wall seconds of train and evaluate.
 set -euo pipefail
 DATA=${1:-../shared/datasets/cifar10_small}
@@ -42,6 +44,7 @@ options() {  # options VARIANT
     imagenet) echo --normalize imagenet ;;
     epochs50) echo --epochs 50 --lr 3e-3 ;;
     finetune) echo --fine-tune-blocks 2 ;;
+    finetune-lr) echo --fine-tune-blocks 2 --lr 1e-2 ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
@@ -54,7 +57,7 @@ echo "|---:|---|---:|---:|---:|---:|"
 for n in $SIZES; do
   link train "$n" "$WORK/train$n"
   for v in "${VARIANTS[@]}"; do
-    if [ "$v" = finetune ] && [ "$n" != 400 ]; then continue; fi
+    case $v in finetune*) [ "$n" = 400 ] || continue ;; esac
     out="$WORK/$v$n.graft"
     t0=$(now)
     # shellcheck disable=SC2046
