@@ -129,8 +129,55 @@ public final class ImageClassifier: ModalityClassifier {
     preprocessing: ImageFolder.Preprocessing, augmentation: Augmentation? = nil, validationFraction: Double = 0.2,
     verify: ImageFolder.Verification = .header
   ) throws -> Training {
+    try train(base: try load(base), on: root, recipe: recipe, fineTune: fineTune, preprocessing: preprocessing,
+              augmentation: augmentation, validationFraction: validationFraction, verify: verify)
+  }
+
+  /// Trains as `train(base:on:recipe:…preprocessing:…)` with the preprocessing the base states
+  /// (`preprocessing(for:size:resizeShorterSide:normalization:)`): the ImageNet MobileNetV2
+  /// `.tflite` trains at 224×224 on (u8 − 128)/128 with no option given; a base that states
+  /// nothing, at 224×224 with ImageNet's statistics. The bundle records what was used.
+  public static func train(
+    base: BaseSource, on root: String, recipe: TransferRecipe, fineTune: FineTuneRequest = .headOnly,
+    size: Int? = nil, resizeShorterSide: Int? = nil, normalization: NormalizationChoice = .base,
+    augmentation: Augmentation? = nil, validationFraction: Double = 0.2, verify: ImageFolder.Verification = .header
+  ) throws -> Training {
+    let loaded = try load(base)
+    let preprocessing = try preprocessing(for: loaded, source: base, size: size, resizeShorterSide: resizeShorterSide,
+                                          normalization: normalization)
+    return try train(base: loaded, on: root, recipe: recipe, fineTune: fineTune, preprocessing: preprocessing,
+                     augmentation: augmentation, validationFraction: validationFraction, verify: verify)
+  }
+
+  /// Loads a vision base (`BaseSource.load` limited to the vision architectures).
+  public static func load(_ base: BaseSource) throws -> LoadedBase {
     VisionBases.register()
-    let loaded = try base.load(modality: modality, architectures: architectures)
+    return try base.load(modality: modality, architectures: architectures)
+  }
+
+  /// The preprocessing for `loaded` (`ImageFolder.Preprocessing.forBase`: the user's `size`,
+  /// else the base's stated side, else 224; `normalization`'s choice). A stated value that is
+  /// not a preprocessing is an `ImageClassifierError` naming `source`'s file.
+  public static func preprocessing(for loaded: LoadedBase, source: BaseSource, size: Int? = nil,
+                                   resizeShorterSide: Int? = nil, normalization: NormalizationChoice = .base)
+    throws(ImageClassifierError) -> ImageFolder.Preprocessing
+  {
+    do {
+      return try .forBase(loaded.preprocessing, size: size, resizeShorterSide: resizeShorterSide,
+                          normalization: normalization)
+    } catch {
+      throw ImageClassifierError(path: source.path, reason: .invalidBasePreprocessing(error))
+    }
+  }
+
+  /// Trains on an already loaded base (`load(_:)`) with `preprocessing`; see
+  /// `train(base:on:recipe:…preprocessing:…)`.
+  public static func train(
+    base loaded: LoadedBase, on root: String, recipe: TransferRecipe, fineTune: FineTuneRequest = .headOnly,
+    preprocessing: ImageFolder.Preprocessing, augmentation: Augmentation? = nil, validationFraction: Double = 0.2,
+    verify: ImageFolder.Verification = .header
+  ) throws -> Training {
+    VisionBases.register()
     let baseNetwork = loaded.network
     let recipe = loaded.recipe(recipe, fineTune: fineTune, pretrained: fineTunePolicy)
     let folder = try ImageFolder(root: root, preprocessing: preprocessing, verify: verify)

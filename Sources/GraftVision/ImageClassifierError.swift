@@ -1,8 +1,12 @@
+import GraftCore
+
 /// Why an image classifier could not train or evaluate on a folder.
 public struct ImageClassifierError: Error, Equatable, CustomStringConvertible {
   public enum Reason: Equatable, Sendable {
     case tooFewClasses(Int)
     case unknownClass(name: String, known: [String])
+    /// The base states an input preprocessing that is not one (`LoadedBase.preprocessing`).
+    case invalidBasePreprocessing(SettingsError)
   }
   public let path: String
   public let reason: Reason
@@ -15,6 +19,7 @@ public struct ImageClassifierError: Error, Equatable, CustomStringConvertible {
     case .tooFewClasses(let n): return "\(path): \(n) class folder(s); a classifier needs at least 2"
     case .unknownClass(let name, let known):
       return "\(path): class \"\(name)\" is not one of the model's labels (\(known.joined(separator: ", ")))"
+    case .invalidBasePreprocessing(let error): return "\(path): the base's stated preprocessing: \(error)"
     }
   }
 }

@@ -62,6 +62,35 @@ import Testing
       == dir + "/shapes/disc/corrupt.png")
   }
 
+  /// A base that states its input (safetensors `preprocessing` metadata): trained without
+  /// --size at the stated side and statistics, recorded in the bundle; --size and --normalize win.
+  @Test func visionUsesTheBaseStatedInput() throws {
+    let dir = try VisionTrainCommandTests.makeFolder(perClass: 3)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let tensors = Dictionary(uniqueKeysWithValues: try ArchitectureRegistry.makeBase(Self.smallcnn).stateDict().map { ($0.0, $0.1) })
+    let spec = String(decoding: try JSONEncoder().encode(Self.smallcnn.json), as: UTF8.self)
+    try SafeTensors.write(tensors, metadata: [
+      "architecture": spec, "preprocessing": #"{"width": 10, "height": 10, "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]}"#,
+    ], to: dir + "/stated.safetensors")
+    func preprocessing(_ extra: [String]) throws -> [String: Any] {
+      let out = dir + "/s\(extra.count).graft"
+      let run = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", dir + "/stated.safetensors",
+                                     "--epochs", "1", "--validation", "0", "--out", out, "--quiet", "--json"] + extra)
+      #expect(run.status == 0, "\(run.stderr)")
+      #expect(try VisionTrainCommandTests.json(run.stdout)["preprocessing"] as? NSDictionary != nil)
+      let config = try VisionTrainCommandTests.json(try String(contentsOfFile: out + "/config.json", encoding: .utf8))
+      return try #require(config["preprocessing"] as? [String: Any])
+    }
+    let stated = try preprocessing([])
+    #expect(stated["width"] as? Int == 10 && stated["height"] as? Int == 10)
+    #expect(stated["mean"] as? [Double] == [0.5, 0.5, 0.5] && stated["std"] as? [Double] == [0.25, 0.25, 0.25])
+    let given = try preprocessing(["--size", "12", "--normalize", "imagenet"])
+    #expect(given["width"] as? Int == 12 && (given["mean"] as? [Double])?.first.map { abs($0 - 0.485) < 1e-6 } == true)
+    let bad = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn",
+                                   "--normalize", "zscore", "--out", dir + "/x.graft"])
+    #expect(bad.status == 2)
+  }
+
   @Test func visionSubcommandsRefuseOtherModalities() throws {
     let dir = try VisionTrainCommandTests.makeFolder(perClass: 1)
     defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -25,6 +25,14 @@ public enum BaseSource: Sendable, Equatable {
     if case .scratch = self { return true }
     return false
   }
+
+  /// What errors about this source name: the bundle's or file's path, or the architecture's name.
+  public var path: String {
+    switch self {
+    case .bundle(let path), .weights(let path, _): path
+    case .scratch(let spec): spec.name
+    }
+  }
 }
 
 /// A base built by `BaseSource.load`, ready to train on.
@@ -37,6 +45,13 @@ public struct LoadedBase {
   public let format: WeightsFormat?
   /// Whether the weights are random (`.scratch`).
   public let isScratch: Bool
+  /// The input preprocessing the source states, in its modality's bundle `preprocessing`
+  /// vocabulary (partial: a vision base states `width`, `height`, `mean`, `std`): a registered
+  /// `WeightsMapper`'s `MappedWeights.preprocessing` (the ImageNet MobileNetV2 `.tflite`: 224×224,
+  /// (u8 − 128)/128), a safetensors file's `preprocessing` metadata (a JSON object), a bundle's
+  /// own `preprocessing`. Empty when the source says nothing (a `.pt` state dict, random weights);
+  /// the modality then uses its defaults.
+  public var preprocessing: [String: JSONValue] = [:]
 
   /// `recipe` with its fine-tune stage filled in for this base: a `FineTune` the caller set is
   /// kept as it is; otherwise `FineTunePolicy.scratch` applies to random weights and
@@ -76,11 +91,12 @@ extension BaseSource {
         throw BundleError(path: path, reason: .wrongModality(expected: modality, actual: bundle.config.modality))
       }
       let base = try bundle.makeClassifier(path: path).base
-      return LoadedBase(network: base, bundle: bundle, format: .bundle, isScratch: false)
+      return LoadedBase(network: base, bundle: bundle, format: .bundle, isScratch: false,
+                        preprocessing: bundle.config.preprocessing)
     case .weights(let path, let requested):
       guard FileManager.default.fileExists(atPath: path) else { throw BaseSourceError(path: path, reason: .missing) }
       let format = try WeightsFormat.detect(path)
-      let (spec, tensors) = try Self.read(path, format: format, requested: requested)
+      let (spec, tensors, preprocessing) = try Self.read(path, format: format, requested: requested)
       try Self.check(spec.name, path: path, allowed: architectures)
       let base = try ArchitectureRegistry.makeBase(spec)
       do {
@@ -89,7 +105,7 @@ extension BaseSource {
         throw BaseSourceError(path: path, reason: .weightsDoNotFit(architecture: spec.name, error))
       }
       base.eval()
-      return LoadedBase(network: base, bundle: nil, format: format, isScratch: false)
+      return LoadedBase(network: base, bundle: nil, format: format, isScratch: false, preprocessing: preprocessing)
     }
   }
 
@@ -114,9 +130,9 @@ extension BaseSource {
   /// `classifier.`, YAMNet's `logits.`), dropped when the base has no such keys.
   public static let classifierPrefixes = ["fc.", "classifier.", "logits."]
 
-  /// The architecture and tensors of a weights file.
+  /// The architecture, tensors and stated preprocessing of a weights file.
   static func read(_ path: String, format: WeightsFormat, requested: ArchitectureSpec?) throws
-    -> (ArchitectureSpec, [String: Tensor])
+    -> (ArchitectureSpec, [String: Tensor], [String: JSONValue])
   {
     switch format {
     case .bundle:
@@ -124,13 +140,14 @@ extension BaseSource {
     case .safetensors:
       let file = try SafeTensors.read(path)
       let named = try named(in: file.metadata, path: path)
-      return (try resolve(requested: requested, named: named, format: format, path: path), file.tensors)
+      return (try resolve(requested: requested, named: named, format: format, path: path), file.tensors,
+              try preprocessing(in: file.metadata, path: path))
     case .pytorch:
       let file = try PyTorchCheckpoint.read(path)
-      return (try resolve(requested: requested, named: nil, format: format, path: path), file.tensors)
+      return (try resolve(requested: requested, named: nil, format: format, path: path), file.tensors, [:])
     case .tflite:
       let mapped = try WeightsMapper.map(path, format: format, requested: requested)
-      return (mapped.architecture, mapped.stateDict)
+      return (mapped.architecture, mapped.stateDict, mapped.preprocessing)
     }
   }
 
@@ -144,6 +161,17 @@ extension BaseSource {
       return spec
     }
     return metadata["arch"].map { ArchitectureSpec(name: $0) }
+  }
+
+  /// The input a safetensors file's `preprocessing` metadata states (a JSON object in the
+  /// modality's bundle vocabulary, e.g. `{"width": 224, "height": 224, "mean": [...], "std": [...]}`);
+  /// empty without one. The modality checks the values when it uses them.
+  static func preprocessing(in metadata: [String: String], path: String) throws(BaseSourceError) -> [String: JSONValue] {
+    guard let text = metadata["preprocessing"] else { return [:] }
+    guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object(let fields) = json else {
+      throw BaseSourceError(path: path, reason: .invalidMetadata("preprocessing is not a JSON object"))
+    }
+    return fields
   }
 
   /// The architecture to build: the one asked for, which must agree by name with the one the

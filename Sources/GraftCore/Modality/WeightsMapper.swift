@@ -60,13 +60,20 @@ public struct WeightsMapper: Sendable {
 }
 
 /// What a `WeightsMapper` read: the architecture the file holds (hyper-parameters included, as
-/// the file implies them) and its state dict under that architecture's keys.
+/// the file implies them), its state dict under that architecture's keys, and the input the
+/// file states.
 public struct MappedWeights {
   public var architecture: ArchitectureSpec
   public var stateDict: [String: Tensor]
+  /// The preprocessing the file states for its input, in the modality's bundle `preprocessing`
+  /// vocabulary (a vision base: `width`, `height`, and per-channel `mean`/`std` of [0, 1]
+  /// samples); empty when the file says nothing. GraftCore carries it; the modality reads it
+  /// (`LoadedBase.preprocessing`).
+  public var preprocessing: [String: JSONValue]
 
-  public init(architecture: ArchitectureSpec, stateDict: [String: Tensor]) {
+  public init(architecture: ArchitectureSpec, stateDict: [String: Tensor], preprocessing: [String: JSONValue] = [:]) {
     self.architecture = architecture
     self.stateDict = stateDict
+    self.preprocessing = preprocessing
   }
 }

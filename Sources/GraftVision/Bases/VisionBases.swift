@@ -25,14 +25,23 @@ public enum VisionBases {
 
   /// A TFLite MobileNetV2 (`MobileNetV2.tfliteWeights`) as `mobilenet_v2` with TF SAME padding
   /// and the file's width multiplier; the requested spec's other entries (`classes`) are kept.
+  /// The input the graph states becomes the mapped preprocessing: its side (`width`, `height`)
+  /// and, for a quantized input, the `mean`/`std` its quantization implies ((u8 − 128)/128 for
+  /// the ImageNet file: 128/255 both).
   @Sendable static func mapMobileNetV2(_ path: String, _ requested: ArchitectureSpec?) throws -> MappedWeights {
     let multiplier = requested?.hyperparameters["width_mult"]?.double ?? 1
     let weights = try MobileNetV2.tfliteWeights(path: path, widthMultiplier: multiplier)
     var hyperparameters = requested?.hyperparameters ?? [:]
     hyperparameters["width_mult"] = .number(weights.widthMultiplier)
     hyperparameters["padding"] = .string((weights.padding == .same ? MobileNetV2.Padding.same : .symmetric).rawValue)
+    var preprocessing: [String: JSONValue] = ["width": .number(Double(weights.inputWidth)),
+                                              "height": .number(Double(weights.inputHeight))]
+    if let n = weights.normalization {
+      preprocessing["mean"] = .array(n.mean.map { .number(Double($0)) })
+      preprocessing["std"] = .array(n.std.map { .number(Double($0)) })
+    }
     return MappedWeights(architecture: ArchitectureSpec(name: "mobilenet_v2", hyperparameters: hyperparameters),
-                         stateDict: weights.stateDict)
+                         stateDict: weights.stateDict, preprocessing: preprocessing)
   }
 
   /// The architecture a user's choices describe: `widths` are smallcnn's block widths (default

@@ -3,6 +3,8 @@ import Foundation
 import GraftCore
 import GraftVision
 
+extension NormalizationChoice: ExpressibleByArgument {}
+
 /// The augmentations `vision train --augment` names (`Augmentation.Step.named`).
 enum AugmentChoice {
   static var names: [String] { Augmentation.Step.names }
@@ -54,8 +56,14 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
 
-  @Option(help: "Input width and height in pixels.")
-  var size: Int = 224
+  @Option(help: "Input width and height in pixels (default: the base's own when it states one, as a .tflite or a bundle does; else 224). Images of other sizes are resized to it.")
+  var size: Int?
+
+  @Option(help: ArgumentHelp("Input normalization: base (the base's own when it states one, e.g. (u8−128)/128 for a quantized .tflite; else imagenet), imagenet (torchvision's mean/std) or none ([0, 1]).", valueName: "base|imagenet|none"))
+  var normalize: NormalizationChoice = .base
+
+  @Option(name: .customLong("head-solver"), help: ArgumentHelp("How the linear head is trained on cached features: adam (--epochs of Adam at --lr) or lbfgs (an exact L2-regularised fit, its strength chosen on the validation split or by 3-fold cross-validation; --epochs and --lr unused).", valueName: "adam|lbfgs"))
+  var headSolver: HeadSolverChoice = .adam
 
   @Option(name: .customLong("resize-shorter-side"), help: "Resize the shorter side to this, then centre-crop to --size (e.g. 256 for 224).")
   var resizeShorterSide: Int?
@@ -87,7 +95,7 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("Also write an HTML report to DIR/index.html (facts, curves, confusion matrix, per-class table, thumbnail grid).", valueName: "dir"))
   var report: String?
 
-  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\", \"world_size\"} (metrics null without validation).")
+  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\", \"preprocessing\", \"world_size\"} (metrics null without validation).")
   var json = false
 
   @Flag(help: "No per-epoch progress on stderr.")
@@ -102,8 +110,8 @@ struct VisionTrain: ParsableCommand {
       throw ValidationError("--arch is not used with a bundle base (its architecture is in the bundle)")
     }
     _ = try source()
-    if size < 1 { throw ValidationError("--size must be positive") }
-    if let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
+    if let size, size < 1 { throw ValidationError("--size must be positive") }
+    if let size, let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
     if epochs < 1 { throw ValidationError("--epochs must be positive") }
     if fineTuneBlocks < 0 || (fineTuneEpochs ?? 0) < 0 {
       throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative")
@@ -111,7 +119,10 @@ struct VisionTrain: ParsableCommand {
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
     if !(lr > 0) { throw ValidationError("--lr must be positive") }
     if !(validation >= 0 && validation < 1) { throw ValidationError("--validation must lie in [0, 1)") }
-    _ = try augmentation()
+    _ = try augmentation(size: size ?? 224)
+    if headSolver == .lbfgs, augment != nil {
+      throw ValidationError("--head-solver lbfgs fits cached features: it does not combine with --augment")
+    }
   }
 
   /// `--base` and the architecture flags, through `VisionBases.architecture`.
@@ -121,18 +132,24 @@ struct VisionTrain: ParsableCommand {
     }
   }
 
-  func augmentation() throws -> Augmentation? {
+  /// The `--augment` steps for inputs of `size` pixels (a random crop's output side).
+  func augmentation(size: Int) throws -> Augmentation? {
     guard let augment else { return nil }
     return Augmentation(try AugmentChoice.steps(augment, size: size))
   }
 
   func run() throws {
-    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet)
+    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed,
+                                headSolver: headSolver == .lbfgs ? LinearHeadSolver() : nil, quiet: quiet)
     let fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
-    let preprocessing = ImageFolder.Preprocessing(width: size, height: size, resizeShorterSide: resizeShorterSide)
     let started = Date()
-    let training = try ImageClassifier.train(base: try source(), on: data, recipe: recipe, fineTune: fineTune,
-                                             preprocessing: preprocessing, augmentation: try augmentation(),
+    let source = try source()
+    let base = try ImageClassifier.load(source)
+    let preprocessing = try ImageClassifier.preprocessing(for: base, source: source, size: size,
+                                                          resizeShorterSide: resizeShorterSide, normalization: normalize)
+    let training = try ImageClassifier.train(base: base, on: data, recipe: recipe, fineTune: fineTune,
+                                             preprocessing: preprocessing,
+                                             augmentation: try augmentation(size: preprocessing.width),
                                              validationFraction: validation)
     try training.bundle.write(to: out)
     let seconds = Date().timeIntervalSince(started)
@@ -149,10 +166,12 @@ struct VisionTrain: ParsableCommand {
       object["skipped"] = try JSONValue(encoding: skipped)
       object["feature_cache"] = .bool(training.result.usedFeatureCache)
       object["world_size"] = .number(Double(ProcessGroups.current.size))
+      object["preprocessing"] = .object(training.preprocessing.json)
       if let reportPath { object["report"] = .string(reportPath) }
       try printJSON(JSONValue.object(object))
     } else {
       var text = "\(data): \(training.report)\n"
+      text += "input: \(inputText(training.preprocessing))\n"
       for s in training.skipped { text += "skipped during training: \(s)\n" }
       if let m = training.metrics {
         text += "validation: \(metricsText(m))\n"
@@ -177,7 +196,7 @@ struct VisionTrain: ParsableCommand {
       ReportFact("base", baseText),
       ReportFact("classes", training.report.classCounts.map { "\($0.name) \($0.count)" }.joined(separator: ", ")),
       ReportFact("images", "\(training.report.total) (validation \(training.validationItems.count), fraction \(validation))"),
-      ReportFact("input", "\(size)×\(size)" + (resizeShorterSide.map { " (shorter side \($0), centre crop)" } ?? "")),
+      ReportFact("input", inputText(training.preprocessing)),
       ReportFact("augmentation", augment ?? "none"),
       ReportFact("feature cache", training.result.usedFeatureCache
         ? "used (head trained on cached base features)" : "not used (features recomputed every batch)"),
@@ -192,6 +211,18 @@ struct VisionTrain: ParsableCommand {
     }
     let section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
     return try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: dir)
+  }
+
+  /// The preprocessing in one line: `224×224, mean 0.502 0.502 0.502, std 0.502 0.502 0.502`.
+  func inputText(_ p: ImageFolder.Preprocessing) -> String {
+    func list(_ v: [Float]) -> String { v.prefix(p.layout.rawValue).map { String(format: "%.3f", $0) }.joined(separator: " ") }
+    return "\(p.width)×\(p.height)" + (p.resizeShorterSide.map { " (shorter side \($0), centre crop)" } ?? "")
+      + ", mean \(list(p.normalization.mean)), std \(list(p.normalization.std))"
+  }
+
+  /// `--head-solver`: Adam epochs, or `LinearHeadSolver`'s exact fit.
+  enum HeadSolverChoice: String, ExpressibleByArgument, CaseIterable {
+    case adam, lbfgs
   }
 
   struct Skipped: Encodable {

@@ -239,3 +239,28 @@ final class PlainCheckpointBase: Layer, FeatureExtractor {
     }
   }
 }
+
+/// The input a source states: a safetensors file's `preprocessing` metadata (a JSON object) is
+/// carried as it is, none gives an empty one, one that is not an object is refused.
+@Suite struct BaseSourceStatedPreprocessingTests {
+  @Test func safetensorsStateTheirPreprocessing() throws {
+    let dir = try BaseSourceTests.directory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let spec = BaseSourceTests.smallcnn
+    let tensors = Dictionary(uniqueKeysWithValues: try ArchitectureRegistry.makeBase(spec).stateDict().map { ($0.0, $0.1) })
+    let specText = String(decoding: try JSONEncoder().encode(spec.json), as: UTF8.self)
+    let stated = dir + "/stated.safetensors", silent = dir + "/silent.safetensors", bad = dir + "/bad.safetensors"
+    try SafeTensors.write(tensors, metadata: ["architecture": specText,
+                                              "preprocessing": #"{"width": 12, "height": 10, "mean": [0.5], "std": [0.25]}"#],
+                          to: stated)
+    try SafeTensors.write(tensors, metadata: ["architecture": specText], to: silent)
+    try SafeTensors.write(tensors, metadata: ["architecture": specText, "preprocessing": "[12, 10]"], to: bad)
+    #expect(try BaseSource.weights(stated).load().preprocessing
+      == ["width": 12, "height": 10, "mean": [0.5], "std": [0.25]])
+    #expect(try BaseSource.weights(silent).load().preprocessing == [:])
+    #expect(try BaseSource.scratch(spec).load().preprocessing == [:])
+    #expect(BaseSourceTests.reason { try BaseSource.weights(bad).load() }
+      == .invalidMetadata("preprocessing is not a JSON object"))
+    #expect(BaseSource.weights(stated).path == stated && BaseSource.scratch(spec).path == "smallcnn")
+  }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Real-data efficacy of a real pretrained base (issue 13 §6): CIFAR-10 (all 10 classes,
+# ../shared/datasets/cifar10_small) on the ImageNet MobileNetV2 .tflite, read natively, with
+# `graft vision train`'s default options (the base's own 224×224 input and (u8 − 128)/128
+# normalization; 32×32 images upscaled bilinearly; 20 % of the labels held out for validation;
+# head only: 10 epochs of Adam at 1e-3). 10, 50 and 400 training images per class (the first N
+# of each class folder by file name), scored with `graft evaluate` on the 1,000 test images.
+# Data is linked into a temporary folder (never copied into the repository).
+#
+#   bash Tools/benchmarks/cifar_imagenet_mobilenet.sh [cifar10_small] [graft binary] [variant...]
+#
+# Variants (default: default): default; lbfgs (--head-solver lbfgs); lbfgs-all (--head-solver
+# lbfgs --validation 0: every label trains, the L2 strength by 3-fold cross-validation); imagenet (--normalize
+# imagenet, torchvision's statistics instead of the base's); epochs50 (--epochs 50 --lr 3e-3);
+# finetune (--fine-tune-blocks 2, at 400 per class only); finetune-lr (the same at --lr 1e-2: the
+# vision policy's fine-tune rates are fractions of it, base 1e-4, head 1e-3). SIZES="10 50"
+# limits the label counts.
+# Prints a Markdown table: test accuracy / macro-F1, and the wall seconds of train and evaluate.
+set -euo pipefail
+DATA=${1:-../shared/datasets/cifar10_small}
+GRAFT=${2:-.build/release/graft}
+shift $(( $# < 2 ? $# : 2 ))
+VARIANTS=("$@")
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(default)
+BASE=${BASE:-$(dirname "$DATA")/../pretrained/imagenet_mobilenet_v2/mobilenet_v2_1.0_224_quant.tflite}
+SIZES=${SIZES:-"10 50 400"}
+DATA=$(cd "$DATA" && pwd)
+BASE=$(cd "$(dirname "$BASE")" && pwd)/$(basename "$BASE")
+WORK=$(mktemp -d /tmp/graft-cifar-mnv2-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+CLASSES=$(ls "$DATA/train" | sort)
+link() {  # link SPLIT N DIR: the first N files (by name) of every class
+  local split=$1 n=$2 dir=$3
+  for c in $CLASSES; do
+    mkdir -p "$dir/$c"
+    ls "$DATA/$split/$c" | sort | head -n "$n" | while read -r f; do ln -s "$DATA/$split/$c/$f" "$dir/$c/$f"; done
+  done
+}
+options() {  # options VARIANT
+  case $1 in
+    default) ;;
+    lbfgs) echo --head-solver lbfgs ;;
+    lbfgs-all) echo --head-solver lbfgs --validation 0 ;;
+    imagenet) echo --normalize imagenet ;;
+    epochs50) echo --epochs 50 --lr 3e-3 ;;
+    finetune) echo --fine-tune-blocks 2 ;;
+    finetune-lr) echo --fine-tune-blocks 2 --lr 1e-2 ;;
+    *) echo "unknown variant $1" >&2; exit 2 ;;
+  esac
+}
+metric() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(f\"{d['accuracy']:.3f} / {d['macro_f1']:.3f}\")" "$1"; }
+now() { date +%s.%N; }
+link test 100 "$WORK/test"
+echo "base: $BASE" >&2
+echo "| per class | variant | test accuracy / macro-F1 | validation accuracy | train s | evaluate s |"
+echo "|---:|---|---:|---:|---:|---:|"
+for n in $SIZES; do
+  link train "$n" "$WORK/train$n"
+  for v in "${VARIANTS[@]}"; do
+    case $v in finetune*) [ "$n" = 400 ] || continue ;; esac
+    out="$WORK/$v$n.graft"
+    t0=$(now)
+    # shellcheck disable=SC2046
+    "$GRAFT" vision train --data "$WORK/train$n" --base "$BASE" --out "$out" --json --quiet $(options "$v") > "$WORK/$v$n.train.json"
+    t1=$(now)
+    "$GRAFT" evaluate "$out" --data "$WORK/test" --json > "$WORK/$v$n.eval.json"
+    t2=$(now)
+    val=$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['accuracy']; print('-' if a is None else f'{a:.3f}')" "$WORK/$v$n.train.json")
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$v" "$(metric "$WORK/$v$n.eval.json")" "$val" \
+      "$(awk "BEGIN { printf \"%.0f\", $t1 - $t0 }")" "$(awk "BEGIN { printf \"%.0f\", $t2 - $t1 }")"
+  done
+done
