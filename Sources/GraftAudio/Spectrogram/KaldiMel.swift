@@ -30,17 +30,25 @@ extension MelFilterbank {
     let melLow = melScale(fmin), melHigh = melScale(top)
     let delta = (melHigh - melLow) / Double(nMels + 1)
     let binMel = (0..<fftBins).map { melScale(binWidth * Double($0)) }
+    let edges = (0..<(nMels + 2)).map { melLow + Double($0) * delta }
+    let (ranges, weights) = melTriangles(edges: edges, binMel: binMel, bins: 0..<fftBins)
+    return MelFilterbank(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: top, scale: .htk,
+                         norm: .none, ranges: ranges, weights: weights)
+  }
+
+  /// The triangles of Kaldi's and TensorFlow's filterbanks: filter m rises linearly in mel from
+  /// `edges[m]` to 1 at `edges[m + 1]` and falls to 0 at `edges[m + 2]`, evaluated (in Double,
+  /// rounded once) at the bins `bins` whose mels are `binMel`; each filter's non-zero run and its
+  /// weights, packed as `MelFilterbank` stores them.
+  static func melTriangles(edges: [Double], binMel: [Double], bins: Range<Int>) -> (ranges: [Range<Int>], weights: [Float]) {
     var ranges: [Range<Int>] = []
     var weights: [Float] = []
-    for m in 0..<nMels {
-      let left = melLow + Double(m) * delta, centre = melLow + Double(m + 1) * delta
-      let right = melLow + Double(m + 2) * delta
+    for m in 0..<(edges.count - 2) {
+      let (left, centre, right) = (edges[m], edges[m + 1], edges[m + 2])
       var first = -1, last = -1
       var row: [Float] = []
-      for k in 0..<fftBins {
-        let up = (binMel[k] - left) / (centre - left)
-        let down = (right - binMel[k]) / (right - centre)
-        let w = Float(max(0, min(up, down)))
+      for k in bins {
+        let w = Float(max(0, min((binMel[k] - left) / (centre - left), (right - binMel[k]) / (right - centre))))
         if w > 0 {
           if first < 0 { first = k }
           row += repeatElement(0, count: k - first - row.count)
@@ -51,7 +59,6 @@ extension MelFilterbank {
       ranges.append(first < 0 ? 0..<0 : first..<(last + 1))
       weights += row
     }
-    return MelFilterbank(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: top, scale: .htk,
-                         norm: .none, ranges: ranges, weights: weights)
+    return (ranges, weights)
   }
 }

@@ -26,24 +26,7 @@ extension MelFilterbank {
     let binMel = (0..<bins).map { mel(nyquist * Double($0) / Double(bins - 1)) }
     let low = mel(fmin), high = mel(fmax)
     let edges = (0..<(nMels + 2)).map { low + Double($0) * (high - low) / Double(nMels + 1) }
-    var ranges: [Range<Int>] = []
-    var weights: [Float] = []
-    for m in 0..<nMels {
-      let (left, centre, right) = (edges[m], edges[m + 1], edges[m + 2])
-      var first = -1, last = -1
-      var row: [Float] = []
-      for k in 1..<bins {  // bin 0 (DC) is zeroed
-        let w = Float(max(0, min((binMel[k] - left) / (centre - left), (right - binMel[k]) / (right - centre))))
-        if w > 0 {
-          if first < 0 { first = k }
-          row += repeatElement(0, count: k - first - row.count)
-          row.append(w)
-          last = k
-        }
-      }
-      ranges.append(first < 0 ? 0..<0 : first..<(last + 1))
-      weights += row
-    }
+    let (ranges, weights) = melTriangles(edges: edges, binMel: binMel, bins: 1..<bins)  // bin 0 (DC) is zeroed
     return MelFilterbank(sampleRate: sampleRate, nFFT: nFFT, nMels: nMels, fmin: fmin, fmax: fmax, scale: .htk,
                          norm: .none, ranges: ranges, weights: weights)
   }
