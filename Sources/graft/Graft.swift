@@ -23,7 +23,7 @@ struct Graft: ParsableCommand {
         graft predict pets.graft cat.png --top 3
       """,
     version: GraftVersion.string,
-    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self, Summary.self, Distributed.self])
+    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self, Summary.self, Distributed.self, Cache.self])
 }
 
 enum GraftVersion {

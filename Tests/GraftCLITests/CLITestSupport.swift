@@ -34,6 +34,14 @@ enum GraftBinary {
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
+    // A fresh feature cache per run unless the test names one: runs never share features
+    // (or touch the user's ~/.cache/graft).
+    var scratchCache: String? = nil
+    if environment["GRAFT_CACHE_DIR"] == nil {
+      scratchCache = NSTemporaryDirectory() + "graft-test-cache-" + UUID().uuidString
+      env["GRAFT_CACHE_DIR"] = scratchCache
+    }
+    defer { if let scratchCache { try? FileManager.default.removeItem(atPath: scratchCache) } }
     process.environment = env
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -23,10 +23,14 @@ final class PatchDataset: Dataset {
   /// (clip, patch) of each item.
   let items: [(clip: Int, patch: Int)]
   let augment: (SpecAugment, seed: UInt64)?
+  /// The front end that cut the patches (`LogMelFrontEnd` as JSON), for the feature store's
+  /// keys; empty: unknown, no item gets a content key.
+  let frontEndKey: String
   private let draws: DrawCounter
 
-  init(_ clips: [PreparedClip], augment: (SpecAugment, seed: UInt64)?) {
+  init(_ clips: [PreparedClip], augment: (SpecAugment, seed: UInt64)?, frontEndKey: String = "") {
     self.clips = clips
+    self.frontEndKey = frontEndKey
     self.items = clips.enumerated().flatMap { c in (0..<c.element.patches.count).map { (c.offset, $0) } }
     self.augment = augment
     self.draws = DrawCounter(count: items.count)

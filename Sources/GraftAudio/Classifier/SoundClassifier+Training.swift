@@ -57,8 +57,10 @@ extension SoundClassifier {
         "no decodable training clip for \(missing.map { labels[$0] }.joined(separator: ", "))"))
     }
     // Masks fill with this front end's silence unless the caller chose a value.
-    let train = PatchDataset(trainClips, augment: options.augment.map { ($0.filled(floor: frontEnd.floor), recipe.seed) })
-    let validation = validationClips.isEmpty ? nil : PatchDataset(validationClips, augment: nil)
+    let frontEndKey = PatchDataset.key(frontEnd)
+    let train = PatchDataset(trainClips, augment: options.augment.map { ($0.filled(floor: frontEnd.floor), recipe.seed) },
+                             frontEndKey: frontEndKey)
+    let validation = validationClips.isEmpty ? nil : PatchDataset(validationClips, augment: nil, frontEndKey: frontEndKey)
     let result = try recipe.run(base: extractor, classCount: labels.count, labelNames: labels, train: train,
                                 validation: validation, augmented: options.augment != nil)
 

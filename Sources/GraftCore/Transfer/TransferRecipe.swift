@@ -100,6 +100,9 @@ public struct TransferRecipe: Sendable {
   /// builds (`Trainer.reduceGradients`): data-parallel training all-reduces there the gradients
   /// of the parameters it is given. nil: one process, nothing to reduce.
   public var reduceGradients: (@Sendable ([Tensor]) -> Void)?
+  /// Keep cached features on disk across runs (`FeatureStore`), for datasets whose items have
+  /// content keys (`ContentKeyedDataset`); nil: features live for this run only.
+  public var featureStore: FeatureStore? = nil
 
   public init(head: HeadSpec = .linear, headEpochs: Int = 10, headLearningRate: Float = 1e-3, weightDecay: Float = 0,
               batchSize: Int = 32, fineTune: FineTune? = nil, earlyStopping: EarlyStopping? = nil, seed: UInt64 = 42,
@@ -194,11 +197,14 @@ extension TransferRecipe {
     let headOptimizer = Adam(groups: [ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
                                                      learningRate: headLearningRate, weightDecay: weightDecay)])
     base.eval()
+    let session = featureStore.map { FeatureStoreSession(store: $0, base: base) }
     let trainCache = try FeatureCache.build(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize,
                                                                                     order: .sequential), collate: collate),
+                                            store: session, featureShape: [base.featureCount],
                                             memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) { base.features($0.inputs) }
     let cachedValidationSet = try loaders.validation.map { loader in
-      try FeatureCache.build(loader, memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
+      try FeatureCache.build(loader, store: session, featureShape: [base.featureCount],
+                             memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
     }
     let cachedValidation = cachedValidationSet.map {
       $0.loader(sampler: BatchSampler(count: $0.count, batchSize: validationBatchSize ?? batchSize, order: .sequential))

@@ -19,7 +19,7 @@ struct Audio: ParsableCommand {
         graft audio predict cough.graft recording.flac --events
         graft audio evaluate cough.graft --data test/ --json --report cough-test/
       """,
-    subcommands: [AudioInfoCommand.self, AudioDecode.self, AudioSpectrogram.self, AudioTrain.self, AudioPredict.self,
+    subcommands: [AudioInfoCommand.self, AudioDecode.self, AudioSpectrogram.self, AudioFolder.self, AudioTrain.self, AudioPredict.self,
                   AudioEvaluate.self])
 }
 

@@ -47,6 +47,8 @@ struct AudioTrain: ParsableCommand {
 
   @OptionGroup var baseOptions: BaseOptions
 
+  @OptionGroup var cacheOptions: FeatureCacheOptions
+
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
 
@@ -133,7 +135,8 @@ struct AudioTrain: ParsableCommand {
     if case .weights(let path, _) = base, !FileManager.default.fileExists(atPath: path) {
       throw BaseSourceError(path: path, reason: .missing)
     }
-    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
+    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
+    recipe.featureStore = try cacheOptions.store()
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
                                        augment: specAugment ? SpecAugment() : nil)  // masks: the front end's silence
@@ -145,6 +148,11 @@ struct AudioTrain: ParsableCommand {
                                         fineTune: FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs),
                                         options: options)
     try run.bundle.write(to: out)
+    let health = HealthOutput.audio(source.clips, unreadable: run.skipped.filter { issue in
+      issue.line == nil && source.clips.contains { $0.path == issue.path }
+    })
+    HealthOutput.warn(health)
+    if !quiet && !json, let line = FeatureCacheOptions.summary(recipe.featureStore) { Console.writeError(line + "\n") }
     var reportPath: String? = nil
     if let report {
       let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)])
@@ -160,6 +168,8 @@ struct AudioTrain: ParsableCommand {
         "base": .string(run.classifier.model.base.architecture.name),
         "validation": run.validation?.json(includePredictions: false) ?? .null,
         "feature_cache": .bool(run.transfer.usedFeatureCache),
+        "feature_store": FeatureCacheOptions.json(recipe.featureStore),
+        "health": health.json,
         "world_size": .number(Double(ProcessGroups.current.size)),
       ]
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }

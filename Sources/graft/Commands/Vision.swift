@@ -155,36 +155,44 @@ enum VerifyChoice: String, ExpressibleByArgument, CaseIterable {
 struct VisionFolder: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "folder",
-    abstract: "Scan a class-per-folder image directory: classes, counts, imbalance, unreadable files.",
+    abstract: "Scan a class-per-folder image directory: classes, counts, unreadable files, and its health: duplicates, label noise, leakage into --test, imbalance, tiny classes.",
     discussion: """
       Examples:
         graft vision folder pets/train
         graft vision folder pets/train --verify decode --json
+        graft vision folder pets/train --test pets/test
       """)
 
   @Argument(help: ArgumentHelp("The root directory (one sub-directory per class).", valueName: "root"))
   var root: String
 
+  @Option(help: ArgumentHelp("A test folder (same classes) to check for files identical to training files (leakage).", valueName: "dir"))
+  var test: String?
+
   @Option(help: "How much of each PNG to check: none, header (signature and header chunks) or decode (everything).")
   var verify: VerifyChoice = .header
 
-  @Flag(help: "Print JSON: {\"root\", \"classes\": [{\"name\", \"label\", \"count\"}], \"total\", \"imbalance_ratio\", \"skipped\": [{\"path\", \"reason\"}], \"ignored\"}.")
+  @Flag(help: "Print JSON: {\"root\", \"classes\": [{\"name\", \"label\", \"count\"}], \"total\", \"imbalance_ratio\", \"skipped\": [{\"path\", \"reason\"}], \"ignored\", \"health\"} (health: duplicates, label noise, leakage, unreadable files, imbalance, tiny classes).")
   var json = false
 
   func run() throws {
     // Only the scan is used here; the preprocessing size is irrelevant.
     let folder = try ImageFolder(root: root, preprocessing: .init(width: 1, height: 1), verify: verify.verification)
     let report = folder.report
+    let testFolder = try test.map { try ImageFolder(root: $0, preprocessing: .init(width: 1, height: 1), verify: verify.verification) }
+    let health = HealthOutput.vision(folder, test: testFolder)
     if json {
       let summary = FolderSummary(
         root: root,
         classes: report.classCounts.enumerated().map { .init(name: $1.name, label: $0, count: $1.count) },
         total: report.total, imbalanceRatio: report.imbalanceRatio,
         skipped: report.skipped.map { .init(path: $0.path, reason: $0.reason.description) },
-        ignored: report.ignored)
+        ignored: report.ignored, health: health.json)
       try printJSON(summary)
     } else {
-      Console.writeOutput("\(root): \(report)\n")
+      var text = "\(root): \(report)\n"
+      if let test, let testFolder { text += "\(test): \(testFolder.report)\n" }
+      Console.writeOutput(text + HealthOutput.text(health))
     }
   }
 
@@ -197,8 +205,9 @@ struct VisionFolder: ParsableCommand {
     var imbalanceRatio: Double
     var skipped: [Skipped]
     var ignored: [String]
+    var health: JSONValue
     enum CodingKeys: String, CodingKey {
-      case root, classes, total, skipped, ignored
+      case root, classes, total, skipped, ignored, health
       case imbalanceRatio = "imbalance_ratio"
     }
   }

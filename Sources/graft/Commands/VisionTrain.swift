@@ -53,6 +53,8 @@ struct VisionTrain: ParsableCommand {
 
   @OptionGroup var baseOptions: BaseOptions
 
+  @OptionGroup var cacheOptions: FeatureCacheOptions
+
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
 
@@ -139,8 +141,9 @@ struct VisionTrain: ParsableCommand {
   }
 
   func run() throws {
-    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed,
+    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed,
                                 headSolver: headSolver == .lbfgs ? LinearHeadSolver() : nil, quiet: quiet)
+    recipe.featureStore = try cacheOptions.store()
     let fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
     let started = Date()
     let source = try source()
@@ -152,7 +155,10 @@ struct VisionTrain: ParsableCommand {
                                              augmentation: try augmentation(size: preprocessing.width),
                                              validationFraction: validation)
     try training.bundle.write(to: out)
+    if !quiet && !json, let line = FeatureCacheOptions.summary(recipe.featureStore) { Console.writeError(line + "\n") }
     let seconds = Date().timeIntervalSince(started)
+    let health = try HealthOutput.visionTraining(root: data, report: training.report)
+    HealthOutput.warn(health)
     let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds) }
 
     let skipped = training.report.skipped.map { Skipped(path: $0.path, reason: $0.reason.description) }
@@ -165,6 +171,8 @@ struct VisionTrain: ParsableCommand {
       object["classes"] = .array(training.report.classCounts.map { ["name": .string($0.name), "count": .number(Double($0.count))] })
       object["skipped"] = try JSONValue(encoding: skipped)
       object["feature_cache"] = .bool(training.result.usedFeatureCache)
+      object["feature_store"] = FeatureCacheOptions.json(recipe.featureStore)
+      object["health"] = health.json
       object["world_size"] = .number(Double(ProcessGroups.current.size))
       object["preprocessing"] = .object(training.preprocessing.json)
       if let reportPath { object["report"] = .string(reportPath) }
