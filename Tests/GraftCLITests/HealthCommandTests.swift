@@ -103,4 +103,28 @@ import Testing
     #expect(text.status == 0 && text.stdout.contains("1 test file(s) identical to training files (leakage)"))
     #expect(text.stdout.contains("1 unreadable file(s)"))
   }
+
+  @Test func textDataFindsDuplicateTextsNoiseAndLeakage() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-cli-health-text-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var rows = ["text\tlabel"]
+    for i in 0..<12 { rows.append("good film number \(i)\tpos") }
+    for i in 0..<12 { rows.append("bad film number \(i)\tneg") }
+    rows += ["good film number 0\tpos", "bad film number 3\tpos", "three\tfields\there"]
+    try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: dir + "/train.tsv"))
+    try Data("text\tlabel\nbad film number 7\tneg\nsomething new\tpos\n".utf8).write(to: URL(fileURLWithPath: dir + "/test.tsv"))
+    let r = try GraftBinary.run(["text", "data", "--data", dir + "/train.tsv", "--test", dir + "/test.tsv", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let health = try #require(try Self.json(r.stdout)["health"] as? [String: Any])
+    let within = try #require(health["duplicates_within_class"] as? [[String: Any]])
+    #expect(within.count == 1)
+    let paths = (within.first?["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
+    #expect(paths == [dir + "/train.tsv line 2", dir + "/train.tsv line 26"])
+    #expect((health["duplicates_across_classes"] as? [Any])?.count == 1)
+    #expect((health["leakage"] as? [Any])?.count == 1)
+    #expect((health["unreadable"] as? [Any])?.count == 1)  // the row of three fields
+    let text = try GraftBinary.run(["text", "data", "--data", dir + "/train.tsv", "--test", dir + "/test.tsv"])
+    #expect(text.status == 0 && text.stdout.contains("1 test file(s) identical to training files (leakage)"))
+  }
 }

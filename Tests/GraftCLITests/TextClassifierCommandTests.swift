@@ -47,7 +47,7 @@ import Testing
       "--pooling", "max", "--bidirectional", "--seed", "1", "--json", "--quiet",
     ])
     #expect(train.status == 0, "\(train.stderr)")
-    #expect(train.stderr.isEmpty)
+    #expect(train.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("graft: warning: data: ") })  // health findings only
     let t = try object(train)
     #expect(t["labels"] as? [String] == ["neg", "pos"])
     #expect(try #require(t["accuracy"] as? Double) >= 0.9, "\(train.stdout)")
@@ -110,7 +110,8 @@ import Testing
       "text", "train", "--data", f.path("train.tsv"), "--embeddings", f.path("vectors.txt"), "--out", f.path("t.graft"),
       "--epochs", "1", "--hidden-size", "4", "--quiet",
     ])
-    #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+    #expect(r.status == 0 && r.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("graft: warning: data: ") },
+            "\(r.stderr)")
     let lines = r.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first == "\(f.path("train.tsv")): 80 examples, labels neg, pos")
     #expect(lines.contains("\(f.path("vectors.txt")): 14 words, 4 dimensions"))

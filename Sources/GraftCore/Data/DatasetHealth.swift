@@ -55,15 +55,22 @@ public struct DatasetHealth: Sendable {
   /// Hashes every file (`hashes`; a file that cannot be read joins `unreadable`) and collects the findings.
   public static func check(train: [File], test: [File] = [], unreadable: [DataIssue] = [],
                            hashes: ContentHashes = .shared) -> DatasetHealth {
+    check(train: train, test: test, unreadable: unreadable) { (file) throws(FileReadError) in try hashes.digest(of: file.path) }
+  }
+
+  /// The check with each item's digest from `digest` (text rows: the SHA-256 of the text, `path`
+  /// naming the row); an item whose digest throws joins `unreadable`.
+  public static func check(train: [File], test: [File] = [], unreadable: [DataIssue] = [],
+                           digest: (File) throws(FileReadError) -> SHA256.Digest) -> DatasetHealth {
     var health = DatasetHealth()
     health.unreadable = unreadable
     var groups: [SHA256.Digest: [File]] = [:], order: [SHA256.Digest] = []
     for file in train.map({ File(path: $0.path, label: $0.label, isTest: false) })
       + test.map({ File(path: $0.path, label: $0.label, isTest: true) }) {
       do {
-        let digest = try hashes.digest(of: file.path)
-        if groups[digest] == nil { order.append(digest) }
-        groups[digest, default: []].append(file)
+        let key = try digest(file)
+        if groups[key] == nil { order.append(key) }
+        groups[key, default: []].append(file)
       } catch {
         health.unreadable.append(DataIssue(path: file.path, reason: error.reason))
       }
@@ -122,7 +129,7 @@ public struct DatasetHealth: Sendable {
   }
 
   /// Every finding: `{"duplicates_within_class", "duplicates_across_classes", "leakage": [{"sha256",
-  /// "files": [{"path", "label", "set"}]}], "unreadable": [{"path", "reason"}], "class_counts",
+  /// "files": [{"path", "label", "set"}]}], "unreadable": [{"path", "line", "reason"}], "class_counts",
   /// "imbalance_ratio", "imbalanced", "imbalance_ratio_limit", "tiny_classes", "tiny_class_limit", "warnings"}`.
   public var json: JSONValue {
     func groups(_ g: [DuplicateGroup]) -> JSONValue {
@@ -139,7 +146,9 @@ public struct DatasetHealth: Sendable {
       "duplicates_within_class": groups(duplicatesWithinClass),
       "duplicates_across_classes": groups(duplicatesAcrossClasses),
       "leakage": groups(leakage),
-      "unreadable": .array(unreadable.map { ["path": .string($0.path), "reason": .string($0.reason)] }),
+      "unreadable": .array(unreadable.map {
+        ["path": .string($0.path), "line": $0.line.map { .number(Double($0)) } ?? .null, "reason": .string($0.reason)]
+      }),
       "class_counts": counts(classCounts),
       "imbalance_ratio": imbalanceRatio.map { .number($0) } ?? .null,
       "imbalanced": .bool(isImbalanced),

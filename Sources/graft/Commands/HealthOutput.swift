@@ -1,5 +1,6 @@
 import GraftAudio
 import GraftCore
+import GraftText
 import GraftVision
 
 /// The dataset health check (`DatasetHealth`) as the commands run and print it.
@@ -63,5 +64,24 @@ enum HealthOutput {
     }
     for issue in health.unreadable.prefix(5) { out += "  unreadable: \(issue)\n" }
     return out
+  }
+}
+
+extension HealthOutput {
+  /// The findings of labelled texts (and test texts): identical texts (byte for byte) within a
+  /// label, across labels and between the sets; the rows or files the loader skipped are the
+  /// unreadable ones. Each text is named `DATA line N` / `DATA label/file.txt`.
+  static func texts(_ data: TextDataset, test: TextDataset? = nil) -> DatasetHealth {
+    func files(_ d: TextDataset) -> [DatasetHealth.File] {
+      d.texts.indices.map { .init(path: "\(d.path) \(d.sources[$0])", label: d.labels[d.labelIndices[$0]]) }
+    }
+    var textOf: [String: String] = [:]
+    for d in [data] + (test.map { [$0] } ?? []) {
+      for (i, text) in d.texts.enumerated() { textOf["\(d.path) \(d.sources[i])"] = text }
+    }
+    return DatasetHealth.check(train: files(data), test: test.map(files) ?? [],
+                               unreadable: data.issues + (test?.issues ?? [])) { file in
+      SHA256.hash(Array((textOf[file.path] ?? "").utf8))
+    }
   }
 }

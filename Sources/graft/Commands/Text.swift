@@ -15,7 +15,7 @@ struct Text: ParsableCommand {
         graft text embeddings lookup vectors.bin king queen --json
         graft text embeddings nearest glove.6B.50d.txt frog -k 5
       """,
-    subcommands: [TextTrain.self, TextEvaluate.self, TextPredict.self, TextEmbeddings.self])
+    subcommands: [TextTrain.self, TextEvaluate.self, TextPredict.self, TextData.self, TextEmbeddings.self])
 }
 
 struct TextEmbeddings: ParsableCommand {

@@ -118,6 +118,8 @@ struct TextTrain: ParsableCommand {
                                        fineTuneEmbeddingsEpochs: fineTuneEmbeddingsEpochs, embeddingLearningRate: embeddingLr,
                                        seed: seed, quiet: quiet)
     TextCommandOutput.reportIssues(dataset.issues)
+    let health = HealthOutput.texts(dataset)
+    HealthOutput.warn(health)
     let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: options)
     try classifier.write(to: out)
     let reportPage = try self.report.map { dir in
@@ -140,7 +142,7 @@ struct TextTrain: ParsableCommand {
         "skipped": .number(Double(dataset.issues.count)),
         "world_size": .number(Double(ProcessGroups.current.size)),
       ].merging(reportPage.map { ["report": .string($0)] } ?? [:]) { a, _ in a })
-      Console.writeOutput(try JSONOutput.line(value))
+      Console.writeOutput(try JSONOutput.line(Self.adding(health, to: value)))
       return
     }
     var text = "\(source.data): \(dataset.count) examples, labels \(dataset.labels.joined(separator: ", "))"
@@ -154,6 +156,15 @@ struct TextTrain: ParsableCommand {
     text += "wrote \(out)\n"
     if let reportPage { text += "wrote report \(reportPage)\n" }
     Console.writeOutput(text)
+  }
+}
+
+extension TextTrain {
+  /// `value` (an object) with `"health"` added.
+  static func adding(_ health: DatasetHealth, to value: JSONValue) -> JSONValue {
+    guard var object = value.object else { return value }
+    object["health"] = health.json
+    return .object(object)
   }
 }
 
