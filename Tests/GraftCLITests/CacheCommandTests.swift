@@ -96,4 +96,36 @@ import Testing
     #expect((augmented["feature_store"] as? [String: Any])?["hits"] as? Int ?? 0 == 0)
     #expect(augmented["feature_cache"] as? Bool == false)
   }
+
+  /// Under `mpirun -np 2` every rank reads the shared cache, they agree on what all of them found,
+  /// the rest is computed in rounds and only rank 0 writes: a partly filled cache is completed,
+  /// then fully used.
+  @Test(.enabled(if: DistributedCommandTests.mpirun != nil, "mpirun not installed (apt-get install openmpi-bin)"))
+  func ranksShareTheCache() throws {
+    let dir = try VisionTrainCommandTests.makeFolder(perClass: 4)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let cache = dir + "/cache", env = ["GRAFT_CACHE_DIR": dir + "/cache"]
+    let arguments = ["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "4,8",
+                     "--size", "12", "--epochs", "2", "--batch-size", "4", "--json", "--quiet"]
+    let one = try GraftBinary.run(arguments + ["--out", dir + "/one.graft"], environment: env)
+    #expect(one.status == 0, "\(one.stderr)")
+    let entries = try FileManager.default.contentsOfDirectory(atPath: cache + "/features-v1").sorted()
+    #expect(entries.count == 12)
+    for name in entries.prefix(3) { try FileManager.default.removeItem(atPath: cache + "/features-v1/" + name) }
+    func mpi(_ out: String) throws -> [String: Any] {
+      let r = try GraftBinary.run(executable: URL(fileURLWithPath: DistributedCommandTests.mpirun!),
+                                  ["--oversubscribe", "--allow-run-as-root", "-np", "2", "-x", "GRAFT_CACHE_DIR",
+                                   GraftBinary.url.path] + arguments + ["--out", dir + "/" + out], environment: env)
+      #expect(r.status == 0, "\(r.stderr)")
+      return try Self.json(r.stdout)
+    }
+    let partial = try mpi("two.graft")
+    #expect(partial["world_size"] as? Int == 2)
+    let counts = try Self.store(partial)
+    #expect(counts["hits"] as? Int == 9 && counts["computed"] as? Int == 3 && counts["written"] as? Int == 3)
+    let full = try Self.store(try mpi("three.graft"))
+    #expect(full["hits"] as? Int == 12 && full["computed"] as? Int == 0)
+    let names = try FileManager.default.contentsOfDirectory(atPath: cache + "/features-v1")
+    #expect(names.count == 12 && names.allSatisfy { $0.hasSuffix(".f32") })  // no temporaries left
+  }
 }
