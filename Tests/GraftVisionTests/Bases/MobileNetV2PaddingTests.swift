@@ -78,6 +78,7 @@ import _GraftTestSupport
 
   /// With `classes` the source file's classifier is loaded, not dropped; without, it is dropped.
   @Test func loadBaseKeepsTheClassifierWhenTheSpecHasClasses() throws {
+    VisionBases.register()
     let path = BaseFixtures.path("mobilenet_v2_025.safetensors")
     let spec = ArchitectureSpec(name: "mobilenet_v2", hyperparameters: ["width_mult": 0.25, "classes": 10])
     let net = try #require(try BaseSource.weights(path, architecture: spec).load().network as? MobileNetV2)
