@@ -77,7 +77,7 @@ extension SoundClassifier {
                                      aggregation: options.aggregation, positiveLabel: options.positiveLabel,
                                      threshold: threshold, eventHopFrames: hop)
     let evaluation = validationClips.isEmpty ? nil
-      : classifier.evaluation(clipProbabilities: clipProbabilities, clips: validationClips, skipped: [])
+      : classifier.evaluation(clipProbabilities: clipProbabilities, clips: validationClips.map(\.facts), skipped: [])
 
     var preprocessing = classifier.preprocessing
     if options.positiveLabel != nil { preprocessing.thresholdCriterion = options.thresholdCriterion }
