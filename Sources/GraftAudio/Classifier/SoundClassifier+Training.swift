@@ -88,9 +88,11 @@ extension SoundClassifier {
       "train_patches": .number(Double(train.count)), "skipped": .number(Double(skipped.count)),
       "each_patch_inherits_its_clip_label": true,
     ]
-    return SoundTrainingRun(classifier: classifier, bundle: bundle, transfer: result, validation: evaluation,
-                            skipped: skipped, trainClips: trainClips.count, validationClips: validationClips.count,
-                            trainPatches: train.count)
+    var run = SoundTrainingRun(classifier: classifier, bundle: bundle, transfer: result, validation: evaluation,
+                               skipped: skipped, trainClips: trainClips.count, validationClips: validationClips.count,
+                               trainPatches: train.count)
+    run.baseline = SoundBaseline.compare(train: trainClips, validation: validationClips, labels: labels)
+    return run
   }
 
   /// The decision threshold for validation clip scores: `bestThreshold`'s choice (one of the
