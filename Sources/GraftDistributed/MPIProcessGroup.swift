@@ -35,8 +35,22 @@ public final class MPIProcessGroup: ProcessGroup {
     }
     let group = MPIProcessGroup(rank: Int(rank), size: Int(size))
     ProcessGroups.install(group)
+    if let threads = threadsPerRank() { Threads.set(threads) }
     atexit { _ = graft_mpi_finalize() }
     return group
+  }
+
+  /// Kernel threads for each rank when the user did not set `GRAFT_NUM_THREADS`: the machine's
+  /// cores shared among the ranks on it (OpenMPI's `OMPI_COMM_WORLD_LOCAL_SIZE`, PMIx's
+  /// `PMIX_LOCAL_SIZE`, MPICH's `MPI_LOCALNRANKS`), at least one — N ranks of all the cores each
+  /// would oversubscribe every core N times. nil: leave the default.
+  static func threadsPerRank() -> Int? {
+    let env = ProcessInfo.processInfo.environment
+    guard env["GRAFT_NUM_THREADS"] == nil else { return nil }
+    guard let local = ["OMPI_COMM_WORLD_LOCAL_SIZE", "PMIX_LOCAL_SIZE", "MPI_LOCALNRANKS"].lazy
+      .compactMap({ env[$0].flatMap { Int($0) } }).first(where: { $0 >= 1 })
+    else { return nil }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount / local)
   }
 
   static func message(_ code: Int32) -> String {

@@ -23,7 +23,9 @@ extension TextClassifier {
     var predicted: [Int] = [], predictions: [TextExamplePrediction] = [], scores: [Float] = []
     predicted.reserveCapacity(dataset.count)
     predictions.reserveCapacity(dataset.count)
-    for (i, p) in probabilities(dataset.texts).enumerated() {
+    // In an MPI job each rank scores its contiguous share of the texts; all ranks get every row.
+    let rows = ProcessGroups.current.shardedMap(dataset.texts) { probabilities($0) }
+    for (i, p) in rows.enumerated() {
       let best = p.indices.max { p[$0] < p[$1] } ?? 0
       predicted.append(best)
       if labels.count == 2 { scores.append(p[1]) }

@@ -22,7 +22,7 @@ extension ImageClassifier {
     let result = try evaluateFolder(on: data, batchSize: batchSize)
     let skipped = result.report.skipped.map { DataIssue(path: $0.path, reason: $0.reason.description) }
       + result.skipped.map { item in
-        (item.error as? PNGError).map { DataIssue(path: $0.path, reason: $0.reason.description) }
+        (item.error as? DataIssue) ?? (item.error as? PNGError).map { DataIssue(path: $0.path, reason: $0.reason.description) }
           ?? DataIssue(path: data, reason: item.description)
       }
     return ClassifierEvaluation(metrics: result.evaluation.metrics, loss: result.evaluation.loss, skipped: skipped) { facts in

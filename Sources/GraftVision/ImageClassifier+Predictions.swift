@@ -64,19 +64,45 @@ extension ImageClassifier {
     -> (evaluation: Evaluation, predictions: [FilePrediction], skipped: [SkippedItem])
   {
     precondition(batchSize >= 1, "evaluate: batch size \(batchSize)")
-    let data = ImageFileList(items: items, preprocessing: preprocessing)
-    let loader = DataLoader(data, sampler: BatchSampler(count: data.count, batchSize: batchSize, order: .sequential))
+    // In an MPI job each rank runs its contiguous share of the files; rows and skipped files are
+    // gathered on every rank in file order.
+    let group = ProcessGroups.current
+    var skipped: [SkippedItem] = []
     model.eval()
-    let evaluation = Trainer.evaluate(loader, labelNames: labels) { model($0.inputs) }
+    let evaluation = group.shardedEvaluation(count: items.count, labelNames: labels) { share in
+      let data = ImageFileList(items: share.map { items[$0] }, preprocessing: preprocessing)
+      let loader = DataLoader(data, sampler: BatchSampler(count: data.count, batchSize: batchSize, order: .sequential))
+      var local = Trainer.evaluate(loader, labelNames: labels) { model($0.inputs) }
+      local.indices = local.indices.map { share[$0] }
+      skipped = loader.skipped.map { SkippedItem(index: share[$0.index], error: $0.error) }
+      return local
+    }
+    if group.size > 1 {
+      let issues = group.gatherCodable(skipped.map { SkippedFile(index: $0.index, issue: Self.issue($0, items: items)) })
+      skipped = issues.flatMap { $0 }.map { SkippedItem(index: $0.index, error: $0.issue) }
+    }
     let probabilities = evaluation.probabilities
-    guard probabilities.rank == 2, probabilities.shape[1] > 0 else { return (evaluation, [], loader.skipped) }
+    guard probabilities.rank == 2, probabilities.shape[1] > 0 else { return (evaluation, [], skipped) }
     let classCount = probabilities.shape[1], p = probabilities.scalars
     let best = probabilities.argmax(axis: 1)
     let predictions = evaluation.indices.enumerated().map { row, index in
       FilePrediction(path: items[index].path, actual: labels[evaluation.labels[row]], predicted: labels[best[row]],
                      probability: Double(p[row * classCount + best[row]]))
     }
-    return (evaluation, predictions, loader.skipped)
+    return (evaluation, predictions, skipped)
+  }
+
+  /// A skipped file as it travels between ranks.
+  struct SkippedFile: Codable {
+    var index: Int
+    var issue: DataIssue
+  }
+
+  /// The `DataIssue` of a file that failed to decode (its PNG error, or the error's text).
+  static func issue(_ item: SkippedItem, items: [ImageFolder.Item]) -> DataIssue {
+    if let issue = item.error as? DataIssue { return issue }
+    if let png = item.error as? PNGError { return DataIssue(path: png.path, reason: png.reason.description) }
+    return DataIssue(path: items[item.index].path, reason: item.description)
   }
 }
 

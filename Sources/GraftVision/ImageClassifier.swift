@@ -31,6 +31,8 @@ public final class ImageClassifier: ModalityClassifier {
     /// The files held out for validation, in path order (empty without a validation split);
     /// `validationEvaluation()` predicts them one by one.
     public var validationItems: [ImageFolder.Item]
+    /// The files of the training split, in path order (for the raw-input baseline).
+    public var trainItems: [ImageFolder.Item] = []
     /// Validation metrics after the last stage (nil without a validation split).
     public var metrics: ClassificationMetrics? {
       (result.fineTuneEvaluation ?? result.headEvaluation)?.metrics
@@ -205,6 +207,7 @@ public final class ImageClassifier: ModalityClassifier {
     let bundle = ModelBundle(transfer: result, modality: modality, labels: folder.classes, preprocessing: parameters)
     let validationItems = validation.map { $0.indices.map { folder.items[$0] } } ?? []
     return Training(result: result, bundle: bundle, report: folder.report, skipped: result.skipped,
-                    preprocessing: preprocessing, validationItems: validationItems)
+                    preprocessing: preprocessing, validationItems: validationItems,
+                    trainItems: split.train.indices.map { folder.items[$0] })
   }
 }

@@ -111,4 +111,35 @@ import Testing
     #expect(!one.stdout.isEmpty && two.stdout == one.stdout)
     #expect(two.stderr.components(separatedBy: "missing.png").count == 2, "\(two.stderr)")
   }
+
+  /// `graft evaluate` under `mpirun -np 2`: each rank evaluates its share of the files, the rows
+  /// are gathered: the same metrics, confusion and skipped files as one process (the mean loss
+  /// up to summation order), printed once.
+  @Test(.enabled(if: mpirun != nil, "mpirun not installed (apt-get install openmpi-bin)"))
+  func evaluateSharesTheFilesAndMatchesOneProcess() throws {
+    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("SampleData/vision").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-mpi-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let trained = try GraftBinary.run(["vision", "train", "--data", sample + "/train", "--base", sample + "/base.safetensors",
+                                       "--arch", "smallcnn", "--widths", "16,32,64", "--size", "32", "--epochs", "2",
+                                       "--quiet", "--out", dir + "/m.graft"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    // The test split, with a file that passes the header scan but fails to decode.
+    try FileManager.default.copyItem(atPath: sample + "/test", toPath: dir + "/test")
+    let first = try #require(try FileManager.default.contentsOfDirectory(atPath: dir + "/test").sorted().first)
+    let victim = try #require(try FileManager.default.contentsOfDirectory(atPath: dir + "/test/" + first).sorted().last)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/test/\(first)/\(victim)"))
+    try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: dir + "/test/\(first)/\(victim)"))
+    let arguments = ["evaluate", dir + "/m.graft", "--data", dir + "/test", "--batch-size", "7", "--json"]
+    let one = try GraftBinary.run(arguments), two = try Self.mpi(2, arguments)
+    #expect(one.status == 0 && two.status == 0, "\(one.stderr)\n\(two.stderr)")
+    var a = try Self.report(one), b = try Self.report(two)
+    #expect(two.stdout.components(separatedBy: "\"accuracy\"").count == 2, "one JSON document: \(two.stdout)")
+    let lossA = try #require(a.removeValue(forKey: "loss") as? Double), lossB = try #require(b.removeValue(forKey: "loss") as? Double)
+    #expect(abs(lossA - lossB) <= 1e-6 * max(1, abs(lossA)))
+    #expect((a["skipped"] as? [Any])?.count == 1, "\(a)")
+    #expect(NSDictionary(dictionary: a).isEqual(to: b), "\(a)\nvs\n\(b)")
+  }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The peer of Tools/benchmarks/cough_yamnet.sh: logistic regression on YAMNet embeddings.
+"""The peer of Tools/benchmarks/cough_audioset.sh: logistic regression on YAMNet embeddings.
 
     pip install ai-edge-litert soundfile numpy scikit-learn   (measured with ai-edge-litert 2.3.0,
                                                                scikit-learn 1.9.1)

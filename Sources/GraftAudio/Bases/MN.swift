@@ -26,7 +26,22 @@ import GraftCore
 /// the table: `features.0`, `features.1`, `features.2–3`, `features.4–6`, `features.7–10`,
 /// `features.11–12`, `features.13–15`, `features.16`. The classifier is not part of the features
 /// (nor of any block); `logits(_:)` runs it.
+///
+/// `inputLayout` says which way the input's last two axes run: EfficientAT's mel bands × frames
+/// (the default), or frames × mel bands, the layout of every other audio base and of `Patches`,
+/// which `SoundClassifier` feeds it (the network then transposes its input first). Bundles record
+/// it as the hyperparameter `"input": "frames_mels"`.
 public final class MN: Layer, FeatureExtractor {
+  /// The order of the input's last two axes.
+  public enum InputLayout: String, Sendable {
+    /// `[N, 1, mel bands, frames]`: EfficientAT's own.
+    case melsByFrames = "mels_frames"
+    /// `[N, 1, frames, mel bands]`: `Patches`' (transposed before the first convolution).
+    case framesByMels = "frames_mels"
+  }
+
+  public var inputLayout: InputLayout = .melsByFrames
+
   /// One row of MobileNetV3-Large's table (channels before the width multiplier).
   struct Row {
     let input: Int, kernel: Int, expanded: Int, output: Int, se: Bool, hardswish: Bool, stride: Int
@@ -169,7 +184,9 @@ public final class MN: Layer, FeatureExtractor {
 
   public var architecture: ArchitectureSpec {
     var h: [String: JSONValue] = ["width_mult": .number(widthMultiplier)]
-    if let classCount { h["num_classes"] = .number(Double(classCount)) }
+    // 0: built without the classifier (the builder's default is 527).
+    h["num_classes"] = .number(Double(classCount ?? 0))
+    if inputLayout != .melsByFrames { h["input"] = .string(inputLayout.rawValue) }
     return ArchitectureSpec(name: widthMultiplier == 0.4 ? "mn04_as" : "mn", hyperparameters: h)
   }
 
@@ -178,9 +195,9 @@ public final class MN: Layer, FeatureExtractor {
   /// The last feature map `[N, embeddingSize, H', T']` (the output of `features.16`).
   public func featureMap(_ x: Tensor) -> Tensor {
     precondition(x.rank == 4 && x.shape[1] == 1 && x.shape[2] >= 1 && x.shape[3] >= 1,
-                 "MN: input \(x.shape), expected [N, 1, mel bands, frames]")
+                 "MN: input \(x.shape), expected [N, 1, \(inputLayout == .melsByFrames ? "mel bands, frames" : "frames, mel bands")]")
     let stack: Sequential = features  // the layers, not `features(_:)`
-    return stack(x)
+    return stack(inputLayout == .melsByFrames ? x : x.transposed(2, 3))
   }
 
   /// `[N, 1, F, T]` → `[N, embeddingSize]`: EfficientAT's `features` output, the mean of the last
@@ -212,7 +229,13 @@ public final class MN: Layer, FeatureExtractor {
     guard let classes, classes >= 0, classes <= 1 << 20 else {
       throw ArchitectureError(.invalidHyperparameter("mn num_classes must be an integer ≥ 0"))
     }
+    let layout = h["input"].map { $0.string.flatMap(InputLayout.init(rawValue:)) } ?? .melsByFrames
+    guard let layout else {
+      throw ArchitectureError(.invalidHyperparameter("mn input must be \"mels_frames\" or \"frames_mels\""))
+    }
     var g = Generator(seed: 0)
-    return MN(widthMultiplier: width, classCount: classes == 0 ? nil : classes, using: &g)
+    let network = MN(widthMultiplier: width, classCount: classes == 0 ? nil : classes, using: &g)
+    network.inputLayout = layout
+    return network
   }
 }

@@ -5,6 +5,15 @@ struct PreparedClip {
   let path: String
   let label: Int
   let patches: Patches
+
+  var facts: ClipFacts { ClipFacts(path: path, label: label, patchCount: patches.count) }
+}
+
+/// What metrics and predictions need of a scored clip (it travels between ranks; patches do not).
+struct ClipFacts: Codable {
+  let path: String
+  let label: Int
+  let patchCount: Int
 }
 
 /// Clip labels as a dataset, for the stratified split.

@@ -50,14 +50,31 @@ extension SoundClassifier {
 
   /// Clip-level metrics on `data`. Clips whose label the classifier does not know and clips that
   /// cannot be decoded are reported in `skipped` and left out.
+  /// In an MPI job each rank decodes and scores its contiguous share of the clips; the scores and
+  /// failures are gathered on every rank in clip order.
   public func evaluate(_ data: SoundDataSource) -> SoundEvaluation {
-    let (clips, failures) = Self.prepare(data.clips, labels: labels, frontEnd: frontEnd)
-    let probabilities = clips.map { aggregation(self.probabilities($0.patches)) }
-    return evaluation(clipProbabilities: probabilities, clips: clips, skipped: data.issues + failures)
+    let shares = ProcessGroups.current.shardedMap(data.clips) { share in
+      // One entry per clip of the share, in order: its scores, or why it was skipped.
+      share.map { clip -> ScoredClip in
+        let (prepared, failures) = Self.prepare([clip], labels: labels, frontEnd: frontEnd)
+        guard let p = prepared.first else { return ScoredClip(facts: nil, probabilities: nil, issue: failures.first) }
+        return ScoredClip(facts: p.facts, probabilities: aggregation(self.probabilities(p.patches)), issue: nil)
+      }
+    }
+    let scored = shares.filter { $0.facts != nil }
+    return evaluation(clipProbabilities: scored.map { $0.probabilities ?? [] }, clips: scored.compactMap(\.facts),
+                      skipped: data.issues + shares.compactMap(\.issue))
+  }
+
+  /// A clip's scores, or why it was skipped, as it travels between ranks.
+  struct ScoredClip: Codable {
+    var facts: ClipFacts?
+    var probabilities: [Float]?
+    var issue: DataIssue?
   }
 
   /// Metrics from aggregated clip probabilities (one `[C]` per clip).
-  func evaluation(clipProbabilities: [[Float]], clips: [PreparedClip], skipped: [DataIssue]) -> SoundEvaluation {
+  func evaluation(clipProbabilities: [[Float]], clips: [ClipFacts], skipped: [DataIssue]) -> SoundEvaluation {
     let decisions = clipProbabilities.map { decide($0) }
     let actual = clips.map(\.label)
     let metrics = ClassificationMetrics(predicted: decisions, actual: actual, classCount: labels.count, labels: labels)
@@ -71,7 +88,7 @@ extension SoundClassifier {
     }
     let predictions = zip(clips, zip(clipProbabilities, decisions)).map { clip, pd in
       ClipPrediction(path: clip.path, label: labels[pd.1], labelIndex: pd.1, probabilities: pd.0, labels: labels,
-                     patches: clip.patches.count, positiveScore: positiveIndex.map { pd.0[$0] }, actual: labels[clip.label])
+                     patches: clip.patchCount, positiveScore: positiveIndex.map { pd.0[$0] }, actual: labels[clip.label])
     }
     return SoundEvaluation(metrics: metrics, rocAUC: auc, positiveLabel: positiveLabel, threshold: threshold,
                            binary: binary, predictions: predictions, skipped: skipped)

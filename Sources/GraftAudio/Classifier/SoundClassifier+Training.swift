@@ -32,14 +32,16 @@ extension SoundClassifier {
     let (loaded, bundleFrontEnd) = try makeBase(base)
     let extractor = loaded.network
     let recipe = loaded.recipe(recipe, fineTune: fineTune, pretrained: fineTunePolicy)
-    // A base's own front end unless one is given: YAMNet was trained on its exact log-mel.
-    let frontEnd = options.frontEnd ?? bundleFrontEnd ?? (extractor is YAMNet ? .yamnet : LogMelFrontEnd())
+    // A base's own front end unless one is given: YAMNet and mn04 were trained on their exact log-mel.
+    let frontEnd = options.frontEnd ?? bundleFrontEnd ?? defaultFrontEnd(for: extractor)
     if let problem = mismatch(extractor, frontEnd) {
       throw SoundDataError(path: data.source, reason: .baseMismatch(problem))
     }
-    if case .weights(let path, _) = base, let problem = pretrainedFrontEndProblem(extractor) {
+    if case .weights(let path, _) = base, let problem = pretrainedFrontEndProblem(extractor, frontEnd) {
       throw SoundDataError(path: path, reason: .baseMismatch(problem))
     }
+    // Patches run frames × mel bands; EfficientAT's MN reads them transposed (recorded in the bundle).
+    (extractor as? MN)?.inputLayout = .framesByMels
 
     // Decode every clip once; failures are reported and skipped.
     let (clips, failures) = prepare(data.clips, labels: labels, frontEnd: frontEnd)
@@ -79,7 +81,7 @@ extension SoundClassifier {
                                      aggregation: options.aggregation, positiveLabel: options.positiveLabel,
                                      threshold: threshold, eventHopFrames: hop)
     let evaluation = validationClips.isEmpty ? nil
-      : classifier.evaluation(clipProbabilities: clipProbabilities, clips: validationClips, skipped: [])
+      : classifier.evaluation(clipProbabilities: clipProbabilities, clips: validationClips.map(\.facts), skipped: [])
 
     var preprocessing = classifier.preprocessing
     if options.positiveLabel != nil { preprocessing.thresholdCriterion = options.thresholdCriterion }
@@ -90,9 +92,11 @@ extension SoundClassifier {
       "train_patches": .number(Double(train.count)), "skipped": .number(Double(skipped.count)),
       "each_patch_inherits_its_clip_label": true,
     ]
-    return SoundTrainingRun(classifier: classifier, bundle: bundle, transfer: result, validation: evaluation,
-                            skipped: skipped, trainClips: trainClips.count, validationClips: validationClips.count,
-                            trainPatches: train.count)
+    var run = SoundTrainingRun(classifier: classifier, bundle: bundle, transfer: result, validation: evaluation,
+                               skipped: skipped, trainClips: trainClips.count, validationClips: validationClips.count,
+                               trainPatches: train.count)
+    run.baseline = SoundBaseline.compare(train: trainClips, validation: validationClips, labels: labels)
+    return run
   }
 
   /// The decision threshold for validation clip scores: `bestThreshold`'s choice (one of the
@@ -139,16 +143,23 @@ extension SoundClassifier {
     return nil
   }
 
-  /// Why weights loaded from a file into `base` cannot go with `SoundClassifier`'s log-mel
-  /// patches, or nil. EfficientAT's `MN` (mn04) was trained on `EfficientATFrontEnd` (32 kHz, 128 Kaldi mel
-  /// bands down, frames across, whole clips), which `SoundClassifier` cannot make yet; being fully
-  /// convolutional it would accept a 96×64 patch and train a head on inputs its weights never saw
-  /// (measured on the cough set: 0.73 accuracy, ROC-AUC 0.85, against 0.99 with YAMNet), so it is
-  /// refused. From scratch (random weights) the front end is the classifier's own choice.
-  static func pretrainedFrontEndProblem(_ base: any FeatureExtractor) -> String? {
-    guard base is MN else { return nil }
-    return "pretrained \(base.architecture.name) weights need EfficientAT's front end (32 kHz, 128 Kaldi mel bands), "
-      + "which audio training cannot make yet; use --base none to train it from scratch, or a yamnet base"
+  /// The front end a base was pretrained on: YAMNet's (`LogMelFrontEnd.yamnet`), EfficientAT's for
+  /// `MN` (`LogMelFrontEnd.efficientAT()`), else the VGGish-style default.
+  static func defaultFrontEnd(for base: any FeatureExtractor) -> LogMelFrontEnd {
+    if base is YAMNet { return .yamnet }
+    if base is MN { return .efficientAT() }
+    return LogMelFrontEnd()
+  }
+
+  /// Why weights loaded from a file into `base` cannot go with `frontEnd`'s patches, or nil.
+  /// EfficientAT's `MN` (mn04) was trained on `EfficientATFrontEnd`; being fully convolutional it
+  /// would accept any patch and train a head on inputs its weights never saw (measured on the
+  /// cough set with 96×64 VGGish-style patches: 0.73 accuracy, ROC-AUC 0.85), so pretrained MN
+  /// weights need that front end. From scratch (random weights) the front end is free.
+  static func pretrainedFrontEndProblem(_ base: any FeatureExtractor, _ frontEnd: LogMelFrontEnd) -> String? {
+    guard base is MN, frontEnd.efficientAT == nil else { return nil }
+    return "pretrained \(base.architecture.name) weights need EfficientAT's front end (32 kHz, 128 Kaldi mel bands); "
+      + "leave the front end to the base"
   }
 
   /// Decodes and patches `clips`; a clip that fails becomes an issue naming the file and the reason.

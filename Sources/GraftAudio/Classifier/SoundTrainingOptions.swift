@@ -42,4 +42,6 @@ public struct SoundTrainingRun {
   public let trainClips: Int
   public let validationClips: Int
   public let trainPatches: Int
+  /// The raw-input baseline on the same split (nil without validation clips).
+  public var baseline: BaselineComparison? = nil
 }

@@ -8,6 +8,8 @@ extension LogMelFrontEnd {
   /// With `tensorflow` framing (YAMNet's), the zeros `framed(_:)` adds go in before the first
   /// samples and after the last (`paddedToPatches` too when `padToPatches`).
   public func logMel(streamingFile path: String, blockFrames: Int = 65_536) throws(PreprocessingError) -> Tensor {
+    // EfficientAT's pipeline (torchaudio's resampler, pre-emphasis) runs on the whole clip.
+    if efficientAT != nil { return try logMel(file: path) }
     let stft = self.stft, filterbank = self.filterbank, power = self.power, offset = logOffset
     let frontEnd = self
     let before = framing == .tensorflow ? (nFFT - winLength) / 2 : 0

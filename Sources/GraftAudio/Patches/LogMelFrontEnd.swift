@@ -65,6 +65,9 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
   /// Zero-pad the signal at the end as YAMNet's `pad_waveform` does, so that the frames tile into
   /// whole patches (`paddedToPatches(_:)`).
   public var padToPatches: Bool
+  /// EfficientAT's log-mel instead of this pipeline's (`LogMelFrontEnd.efficientAT`: mn04's
+  /// front end); nil for every other base.
+  public var efficientAT: EfficientATFrontEnd? = nil
 
   public init(sampleRate: Int = 16000, nFFT: Int = 512, winLength: Int = 400, hopLength: Int = 160,
               window: WindowFunction = .hann, center: Bool = true, power: Float = 1, nMels: Int = 64,
@@ -98,7 +101,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     case sampleRate = "sample_rate", nFFT = "n_fft", winLength = "win_length", hopLength = "hop_length", window, center
     case power, nMels = "n_mels", fmin, fmax, melScale = "mel_scale", melNorm = "mel_norm", logOffset = "log_offset"
     case patchFrames = "patch_frames", patchHopFrames = "patch_hop_frames", resampleQuality = "resample_quality"
-    case framing, melFilters = "mel_filters", padToPatches = "pad_to_patches"
+    case framing, melFilters = "mel_filters", padToPatches = "pad_to_patches", efficientAT = "efficient_at"
   }
 
   /// Decodes every field (none is optional: a bundle must say exactly what it was trained on,
@@ -126,6 +129,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     framing = try c.decodeIfPresent(STFTFraming.self, forKey: .framing) ?? .librosa
     melFilters = try c.decodeIfPresent(MelFilterConstruction.self, forKey: .melFilters) ?? .librosa
     padToPatches = try c.decodeIfPresent(Bool.self, forKey: .padToPatches) ?? false
+    efficientAT = try c.decodeIfPresent(EfficientATFrontEnd.self, forKey: .efficientAT)
     if let problem {
       throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "front end: \(problem)"))
     }
@@ -154,6 +158,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     if framing != .librosa { try c.encode(framing, forKey: .framing) }
     if melFilters != .librosa { try c.encode(melFilters, forKey: .melFilters) }
     if padToPatches { try c.encode(padToPatches, forKey: .padToPatches) }
+    try c.encodeIfPresent(efficientAT, forKey: .efficientAT)
   }
 
   /// What is wrong with these parameters, or nil when they are consistent.
@@ -172,7 +177,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     if !(logOffset > 0) { return "log_offset \(logOffset) must be positive" }
     if patchFrames < 1 || patchFrames > 1 << 16 { return "patch_frames \(patchFrames) must lie in 1...65536" }
     if patchHopFrames < 1 || patchHopFrames > 1 << 20 { return "patch_hop_frames \(patchHopFrames) must lie in 1...1048576" }
-    return yamnetProblem
+    return yamnetProblem ?? efficientATProblem
   }
 
   /// The same front end with another patch hop (frames).
@@ -183,8 +188,12 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
     return copy
   }
 
-  /// The log-mel value of silence, `log(logOffset)`: what short clips are padded with.
-  public var floor: Float { Glibc.log(logOffset) }
+  /// The log-mel value of silence, `log(logOffset)` (EfficientAT's: normalised as its values
+  /// are): what short clips are padded with.
+  public var floor: Float {
+    guard let e = efficientAT else { return Glibc.log(logOffset) }
+    return (Glibc.log(e.logOffset) + e.shift) / e.divisor
+  }
 
   /// Seconds per frame: `hopLength / sampleRate`.
   public var secondsPerFrame: Double { Double(hopLength) / Double(sampleRate) }
@@ -205,6 +214,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
 
   /// `log(mel + logOffset)` of mono samples already at `sampleRate`: `[nMels, T]`.
   public func logMel(_ samples: [Float]) throws(SpectrogramError) -> Tensor {
+    if let efficientAT { return try efficientATLogMel(efficientAT, samples) }
     let mel = try stft.melSpectrogram(try framed(samples), power: power, filterbank: filterbank)
     Kernels.logOffset(mel.data, mel.data, count: mel.count, offset: logOffset)
     return mel
@@ -213,6 +223,7 @@ public struct LogMelFrontEnd: Codable, Equatable, Sendable {
   /// Decoded audio (any rate and channel count) → mono → `sampleRate` → log-mel `[nMels, T]`.
   /// `path` names the source in errors.
   public func logMel(_ audio: AudioBuffer, path: String) throws(PreprocessingError) -> Tensor {
+    if let efficientAT { return try efficientATLogMel(efficientAT, audio, path: path) }
     var mono = audio.mono()
     guard mono.frames > 0 else { throw PreprocessingError(path: path, reason: .noSamples) }
     if mono.sampleRate != sampleRate {

@@ -23,6 +23,11 @@ public struct SkippedItem: CustomStringConvertible {
   public var index: Int
   public var error: any Error
   public var description: String { String(describing: error) }
+
+  public init(index: Int, error: any Error) {
+    self.index = index
+    self.error = error
+  }
 }
 
 /// Turns a dataset into batches: the sampler gives the order, `collate` joins

@@ -112,12 +112,12 @@ extension ProcessGroup {
   /// `transform` run on this rank's contiguous share of `items` (`BatchSampler.shard`), the
   /// results gathered on every rank in item order: work over many independent inputs (`graft
   /// predict` over many files) split across a job. `transform` must return one result per item.
-  public func shardedMap<Item, Result: Codable>(_ items: [Item], _ transform: ([Item]) throws -> [Result]) throws -> [Result] {
+  public func shardedMap<Item, Result: Codable>(_ items: [Item], _ transform: ([Item]) throws -> [Result]) rethrows -> [Result] {
     guard size > 1 else { return try transform(items) }
     let share = BatchSampler.shard(Array(items.indices), rank: rank, of: size)
     let mine = try transform(share.map { items[$0] })
     precondition(mine.count == share.count, "shardedMap: \(mine.count) results for \(share.count) items")
-    let gathered = allGather([UInt8](try JSONEncoder().encode(mine)))
-    return try gathered.flatMap { try JSONDecoder().decode([Result].self, from: Data($0)) }
+    return gatherCodable(mine).flatMap { $0 }
   }
+
 }

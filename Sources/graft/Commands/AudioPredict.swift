@@ -28,6 +28,14 @@ struct AudioPredict: ParsableCommand {
       Examples:
         graft audio predict cough.graft clip.wav other.flac
         graft audio predict cough.graft recording.flac --events --json
+
+      Zero-shot, with no training: --class NAME on a bare AudioSet network file (EfficientAT mn04's
+      .pt with --arch mn04_as, or yamnet.tflite) detects that one AudioSet class by the network's
+      own classifier (its sigmoid score against --threshold, default 0.5), named verbatim as in
+      --labels (class_labels_indices.csv or yamnet_class_map.csv):
+
+        graft audio predict mn04_as_mAP_432.pt --arch mn04_as --labels class_labels_indices.csv \
+          --class Cough recording.flac --events
       """)
 
   @Argument(help: ArgumentHelp("The sound bundle.", valueName: "name.graft"))
@@ -45,13 +53,27 @@ struct AudioPredict: ParsableCommand {
   @Flag(help: "Print JSON.")
   var json = false
 
+  @Option(name: .customLong("class"), help: ArgumentHelp("Detect this AudioSet class with a bare network file (zero-shot).", valueName: "name"))
+  var className: String?
+
+  @Option(help: ArgumentHelp("With --class: the network's architecture when its file does not name it (mn04_as for EfficientAT's .pt).", valueName: "arch"))
+  var arch: String?
+
+  @Option(help: ArgumentHelp("With --class: the AudioSet class list (index,mid,display_name CSV) that names the classes.", valueName: "csv"))
+  var labels: String?
+
   func validate() throws {
+    if className == nil && (arch != nil || labels != nil) { throw ValidationError("--arch and --labels go with --class") }
     if files.isEmpty { throw ValidationError("give at least one audio file") }
     if let threshold, !(threshold >= 0 && threshold <= 1) { throw ValidationError("--threshold must lie in [0, 1]") }
   }
 
   func run() throws {
-    let classifier = try SoundClassifier(bundlePath: bundle)
+    let classifier = try className.map { name in
+      let tagger = try AudioSetTagger(base: .weights(bundle, architecture: try arch.map { try SoundClassifier.architecture(name: $0) }),
+                                      labels: try labels.map(AudioSetTagger.readLabels))
+      return try tagger.detector(for: name, threshold: threshold ?? 0.5)
+    } ?? SoundClassifier(bundlePath: bundle)
     var results: [JSONValue] = [], errors: [JSONValue] = []
     for file in files {
       do {

@@ -153,9 +153,11 @@ struct AudioTrain: ParsableCommand {
     })
     HealthOutput.warn(health)
     if !quiet && !json, let line = FeatureCacheOptions.summary(recipe.featureStore) { Console.writeError(line + "\n") }
+    let transferAccuracy = run.validation?.metrics.accuracy
     var reportPath: String? = nil
     if let report {
-      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)])
+      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out),
+                                              BaselineOutput.fact(run.baseline, transferAccuracy: transferAccuracy)])
       reportPath = try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: report)
     }
 
@@ -171,6 +173,7 @@ struct AudioTrain: ParsableCommand {
         "feature_store": FeatureCacheOptions.json(recipe.featureStore),
         "health": health.json,
         "world_size": .number(Double(ProcessGroups.current.size)),
+        "baseline": try BaselineOutput.json(run.baseline, transferAccuracy: transferAccuracy),
       ]
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
@@ -184,6 +187,7 @@ struct AudioTrain: ParsableCommand {
       lines.append("validation: " + metricsText(v.metrics, unit: "clips", rocAUC: v.rocAUC, threshold: v.threshold,
                                                 positiveLabel: v.positiveLabel))
     }
+    lines.append(BaselineOutput.text(run.baseline, transferAccuracy: transferAccuracy))
     lines.append("wrote \(out)")
     if let reportPath { lines.append("wrote report \(reportPath)") }
     Console.writeOutput(lines.joined(separator: "\n") + "\n")

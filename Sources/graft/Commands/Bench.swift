@@ -15,8 +15,9 @@ struct Bench: ParsableCommand {
         graft bench vision --json --png-dir /tmp/pngs
         graft bench text --text-file reviews.txt
         graft bench audio --wav long.wav --flac long.flac
+        mpirun -np 2 -x GRAFT_NUM_THREADS=1 graft bench distributed --folder photos/
       """,
-    subcommands: [BenchCore.self, BenchVision.self, BenchText.self, BenchAudio.self])
+    subcommands: [BenchCore.self, BenchVision.self, BenchText.self, BenchAudio.self, BenchDistributed.self])
 }
 
 /// The options every `graft bench` command shares.
@@ -41,7 +42,7 @@ struct BenchOptions: ParsableArguments {
 
   func selected(_ name: String) -> Bool { filter.isEmpty || filter.contains(name) }
 
-  func progress(_ name: String) { if !json { Console.writeError("running \(name)…\n") } }
+  func progress(_ name: String) { if !json && ProcessGroups.isLeader { Console.writeError("running \(name)…\n") } }
 
   func print(_ results: [BenchmarkResult]) throws { try BenchOutput.print(results, json: json) }
 }
@@ -144,5 +145,42 @@ struct BenchAudio: ParsableCommand {
   func run() throws {
     try options.print(AudioBenchmarks.run(budget: options.budget ?? 3, wav: wav, flac: flac, folder: folder,
                                           filter: options.selected, progress: options.progress))
+  }
+}
+
+struct BenchDistributed: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "distributed",
+    abstract: "Data-parallel paths, alone or under mpirun: a ResNet-18 fine-tuning step (all-reduce timed apart) and MobileNetV2 feature extraction of a PNG folder.",
+    discussion: """
+      Every rank runs the same fixed number of steps (--budget is not used); rank 0 prints the
+      median. Compare one process with N threads against N processes of one thread each:
+
+        GRAFT_NUM_THREADS=2 graft bench distributed --folder photos/ --json
+        mpirun -np 2 -x GRAFT_NUM_THREADS=1 graft bench distributed --folder photos/ --json
+      """)
+
+  @OptionGroup var options: BenchOptions
+
+  @Option(help: "Timed fine-tuning steps (after one warm-up step).")
+  var steps: Int = 5
+
+  @Option(name: .customLong("batch-size"), help: "Global batch of the fine-tuning step, split across ranks.")
+  var batchSize: Int = 16
+
+  @Option(help: ArgumentHelp("PNG files (searched recursively) for feature extraction (default: 64 generated 224×224 images).", valueName: "dir"))
+  var folder: String?
+
+  @Option(help: "At most this many files of --folder.")
+  var limit: Int = 1000
+
+  func validate() throws {
+    try options.validate(known: DistributedBenchmarks.names)
+    if steps < 1 || batchSize < 1 || limit < 1 { throw ValidationError("--steps, --batch-size and --limit must be positive") }
+  }
+
+  func run() throws {
+    try options.print(DistributedBenchmarks.run(steps: steps, globalBatch: batchSize, folder: folder, limit: limit,
+                                                filter: options.selected, progress: options.progress))
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraftAudio
 import GraftCore
 
 struct Predict: ParsableCommand {
@@ -17,6 +18,14 @@ struct Predict: ParsableCommand {
         graft predict pets.graft cat.png --json
         graft predict sentiment.graft "great movie" "not worth it" --json
         graft predict sentiment.graft --file reviews.txt
+
+      Zero-shot, with no training: a bare AudioSet network file in place of the bundle (EfficientAT
+      mn04's .pt with --arch mn04_as, or yamnet.tflite) prints the top AudioSet classes of each
+      audio file by the network's own classifier (clip-level scores, sigmoid: they do not sum to
+      one), named from --labels (class_labels_indices.csv or yamnet_class_map.csv).
+
+        graft predict mn04_as_mAP_432.pt --arch mn04_as --labels class_labels_indices.csv clip.wav --top 5
+        graft predict yamnet.tflite --labels yamnet_class_map.csv clip.wav --json
       """)
 
   @OptionGroup var options: PredictOptions
@@ -28,7 +37,7 @@ struct Predict: ParsableCommand {
 /// `graft predict` and each modality's `predict` that goes the same way (`graft vision predict`):
 /// the bundle's classifier through `ModalityRegistry`, printed one way.
 struct PredictOptions: ParsableArguments {
-  @Argument(help: ArgumentHelp("The bundle directory.", valueName: "name.graft"))
+  @Argument(help: ArgumentHelp("The bundle directory, or a bare AudioSet network file (zero-shot tagging).", valueName: "name.graft"))
   var bundle: String
 
   @Argument(help: ArgumentHelp("Files to classify (vision, audio), or texts (text).", valueName: "input"))
@@ -43,6 +52,12 @@ struct PredictOptions: ParsableArguments {
   @Flag(help: "Print JSON: [{\"file\", \"predictions\": [{\"label\", \"probability\"}]} or {\"file\", \"error\"}].")
   var json = false
 
+  @Option(help: ArgumentHelp("With a bare network file: its architecture when the file does not name it (mn04_as for EfficientAT's .pt).", valueName: "arch"))
+  var arch: String?
+
+  @Option(help: ArgumentHelp("With a bare network file: the AudioSet class list naming its outputs (index,mid,display_name CSV).", valueName: "csv"))
+  var labels: String?
+
   func validate() throws {
     if top < 1 { throw ValidationError("--top must be positive") }
     if files.isEmpty && textFile == nil { throw ValidationError("give at least one input (or --file for texts)") }
@@ -56,6 +71,12 @@ struct PredictOptions: ParsableArguments {
 
   /// Predicts every input with the bundle's classifier (of `modality` when given).
   func run(modality: String?) throws {
+    var isDirectory: ObjCBool = false
+    if modality == nil || modality == "audio", FileManager.default.fileExists(atPath: bundle, isDirectory: &isDirectory),
+       !isDirectory.boolValue {
+      return try print(try zeroShot())
+    }
+    if arch != nil || labels != nil { throw ValidationError("--arch and --labels go with a bare network file, not a bundle") }
     let classifier = try ModalityRegistry.classifier(bundleAt: bundle, expecting: modality)
     var inputs = files
     if let textFile {
@@ -64,7 +85,26 @@ struct PredictOptions: ParsableArguments {
     }
     // In an MPI job each rank predicts its share of the inputs; every rank gets them all back.
     let k = min(top, classifier.labels.count)
-    let predictions = try ProcessGroups.current.shardedMap(inputs) { classifier.predict(inputs: $0, top: k) }
+    try print(try ProcessGroups.current.shardedMap(inputs) { classifier.predict(inputs: $0, top: k) })
+  }
+
+  /// The top AudioSet classes of each file by a bare network's own classifier (`AudioSetTagger`).
+  func zeroShot() throws -> [InputPrediction] {
+    let spec = try arch.map { try SoundClassifier.architecture(name: $0) }
+    let tagger = try AudioSetTagger(base: .weights(bundle, architecture: spec), labels: try labels.map(AudioSetTagger.readLabels))
+    return ProcessGroups.current.shardedMap(files) { share in
+      share.map { file in
+        do throws(PreprocessingError) {
+          return InputPrediction(input: file, result: .success(try tagger.top(file: file, k: top)))
+        } catch {
+          return InputPrediction(input: file, result: .failure(DataIssue(path: error.path, reason: error.reason.description)))
+        }
+      }
+    }
+  }
+
+  /// Prints the predictions (rank 0), failures on stderr; exit status 1 when any input failed.
+  func print(_ predictions: [InputPrediction]) throws {
     let entries = predictions.map { p in
       switch p.result {
       case .success(let scores): Entry(file: p.input, predictions: scores)

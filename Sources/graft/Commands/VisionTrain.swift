@@ -156,10 +156,13 @@ struct VisionTrain: ParsableCommand {
                                              validationFraction: validation)
     try training.bundle.write(to: out)
     if !quiet && !json, let line = FeatureCacheOptions.summary(recipe.featureStore) { Console.writeError(line + "\n") }
+    let baseline = ImageBaseline.compare(train: training.trainItems, validation: training.validationItems,
+                                         labels: training.bundle.config.labels, layout: training.preprocessing.layout)
+    let transferAccuracy = training.metrics?.accuracy
     let seconds = Date().timeIntervalSince(started)
     let health = try HealthOutput.visionTraining(root: data, report: training.report)
     HealthOutput.warn(health)
-    let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds) }
+    let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds, baseline: BaselineOutput.fact(baseline, transferAccuracy: transferAccuracy)) }
 
     let skipped = training.report.skipped.map { Skipped(path: $0.path, reason: $0.reason.description) }
       + training.skipped.map { Skipped(path: nil, reason: $0.description) }
@@ -175,6 +178,7 @@ struct VisionTrain: ParsableCommand {
       object["health"] = health.json
       object["world_size"] = .number(Double(ProcessGroups.current.size))
       object["preprocessing"] = .object(training.preprocessing.json)
+      object["baseline"] = try BaselineOutput.json(baseline, transferAccuracy: transferAccuracy)
       if let reportPath { object["report"] = .string(reportPath) }
       try printJSON(JSONValue.object(object))
     } else {
@@ -186,6 +190,7 @@ struct VisionTrain: ParsableCommand {
       } else {
         text += "no validation split (--validation 0)\n"
       }
+      text += BaselineOutput.text(baseline, transferAccuracy: transferAccuracy) + "\n"
       text += training.result.usedFeatureCache
         ? "head trained on cached base features\n" : "base features recomputed every batch (augmentation)\n"
       text += "wrote \(out)\n"
@@ -196,7 +201,7 @@ struct VisionTrain: ParsableCommand {
 
   /// Writes `dir/index.html`: the facts of this run, its curves and the validation split's
   /// metrics and thumbnails. Returns the page's path.
-  func reportPage(_ training: ImageClassifier.Training, to dir: String, seconds: Double) throws -> String {
+  func reportPage(_ training: ImageClassifier.Training, to dir: String, seconds: Double, baseline: ReportFact) throws -> String {
     let baseText = baseOptions.description
     let fineTuned = training.result.fineTuneHistory.map(\.epochs.count) ?? 0
     var facts = [
@@ -213,6 +218,7 @@ struct VisionTrain: ParsableCommand {
       ReportFact("seconds", String(format: "%.1f", seconds)),
       ReportFact("seed", "\(seed)"),
       ReportFact("bundle", out),
+      baseline,
     ]
     if let stop = training.result.fineTuneHistory?.stopReason ?? training.result.headHistory.stopReason {
       facts.append(ReportFact("stopped", stop))

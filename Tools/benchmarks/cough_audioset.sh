@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Cough detection with YAMNet as a frozen base (issue 14 §4) on ../shared/datasets/cough_audio:
+# Cough detection with an AudioSet base — YAMNet (default) or EfficientAT mn04 — frozen (issue 14 §4)
+# on ../shared/datasets/cough_audio:
 # a head trained with the CLI's defaults on group=target split=train, evaluated on
 # group=target split=test, on all 153 test clips and on the 75 test clips that do not come
 # from Cough-Etiquette (the set's shortcut: most test coughs come from that one source).
@@ -7,16 +8,24 @@
 # macro-F1 / ROC-AUC at the stored, validation-chosen threshold; the accuracy the same clip
 # scores would give at 0.5) and the wall time of each training (docs/BENCHMARKS.md, docs/audio.md).
 #
-#   make release && bash Tools/benchmarks/cough_yamnet.sh [SHARED] [graft binary]
+#   make release && bash Tools/benchmarks/cough_audioset.sh [SHARED] [graft binary] [yamnet|mn04] [variant…]
+#
+# Variants (each one training, flags after the base) default to the five above; pass e.g.
+# "defaults" "--fine-tune-blocks 2 --fine-tune-epochs 5" to run fewer.
 #
 # SHARED defaults to ../shared (the checkout's sibling). Nothing is copied into the repository;
 # the filtered CSV of the other-source test clips is written to a temporary folder.
 set -euo pipefail
 SHARED=${1:-../shared}
 GRAFT=${2:-.build/release/graft}
+KIND=${3:-yamnet}
 SHARED=$(cd "$SHARED" && pwd)
 DATA=$SHARED/datasets/cough_audio
-BASE=$SHARED/pretrained/audioset_yamnet/yamnet.tflite
+case "$KIND" in
+  yamnet) BASE=$SHARED/pretrained/audioset_yamnet/yamnet.tflite; ARCH=(); NAME=YAMNet ;;
+  mn04) BASE=$SHARED/pretrained/audioset_mn04/mn04_as_mAP_432.pt; ARCH=(--arch mn04_as); NAME=mn04 ;;
+  *) echo "unknown base $KIND (yamnet or mn04)" >&2; exit 2 ;;
+esac
 WORK=$(mktemp -d /tmp/graft-cough-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -38,14 +47,15 @@ PY
 awk -F, 'NR == 1 || ($4 == "target" && $5 == "test")' "$DATA/labels.csv" > "$WORK/test.csv"
 mapfile -t TEST < <(awk -F, 'NR > 1 {print "'"$DATA"'/" $1}' "$WORK/test.csv")
 
-echo "| YAMNet frozen + head | training wall | threshold | test (153 clips) | accuracy at 0.5 | other sources (75 clips) |"
+echo "| $NAME frozen + head | training wall | threshold | test (153 clips) | accuracy at 0.5 | other sources (75 clips) |"
 echo "|---|---:|---:|---:|---:|---:|"
 variants=("defaults" "--aggregation max" "--epochs 5" "--epochs 30" "--fine-tune-blocks 2 --fine-tune-epochs 5")
+if [ $# -gt 3 ]; then variants=("${@:4}"); fi
 for i in "${!variants[@]}"; do
   read -r -a extra <<< "${variants[$i]#defaults}"
   start=$(date +%s.%N)
   "$GRAFT" audio train --data "$DATA/labels.csv" --where group=target --where split=train \
-    --base "$BASE" --positive cough "${extra[@]}" --quiet --json --out "$WORK/$i.graft" > "$WORK/$i.train.json"
+    --base "$BASE" "${ARCH[@]}" --positive cough "${extra[@]}" --quiet --json --out "$WORK/$i.graft" > "$WORK/$i.train.json"
   wall=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.0f} s')" "$start" "$(date +%s.%N)")
   threshold=$(python3 -c "import json,sys; print(f\"{json.load(open(sys.argv[1]))['threshold']:.3f}\")" "$WORK/$i.train.json")
   "$GRAFT" audio evaluate "$WORK/$i.graft" --data "$DATA/labels.csv" --where group=target --where split=test \
