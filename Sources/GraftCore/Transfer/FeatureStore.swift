@@ -20,6 +20,10 @@ import Synchronization
 /// modification time; when the store grows past `limitBytes`, the least recently used entries
 /// are deleted (`evict()`).
 ///
+/// The context does not see Graft's own code: a change to how files become inputs (the PNG
+/// decoder, resizing, the log-mel front end's arithmetic) must bump the version in the folder
+/// name and in `FeatureStoreSession`'s fingerprint, so old entries are no longer found.
+///
 /// Layout: `directory/features-v1/<64 hex digits>.f32`. Entry: `"GRFTFEA1"`, UInt32 header
 /// length, header (UTF-8 `context\nkey`), UInt32 rank, Int64 dims, Float32 values, then the
 /// 32-byte SHA-256 of everything before it; integers little-endian.
