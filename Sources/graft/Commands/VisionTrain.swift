@@ -33,14 +33,15 @@ struct VisionTrain: ParsableCommand {
       policy (ImageClassifier.fineTunePolicy: base --lr/100, head --lr/10, 3 epochs).
       A stratified --validation fraction is held out; its metrics are printed at the end.
 
-      The head trains to convergence by default: a linear head on cached base features is
-      fitted exactly (--head-solver auto: L-BFGS on the standardised features, the L2 strength
-      chosen on the validation split — by 3-fold cross-validation over the training and
-      validation images when it has under 10 per class, or over the training images with
-      --validation 0 — classes weighted when imbalanced); a head that cannot use cached
-      features (--augment) trains by Adam with early stopping on validation loss, --epochs
-      being the cap. With none, every block trains with the head from the first epoch (BatchNorm
+      The head trains to convergence by default: a linear head on cached base features is \
+      fitted exactly (--head-solver auto: L-BFGS on the standardised features, the L2 strength \
+      chosen on the validation split — by 3-fold cross-validation over the training and \
+      validation images when it has under 10 per class, or over the training images with \
+      --validation 0 — classes weighted when imbalanced); a head that cannot use cached \
+      features (--augment) trains by Adam with early stopping on validation loss, --epochs \
+      being the cap. With none, every block trains with the head from the first epoch (BatchNorm \
       on batch statistics) at --lr 3e-3 for at most 30 epochs, with the same early stopping.
+
       --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG,
       thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and
       accuracy curves per epoch (head, then fine-tune), and for the validation split the
