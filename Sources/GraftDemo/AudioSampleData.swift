@@ -243,7 +243,7 @@ public enum AudioSampleData {
     let transferRecipe = TransferRecipe(
       head: .linear, headEpochs: epochs(60), headLearningRate: 1e-2, batchSize: 16,
       fineTune: FineTune(topBlocks: 2, epochs: epochs(15), baseLearningRate: 1e-3, headLearningRate: 1e-3),
-      seed: seed, quiet: quiet)
+      seed: seed, headSolver: nil, quiet: quiet)  // the demo's own schedule: Adam epochs, not the exact fit
     let transfer = try SoundClassifier.train(
       base: .weights(dir + "/base.safetensors", architecture: baseSpec), on: train, recipe: transferRecipe,
       options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0))

@@ -154,7 +154,7 @@ public enum VisionSampleData {
     let transferRecipe = TransferRecipe(
       head: .linear, headEpochs: epochs(60), headLearningRate: 1e-2, batchSize: 16,
       fineTune: FineTune(topBlocks: 1, epochs: epochs(10), baseLearningRate: 1e-3, headLearningRate: 1e-3),
-      seed: seed, quiet: quiet)
+      seed: seed, headSolver: nil, quiet: quiet)  // the demo's own schedule: Adam epochs, not the exact fit
     let transfer = try ImageClassifier.train(base: .weights(dir + "/base.safetensors", architecture: baseSpec), on: dir + "/train",
                                              recipe: transferRecipe, preprocessing: preprocessing, validationFraction: 0)
     let scratch = try ImageClassifier.train(base: .scratch(baseSpec), on: dir + "/train",

@@ -118,8 +118,9 @@ public final class ImageClassifier: ModalityClassifier {
   ///
   /// The base comes from any `BaseSource` (a bundle must be a vision bundle). Unless the recipe
   /// has its own `FineTune`, `fineTune` (the user's block and epoch counts; by default none, the
-  /// head only) becomes one by `fineTunePolicy` for a pretrained base and
-  /// `FineTunePolicy.scratch` for random weights.
+  /// head only) becomes one by `fineTunePolicy` for a pretrained base; random weights follow
+  /// `FineTunePolicy.scratch` (every block with the head from the first epoch, `fineTune` unused).
+  /// `TransferRecipe.defaults(for: base)` is the converging recipe the CLI starts from.
   ///
   /// A stratified `validationFraction` of the images is held out (seeded by `recipe.seed`).
   /// Without augmentation (or a deterministic one) the base's features are computed once and

@@ -193,6 +193,8 @@ import Testing
     #expect(again.status == 0, "\(again.stderr)")
     let second = try json(again.stdout)
     #expect(second["base"] as? String == "audio_resnet" && second["feature_cache"] as? Bool == true)
+    // The default head solver: a linear head on cached features is fitted exactly (--epochs unused).
+    #expect(second["head_fit"] is [String: Any] && second["epochs"] as? Int == 1, "\(again.stdout)")
     let rowIssues = try #require(second["skipped"] as? [[String: Any]])
     #expect(rowIssues.count == 1 && rowIssues.first?["line"] as? Int == 19)
     let withArch = try GraftBinary.run(["audio", "train", "--data", csv, "--base", bundle, "--arch", "vggish",

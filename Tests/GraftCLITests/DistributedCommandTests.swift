@@ -66,7 +66,7 @@ import Testing
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let arguments = ["vision", "train", "--data", sample + "/train", "--base", sample + "/base.safetensors", "--arch", "smallcnn",
-                     "--widths", "16,32,64", "--size", "32", "--epochs", "4", "--json", "--quiet"]
+                     "--widths", "16,32,64", "--size", "32", "--epochs", "4", "--head-solver", "adam", "--json", "--quiet"]
     let one = try GraftBinary.run(arguments + ["--out", dir + "/one.graft"])
     #expect(one.status == 0, "\(one.stderr)")
     let two = try Self.mpi(2, arguments + ["--out", dir + "/two.graft"])

@@ -35,8 +35,7 @@ import Testing
     let bundle = dir + "/shapes.graft"
     let train = try GraftBinary.run([
       "vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "8,16",
-      "--size", "12", "--out", bundle, "--epochs", "25", "--lr", "0.05", "--batch-size", "8", "--validation", "0.34",
-      "--json", "--quiet",
+      "--size", "12", "--out", bundle, "--batch-size", "8", "--validation", "0.34", "--json", "--quiet",
     ])
     #expect(train.status == 0, "\(train.stderr)")
     let trained = try Self.json(train.stdout)
@@ -45,8 +44,24 @@ import Testing
     #expect(trained["accuracy"] is Double && trained["macro_f1"] is Double)
     let skipped = try #require(trained["skipped"] as? [[String: Any]])
     #expect(skipped.count == 1 && (skipped[0]["path"] as? String)?.hasSuffix("disc/corrupt.png") == true)
-    #expect(trained["feature_cache"] as? Bool == true)
+    // From scratch (the defaults: every block with the head at 3e-3, at most 30 epochs, early
+    // stopping on validation loss): no cached features, no exact fit.
+    #expect(trained["feature_cache"] as? Bool == false && trained["head_fit"] is NSNull)
+    #expect((trained["epochs"] as? Int).map { $0 >= 1 && $0 <= 30 } == true, "\(train.stdout)")
     #expect(FileManager.default.fileExists(atPath: bundle + "/config.json"))
+
+    // A pretrained base (the bundle's) and the defaults: the linear head is fitted exactly on cached
+    // features; the validation split holds 2 images per class, so λ is cross-validated over both.
+    let exact = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
+                                     "--out", dir + "/exact.graft", "--json", "--quiet"])
+    #expect(exact.status == 0, "\(exact.stderr)")
+    let fit = try #require(try Self.json(exact.stdout)["head_fit"] as? [String: Any], "\(exact.stdout)")
+    #expect((fit["selection"] as? String)?.hasPrefix("3-fold cross-validation over training and validation rows") == true)
+    #expect(try Self.json(exact.stdout)["feature_cache"] as? Bool == true)
+    let adam = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
+                                    "--out", dir + "/adam.graft", "--head-solver", "adam", "--epochs", "3", "--json", "--quiet"])
+    #expect(adam.status == 0, "\(adam.stderr)")
+    #expect(try Self.json(adam.stdout)["head_fit"] is NSNull && Self.json(adam.stdout)["epochs"] as? Int == 3)
 
     let text = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
                                     "--out", dir + "/again.graft", "--epochs", "1", "--augment", "flip,crop",
@@ -97,6 +112,15 @@ import Testing
     let badAugment = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn",
                                           "--augment", "flip,mixup", "--out", dir + "/x.graft"])
     #expect(badAugment.status == 2 && badAugment.stderr.contains("unknown --augment \"mixup\""))
+
+    // From scratch there is one stage (every block with the head), so no fine-tune flags; the exact
+    // solver needs cached features.
+    let scratchFineTune = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch",
+                                               "smallcnn", "--fine-tune-blocks", "1", "--out", dir + "/x.graft"])
+    #expect(scratchFineTune.status == 2 && scratchFineTune.stderr.contains("--base none trains every block"))
+    let lbfgsAugment = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", dir + "/b.graft",
+                                            "--head-solver", "lbfgs", "--augment", "flip", "--out", dir + "/x.graft"])
+    #expect(lbfgsAugment.status == 2 && lbfgsAugment.stderr.contains("--head-solver lbfgs fits cached features"))
 
     let noArch = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "w.safetensors",
                                       "--out", dir + "/x.graft"])

@@ -3,14 +3,18 @@
 # ../shared/datasets/cifar10_small) on the ImageNet MobileNetV2 .tflite, read natively, with
 # `graft vision train`'s default options (the base's own 224×224 input and (u8 − 128)/128
 # normalization; 32×32 images upscaled bilinearly; 20 % of the labels held out for validation;
-# head only: 10 epochs of Adam at 1e-3). 10, 50 and 400 training images per class (the first N
+# head only: since issue 15 the exact L-BFGS fit, --head-solver auto; before it, 10 epochs of
+# Adam at 1e-3). 10, 50 and 400 training images per class (the first N
 # of each class folder by file name), scored with `graft evaluate` on the 1,000 test images.
 # Data is linked into a temporary folder (never copied into the repository).
 #
 #   bash Tools/benchmarks/cifar_imagenet_mobilenet.sh [cifar10_small] [graft binary] [variant...]
 #
 # Variants (default: default): default; lbfgs (--head-solver lbfgs); lbfgs-all (--head-solver
-# lbfgs --validation 0: every label trains, the L2 strength by 3-fold cross-validation); imagenet (--normalize
+# lbfgs --validation 0: every label trains, the L2 strength by 3-fold cross-validation); cv0
+# (--head-cv-below 0: λ always on the validation split, however small); cv20 (--head-cv-below 20:
+# λ by cross-validation over training and validation images below 20 validation images per
+# class); adam (--head-solver adam: Adam at 1e-3 with early stopping, cap 50); imagenet (--normalize
 # imagenet, torchvision's statistics instead of the base's); epochs50 (--epochs 50 --lr 3e-3);
 # finetune (--fine-tune-blocks 2, at 400 per class only); finetune-lr (the same at --lr 1e-2: the
 # vision policy's fine-tune rates are fractions of it, base 1e-4, head 1e-3). SIZES="10 50"
@@ -41,6 +45,9 @@ options() {  # options VARIANT
     default) ;;
     lbfgs) echo --head-solver lbfgs ;;
     lbfgs-all) echo --head-solver lbfgs --validation 0 ;;
+    cv0) echo --head-cv-below 0 ;;
+    cv20) echo --head-cv-below 20 ;;
+    adam) echo --head-solver adam ;;
     imagenet) echo --normalize imagenet ;;
     epochs50) echo --epochs 50 --lr 3e-3 ;;
     finetune) echo --fine-tune-blocks 2 ;;

@@ -6,8 +6,9 @@ extension SoundClassifier {
   ///
   /// The base comes from any `BaseSource` (a bundle of any modality lends its base; an audio
   /// bundle also its front end). Unless `recipe` has its own `FineTune`, `fineTune` (the user's
-  /// block and epoch counts) becomes one by `fineTunePolicy` for a pretrained base and
-  /// `FineTunePolicy.scratch` for random weights (every block, as many epochs as the head).
+  /// block and epoch counts) becomes one by `fineTunePolicy` for a pretrained base; random
+  /// weights follow `FineTunePolicy.scratch` (every block with the head from the first epoch).
+  /// Without a `recipe`, `TransferRecipe.defaults(for: base)`: the head trained to convergence.
   ///
   /// Every clip is decoded and cut into patches first; a clip that fails (corrupt, empty,
   /// unsupported) is reported in `skipped` with its reason and left out. Clips, not patches, are
@@ -20,7 +21,7 @@ extension SoundClassifier {
   /// probabilities aggregated per clip), giving the clip-level metrics, the ROC-AUC of a binary
   /// task and, with a positive label, the threshold that maximises the criterion on them
   /// (`chooseThreshold`; 0.5 when there is no validation clip of each class).
-  public static func train(base: BaseSource, on data: SoundDataSource, recipe: TransferRecipe = TransferRecipe(),
+  public static func train(base: BaseSource, on data: SoundDataSource, recipe: TransferRecipe? = nil,
                            fineTune: FineTuneRequest = FineTuneRequest(), options: SoundTrainingOptions = .init())
     throws -> SoundTrainingRun {
     registerArchitectures()
@@ -31,7 +32,7 @@ extension SoundClassifier {
     }
     let (loaded, bundleFrontEnd) = try makeBase(base)
     let extractor = loaded.network
-    let recipe = loaded.recipe(recipe, fineTune: fineTune, pretrained: fineTunePolicy)
+    let recipe = loaded.recipe(recipe ?? .defaults(for: base), fineTune: fineTune, pretrained: fineTunePolicy)
     // A base's own front end unless one is given: YAMNet and mn04 were trained on their exact log-mel.
     let frontEnd = options.frontEnd ?? bundleFrontEnd ?? defaultFrontEnd(for: extractor)
     if let problem = mismatch(extractor, frontEnd) {

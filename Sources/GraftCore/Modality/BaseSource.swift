@@ -53,16 +53,24 @@ public struct LoadedBase {
   /// the modality then uses its defaults.
   public var preprocessing: [String: JSONValue] = [:]
 
-  /// `recipe` with its fine-tune stage filled in for this base: a `FineTune` the caller set is
-  /// kept as it is; otherwise `FineTunePolicy.scratch` applies to random weights and
-  /// `pretrained` (the modality's policy) to the others.
+  /// `recipe` with its stages filled in for this base: a `FineTune` the caller set is kept as it
+  /// is; otherwise `FineTunePolicy.scratch` applies to random weights and `pretrained` (the
+  /// modality's policy) to the others. Under `scratch` (`jointFromStart`) the base is not frozen:
+  /// every block trains with the head from the first epoch, BatchNorm on batch statistics, at
+  /// `headLearningRate` for at most `headEpochs` (with the recipe's early stopping); `request`
+  /// does not apply (there is no second stage).
   public func recipe(_ recipe: TransferRecipe, fineTune request: FineTuneRequest, pretrained: FineTunePolicy)
     -> TransferRecipe
   {
     guard recipe.fineTune == nil else { return recipe }
     var filled = recipe
-    filled.fineTune = (isScratch ? FineTunePolicy.scratch : pretrained).fineTune(
-      request, learningRate: recipe.headLearningRate, headEpochs: recipe.headEpochs, blockCount: network.blocks.count)
+    let policy = isScratch ? FineTunePolicy.scratch : pretrained
+    if policy.jointFromStart {
+      filled.freezeBase = false
+      return filled
+    }
+    filled.fineTune = policy.fineTune(request, learningRate: recipe.headLearningRate, headEpochs: recipe.headEpochs,
+                                      blockCount: network.blocks.count)
     return filled
   }
 }

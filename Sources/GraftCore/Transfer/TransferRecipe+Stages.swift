@@ -27,24 +27,33 @@ extension TransferRecipe {
   ) throws -> TransferStages {
     if freezeBase { network.base.freeze() } else { network.base.unfreeze() }
     let loaders = Loaders(recipe: self, train: train, validation: validation, collate: collate,
-                          collateValidation: collateValidation)
+                          collateValidation: collateValidation, batchStatistics: trainsBatchStatistics(network.base))
     let (headHistory, headEvaluation) = try trainHeadStage(network, labelNames: labelNames, loaders)
     return try fineTuneStage(network, labelNames: labelNames, loaders, after: (headHistory, headEvaluation))
   }
 
+  /// Whether a stage of this recipe normalizes `base`'s BatchNorm layers by batch statistics
+  /// (an unfrozen base, or fine-tuning with `trainBatchNorm`).
+  func trainsBatchStatistics(_ base: Module) -> Bool {
+    (!freezeBase || fineTune?.trainBatchNorm == true) && base.namedModules().contains { $0.1 is BatchNorm }
+  }
+
   /// The loaders both stages share: training batches in the recipe's order and seed, validation
-  /// batches in order.
+  /// batches in order. When BatchNorm trains on batch statistics, a last batch of one example
+  /// (which has no batch statistics; PyTorch refuses it too) is left out of that epoch — a
+  /// different example each shuffled epoch, as `drop_last` does.
   struct Loaders<T: Dataset, V: Dataset> {
     let order: BatchSampler.Order
     let train: DataLoader<T>
     let validation: DataLoader<V>?
 
     init(recipe: TransferRecipe, train: T, validation: V?, collate: @escaping ([T.Element], [Int]) -> Batch,
-         collateValidation: @escaping ([V.Element], [Int]) -> Batch) {
+         collateValidation: @escaping ([V.Element], [Int]) -> Batch, batchStatistics: Bool = false) {
       let labels = (0..<train.count).compactMap { train.label(at: $0) }
       order = recipe.classBalanced && labels.count == train.count ? .classBalanced(labels: labels) : .shuffled
+      let dropLast = batchStatistics && train.count > recipe.batchSize && train.count % recipe.batchSize == 1
       self.train = DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: recipe.batchSize, order: order,
-                                                           seed: recipe.seed), collate: collate)
+                                                           dropLast: dropLast, seed: recipe.seed), collate: collate)
       self.validation = validation.map {
         DataLoader($0, sampler: BatchSampler(count: $0.count, batchSize: recipe.validationBatchSize ?? recipe.batchSize,
                                              order: .sequential), collate: collateValidation)

@@ -66,6 +66,18 @@ public struct FineTune: Sendable, Equatable {
 /// sized to the labels, train the head (on cached features when nothing random
 /// precedes the base), optionally fine-tune the top blocks, evaluate.
 ///
+/// Its defaults train the head to convergence, the same rule for every modality:
+/// - a linear head on cached features is fitted exactly (`headSolver`, `LinearHeadSolver`:
+///   standardised features, L-BFGS to convergence, the L2 strength chosen on validation or by
+///   cross-validation), with no epochs or learning rate to pick;
+/// - any other head stage (an mlp head, augmentation, an unfrozen base) runs Adam at
+///   `headLearningRate` with early stopping on validation loss (`EarlyStopping.recipeDefault`:
+///   patience 5, the best epoch's weights restored), `headEpochs` being a cap
+///   (`defaultEpochCap`, 50). Without a validation split nothing monitors the run, and the cap
+///   is what stops it.
+/// A base of random weights trains jointly with its head from the first epoch
+/// (`LoadedBase.recipe`, `FineTunePolicy.scratch`; `scratchLearningRate`, `scratchEpochCap`).
+///
 /// Two entry points run the same two stages: `run(base:…)` for a `FeatureExtractor` base (flat
 /// features [N, F]), which builds the head from `head` and can cache features or fit the head
 /// exactly; and `run(_:…)` for a network the caller built (`GraftedNetwork`: any base, any head,
@@ -84,8 +96,9 @@ public struct TransferRecipe: Sendable {
   public var featureCacheMemoryBytes: Int
   public var classBalanced: Bool
   /// Fit a linear head exactly on cached features (L-BFGS, λ chosen on validation) instead of
-  /// `headEpochs` of Adam. Used when the head is `.linear` and features are cached; nil keeps the
-  /// epoch loop everywhere.
+  /// `headEpochs` of Adam. Used when the head is `.linear` and features are cached (the default,
+  /// `--head-solver auto`); any other head stage runs the epoch loop. nil keeps the epoch loop
+  /// everywhere (`--head-solver adam`).
   public var headSolver: LinearHeadSolver?
   public var quiet: Bool
   /// Freeze the base for the first stage (transfer). `false` trains it with the head from the
@@ -104,10 +117,12 @@ public struct TransferRecipe: Sendable {
   /// content keys (`ContentKeyedDataset`); nil: features live for this run only.
   public var featureStore: FeatureStore? = nil
 
-  public init(head: HeadSpec = .linear, headEpochs: Int = 10, headLearningRate: Float = 1e-3, weightDecay: Float = 0,
-              batchSize: Int = 32, fineTune: FineTune? = nil, earlyStopping: EarlyStopping? = nil, seed: UInt64 = 42,
-              cacheFeatures: Bool = true, featureCacheMemoryBytes: Int = 512 << 20, classBalanced: Bool = false,
-              headSolver: LinearHeadSolver? = nil, quiet: Bool = false, freezeBase: Bool = true,
+  public init(head: HeadSpec = .linear, headEpochs: Int = TransferRecipe.defaultEpochCap,
+              headLearningRate: Float = TransferRecipe.defaultLearningRate, weightDecay: Float = 0,
+              batchSize: Int = 32, fineTune: FineTune? = nil, earlyStopping: EarlyStopping? = .recipeDefault,
+              seed: UInt64 = 42, cacheFeatures: Bool = true, featureCacheMemoryBytes: Int = 512 << 20,
+              classBalanced: Bool = false, headSolver: LinearHeadSolver? = LinearHeadSolver(), quiet: Bool = false,
+              freezeBase: Bool = true,
               gradientClipNorm: Float? = nil, validationBatchSize: Int? = nil,
               reduceGradients: (@Sendable ([Tensor]) -> Void)? = nil) {
     self.head = head
@@ -166,7 +181,7 @@ extension TransferRecipe {
     let model = Classifier(base: base, head: head)
     let network = GraftedNetwork(model)
     let loaders = Loaders(recipe: self, train: train, validation: validation, collate: collate,
-                          collateValidation: collateValidation)
+                          collateValidation: collateValidation, batchStatistics: trainsBatchStatistics(base))
 
     // Stage 1: the head, on cached features when possible.
     let useCache = freezeBase && cacheFeatures && !augmented

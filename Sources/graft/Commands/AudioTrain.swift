@@ -33,8 +33,17 @@ struct AudioTrain: ParsableCommand {
       BASE is a trained bundle (its base and front end are reused), a weights file of the \
       --arch base (.safetensors, a torch.save .pt/.pth state dict, .tflite; told apart by \
       content; --arch may be left out when the file names its network), or `none` to train \
-      --arch from scratch (every block is trained). Fine-tuning rates follow the audio policy \
-      (SoundClassifier.fineTunePolicy: --lr/10), or the scratch one for none.
+      --arch from scratch: every block with the head from the first epoch, BatchNorm on batch \
+      statistics, at --lr 3e-3 for at most 30 epochs. Fine-tuning rates follow the audio policy \
+      (SoundClassifier.fineTunePolicy: --lr/10).
+
+      The head trains to convergence by default: a linear head on cached base features is \
+      fitted exactly (--head-solver auto: L-BFGS on the standardised features, the L2 strength \
+      chosen on the validation patches — by 3-fold cross-validation over training and \
+      validation patches when those have under 10 per class, or over the training patches \
+      with --validation-fraction 0 — classes weighted when imbalanced); otherwise (--spec-augment, \
+      none) Adam with early stopping on validation loss (patience 5, best weights restored), \
+      --epochs being the cap.
 
       Examples:
         graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
@@ -55,10 +64,13 @@ struct AudioTrain: ParsableCommand {
   @Option(help: "Make a binary detector for this label: ROC-AUC and a validation-chosen threshold.")
   var positive: String?
 
-  @Option(help: "Epochs of the head (and of the from-scratch training).")
-  var epochs = 10
+  @Option(help: TrainingHelp.epochs)
+  var epochs: Int?
 
-  @Option(help: "Also fine-tune the top N blocks of the base (default 0; all blocks for --base none).")
+  @Option(name: .customLong("head-solver"), help: HeadSolverChoice.help)
+  var headSolver: HeadSolverChoice = .auto
+
+  @Option(help: "Also fine-tune the top N blocks of the base (default 0; not with none, which trains every block).")
   var fineTuneBlocks: Int?
 
   @Option(help: "Epochs of fine-tuning (default: --epochs).")
@@ -67,8 +79,8 @@ struct AudioTrain: ParsableCommand {
   @Option(help: "Patches per batch.")
   var batchSize = 32
 
-  @Option(help: "Learning rate of the head (fine-tuning rates are fractions of it: the audio policy, or the scratch one for none).")
-  var lr: Float = 1e-3
+  @Option(help: TrainingHelp.lr)
+  var lr: Float?
 
   @Option(help: "Seed of the split, the batch order and the head's initialisation.")
   var seed: UInt64 = 42
@@ -106,9 +118,16 @@ struct AudioTrain: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-    if !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if baseOptions.isScratch && (fineTuneBlocks != nil || fineTuneEpochs != nil) {
+      throw ValidationError("--base none trains every block with the head from the first epoch: "
+        + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
+    }
+    if headSolver == .lbfgs, specAugment || baseOptions.isScratch {
+      throw ValidationError("--head-solver lbfgs fits cached features: it does not combine with --spec-augment or --base none")
+    }
     if let fineTuneBlocks, fineTuneBlocks < 0 { throw ValidationError("--fine-tune-blocks must not be negative") }
     if let fineTuneEpochs, fineTuneEpochs < 1 { throw ValidationError("--fine-tune-epochs must be at least 1") }
     if !(validationFraction >= 0 && validationFraction < 1) { throw ValidationError("--validation-fraction must lie in [0, 1)") }
@@ -135,7 +154,8 @@ struct AudioTrain: ParsableCommand {
     if case .weights(let path, _) = base, !FileManager.default.fileExists(atPath: path) {
       throw BaseSourceError(path: path, reason: .missing)
     }
-    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
+    var recipe = transferRecipe(for: base, epochs: epochs, lr: lr, headSolver: headSolver, minimumValidationPerClass: nil,
+                                batchSize: batchSize, seed: seed, quiet: quiet || json)
     recipe.featureStore = try cacheOptions.store()
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
@@ -172,6 +192,9 @@ struct AudioTrain: ParsableCommand {
         "feature_cache": .bool(run.transfer.usedFeatureCache),
         "feature_store": FeatureCacheOptions.json(recipe.featureStore),
         "health": health.json,
+        "head_fit": try run.transfer.headFit.map { try JSONValue(encoding: $0) } ?? .null,
+        "epochs": .number(Double(run.transfer.headHistory.epochs.count)),
+        "stopped": (run.transfer.fineTuneHistory?.stopReason ?? run.transfer.headHistory.stopReason).map { .string($0) } ?? .null,
         "world_size": .number(Double(ProcessGroups.current.size)),
         "baseline": try BaselineOutput.json(run.baseline, transferAccuracy: transferAccuracy),
       ]

@@ -85,7 +85,7 @@ struct PredictOptions: ParsableArguments {
     }
     // In an MPI job each rank predicts its share of the inputs; every rank gets them all back.
     let k = min(top, classifier.labels.count)
-    try print(try ProcessGroups.current.shardedMap(inputs) { classifier.predict(inputs: $0, top: k) })
+    try print(ProcessGroups.current.shardedMap(inputs) { classifier.predict(inputs: $0, top: k) })
   }
 
   /// The top AudioSet classes of each file by a bare network's own classifier (`AudioSetTagger`).

@@ -29,10 +29,19 @@ struct VisionTrain: ParsableCommand {
       BASE is a vision bundle (NAME.graft: its base and weights are reused), a weights file —
       safetensors (Tools/convert_torchvision.py writes the architecture into it), a torch.save
       .pt/.pth state dict (with --arch) or a TFLite MobileNetV2 (recognised from its graph) — or
-      `none` with --arch for a randomly initialised base (pair it with --fine-tune-blocks to
-      train it). Fine-tuning rates follow the vision policy (ImageClassifier.fineTunePolicy:
-      base --lr/100, head --lr/10, 3 epochs), or the scratch one for none (--lr, --epochs).
+      `none` with --arch for a randomly initialised base. Fine-tuning rates follow the vision
+      policy (ImageClassifier.fineTunePolicy: base --lr/100, head --lr/10, 3 epochs).
       A stratified --validation fraction is held out; its metrics are printed at the end.
+
+      The head trains to convergence by default: a linear head on cached base features is \
+      fitted exactly (--head-solver auto: L-BFGS on the standardised features, the L2 strength \
+      chosen on the validation split — by 3-fold cross-validation over the training and \
+      validation images when it has under 10 per class, or over the training images with \
+      --validation 0 — classes weighted when imbalanced); a head that cannot use cached \
+      features (--augment) trains by Adam with early stopping on validation loss, --epochs \
+      being the cap. With none, every block trains with the head from the first epoch (BatchNorm \
+      on batch statistics) at --lr 3e-3 for at most 30 epochs, with the same early stopping.
+
       --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG,
       thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and
       accuracy curves per epoch (head, then fine-tune), and for the validation split the
@@ -44,8 +53,7 @@ struct VisionTrain: ParsableCommand {
         graft vision train --data pets/train --base mobilenet_v2_1.0_224_quant.tflite --out pets.graft
         graft vision train --data pets/train --base pets.graft --out pets2.graft --fine-tune-blocks 1 --augment flip,crop
         graft vision train --data pets/train --base resnet18.pth --arch resnet18 --out pets.graft --report pets-report
-        graft vision train --data digits --base none --arch smallcnn --widths 16,32 --size 28 --out digits.graft \\
-          --fine-tune-blocks 2 --fine-tune-epochs 10
+        graft vision train --data digits --base none --arch smallcnn --widths 16,32 --size 28 --out digits.graft
       """)
 
   @Option(help: ArgumentHelp("The training images: one sub-directory per class.", valueName: "dir"))
@@ -64,26 +72,31 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("Input normalization: base (the base's own when it states one, e.g. (u8−128)/128 for a quantized .tflite; else imagenet), imagenet (torchvision's mean/std) or none ([0, 1]).", valueName: "base|imagenet|none"))
   var normalize: NormalizationChoice = .base
 
-  @Option(name: .customLong("head-solver"), help: ArgumentHelp("How the linear head is trained on cached features: adam (--epochs of Adam at --lr) or lbfgs (an exact L2-regularised fit, its strength chosen on the validation split or by 3-fold cross-validation; --epochs and --lr unused).", valueName: "adam|lbfgs"))
-  var headSolver: HeadSolverChoice = .adam
+  @Option(name: .customLong("head-solver"), help: HeadSolverChoice.help)
+  var headSolver: HeadSolverChoice = .auto
+
+  /// Measurement knob for the tiny-validation rule (docs/BENCHMARKS.md): the validation images
+  /// per class below which λ is chosen by cross-validation over training and validation images.
+  @Option(name: .customLong("head-cv-below"), help: .hidden)
+  var headCVBelow: Int?
 
   @Option(name: .customLong("resize-shorter-side"), help: "Resize the shorter side to this, then centre-crop to --size (e.g. 256 for 224).")
   var resizeShorterSide: Int?
 
-  @Option(help: "Head training epochs.")
-  var epochs: Int = 10
+  @Option(help: TrainingHelp.epochs)
+  var epochs: Int?
 
-  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none).")
+  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none; not with none, which trains every block).")
   var fineTuneBlocks: Int = 0
 
-  @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default: 3 for a pretrained base, --epochs for none).")
+  @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default 3).")
   var fineTuneEpochs: Int?
 
   @Option(name: .customLong("batch-size"), help: "Batch size.")
   var batchSize: Int = 32
 
-  @Option(help: "Head learning rate (fine-tuning rates are fractions of it: the vision policy, or the scratch one for none).")
-  var lr: Float = 1e-3
+  @Option(help: TrainingHelp.lr)
+  var lr: Float?
 
   @Option(help: "Random augmentations, comma-separated: flip, crop, rotate, jitter (disables feature caching).")
   var augment: String?
@@ -97,7 +110,7 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("Also write an HTML report to DIR/index.html (facts, curves, confusion matrix, per-class table, thumbnail grid).", valueName: "dir"))
   var report: String?
 
-  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\", \"preprocessing\", \"world_size\"} (metrics null without validation).")
+  @Flag(help: "Print JSON: {\"bundle\", \"report\" (with --report), \"accuracy\", \"macro_f1\", \"labels\", \"confusion\", \"per_class\", \"count\", \"classes\", \"skipped\", \"feature_cache\", \"head_fit\" (the exact fit: l2, selection, trials; null for Adam), \"epochs\", \"stopped\", \"preprocessing\", \"world_size\"} (metrics null without validation).")
   var json = false
 
   @Flag(help: "No per-epoch progress on stderr.")
@@ -114,16 +127,21 @@ struct VisionTrain: ParsableCommand {
     _ = try source()
     if let size, size < 1 { throw ValidationError("--size must be positive") }
     if let size, let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
-    if epochs < 1 { throw ValidationError("--epochs must be positive") }
+    if let epochs, epochs < 1 { throw ValidationError("--epochs must be positive") }
+    if let headCVBelow, headCVBelow < 0 { throw ValidationError("--head-cv-below must not be negative") }
     if fineTuneBlocks < 0 || (fineTuneEpochs ?? 0) < 0 {
       throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative")
     }
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
-    if !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if baseOptions.isScratch && (fineTuneBlocks > 0 || fineTuneEpochs != nil) {
+      throw ValidationError("--base none trains every block with the head from the first epoch: "
+        + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
+    }
     if !(validation >= 0 && validation < 1) { throw ValidationError("--validation must lie in [0, 1)") }
     _ = try augmentation(size: size ?? 224)
-    if headSolver == .lbfgs, augment != nil {
-      throw ValidationError("--head-solver lbfgs fits cached features: it does not combine with --augment")
+    if headSolver == .lbfgs, augment != nil || baseOptions.isScratch {
+      throw ValidationError("--head-solver lbfgs fits cached features: it does not combine with --augment or --base none")
     }
   }
 
@@ -141,12 +159,12 @@ struct VisionTrain: ParsableCommand {
   }
 
   func run() throws {
-    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed,
-                                headSolver: headSolver == .lbfgs ? LinearHeadSolver() : nil, quiet: quiet)
+    let source = try source()
+    var recipe = transferRecipe(for: source, epochs: epochs, lr: lr, headSolver: headSolver,
+                                minimumValidationPerClass: headCVBelow, batchSize: batchSize, seed: seed, quiet: quiet)
     recipe.featureStore = try cacheOptions.store()
     let fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
     let started = Date()
-    let source = try source()
     let base = try ImageClassifier.load(source)
     let preprocessing = try ImageClassifier.preprocessing(for: base, source: source, size: size,
                                                           resizeShorterSide: resizeShorterSide, normalization: normalize)
@@ -176,6 +194,10 @@ struct VisionTrain: ParsableCommand {
       object["feature_cache"] = .bool(training.result.usedFeatureCache)
       object["feature_store"] = FeatureCacheOptions.json(recipe.featureStore)
       object["health"] = health.json
+      object["head_fit"] = try training.result.headFit.map { try JSONValue(encoding: $0) } ?? .null
+      object["epochs"] = .number(Double(training.result.headHistory.epochs.count))
+      object["stopped"] = (training.result.fineTuneHistory?.stopReason ?? training.result.headHistory.stopReason)
+        .map { .string($0) } ?? .null
       object["world_size"] = .number(Double(ProcessGroups.current.size))
       object["preprocessing"] = .object(training.preprocessing.json)
       object["baseline"] = try BaselineOutput.json(baseline, transferAccuracy: transferAccuracy)
@@ -191,8 +213,11 @@ struct VisionTrain: ParsableCommand {
         text += "no validation split (--validation 0)\n"
       }
       text += BaselineOutput.text(baseline, transferAccuracy: transferAccuracy) + "\n"
-      text += training.result.usedFeatureCache
-        ? "head trained on cached base features\n" : "base features recomputed every batch (augmentation)\n"
+      text += training.result.usedFeatureCache ? "head trained on cached base features\n"
+        : baseOptions.isScratch ? "every block trained with the head (from scratch)\n"
+        : "base features recomputed every batch (augmentation)\n"
+      if let fit = training.result.headFit { text += "head: \(fit)\n" }
+      else if let stop = training.result.headHistory.stopReason { text += "head: stopped: \(stop)\n" }
       text += "wrote \(out)\n"
       if let reportPath { text += "wrote report \(reportPath)\n" }
       Console.writeOutput(text)
@@ -232,11 +257,6 @@ struct VisionTrain: ParsableCommand {
     func list(_ v: [Float]) -> String { v.prefix(p.layout.rawValue).map { String(format: "%.3f", $0) }.joined(separator: " ") }
     return "\(p.width)×\(p.height)" + (p.resizeShorterSide.map { " (shorter side \($0), centre crop)" } ?? "")
       + ", mean \(list(p.normalization.mean)), std \(list(p.normalization.std))"
-  }
-
-  /// `--head-solver`: Adam epochs, or `LinearHeadSolver`'s exact fit.
-  enum HeadSolverChoice: String, ExpressibleByArgument, CaseIterable {
-    case adam, lbfgs
   }
 
   struct Skipped: Encodable {

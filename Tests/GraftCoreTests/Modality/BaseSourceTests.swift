@@ -220,10 +220,15 @@ final class PlainCheckpointBase: Layer, FeatureExtractor {
     #expect(FineTunePolicy.scratch.fineTune(.headOnly, learningRate: 0.5, headEpochs: 7, blockCount: 4) == nil)
     #expect(FineTunePolicy.scratch.fineTune(FineTuneRequest(blocks: 9, epochs: 2), learningRate: 1, headEpochs: 7,
                                             blockCount: 4)?.topBlocks == 4)
+    // Random weights train jointly from the first epoch: the base is not frozen, there is no
+    // second stage, and the head stage's rate and cap are the whole network's.
     let scratch = try BaseSource.scratch(Self.smallcnn).load()
     let recipe = TransferRecipe(headEpochs: 5, headLearningRate: 0.2)
-    #expect(scratch.recipe(recipe, fineTune: FineTuneRequest(), pretrained: pretrained).fineTune
-      == FineTune(topBlocks: 2, epochs: 5, baseLearningRate: 0.2, headLearningRate: 0.2, trainBatchNorm: true))
+    #expect(FineTunePolicy.scratch.jointFromStart && !pretrained.jointFromStart)
+    let joint = scratch.recipe(recipe, fineTune: FineTuneRequest(), pretrained: pretrained)
+    #expect(joint.fineTune == nil && !joint.freezeBase && joint.headEpochs == 5 && joint.headLearningRate == 0.2)
+    let asked = scratch.recipe(recipe, fineTune: FineTuneRequest(blocks: 1, epochs: 2), pretrained: pretrained)
+    #expect(asked.fineTune == nil && !asked.freezeBase)
     var own = recipe
     own.fineTune = FineTune(topBlocks: 1)
     #expect(scratch.recipe(own, fineTune: FineTuneRequest(), pretrained: pretrained).fineTune == FineTune(topBlocks: 1))

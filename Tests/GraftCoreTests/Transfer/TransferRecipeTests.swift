@@ -18,7 +18,8 @@ import _GraftTestSupport
     let train = SyntheticImages.make(count: 90, seed: 23), validation = SyntheticImages.make(count: 30, seed: 24)
     let base1 = try Self.pretrainedBase(), base2 = try Self.pretrainedBase()
     let frozenBefore = base1.stateDict().map { $0.1.scalars }
-    let recipe = TransferRecipe(headEpochs: 3, headLearningRate: 0.01, batchSize: 16, seed: 5, quiet: true)
+    // Adam on both sides (the default would fit the cached linear head exactly).
+    let recipe = TransferRecipe(headEpochs: 3, headLearningRate: 0.01, batchSize: 16, seed: 5, headSolver: nil, quiet: true)
     let cached = try recipe.run(base: base1, classCount: 3, train: train, validation: validation)
     var uncached = recipe
     uncached.cacheFeatures = false
