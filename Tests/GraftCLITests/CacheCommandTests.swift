@@ -13,14 +13,25 @@ import Testing
     try #require(object["feature_store"] as? [String: Any])
   }
 
+  /// A small pretrained base: a bundle trained from scratch (no cache, which only serves frozen bases).
+  static func visionBase(_ dir: String) throws -> String {
+    let r = try GraftBinary.run([
+      "vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "4,8",
+      "--size", "12", "--out", dir + "/base.graft", "--epochs", "1", "--batch-size", "4", "--quiet", "--no-cache",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    return dir + "/base.graft"
+  }
+
   @Test func visionTrainReusesFeaturesAcrossRuns() throws {
     let dir = try VisionTrainCommandTests.makeFolder(perClass: 4)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let cache = dir + "/cache", env = ["GRAFT_CACHE_DIR": dir + "/cache"]
+    let base = try Self.visionBase(dir)
     func train(_ out: String, _ extra: [String] = []) throws -> [String: Any] {
       let r = try GraftBinary.run([
-        "vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "4,8",
-        "--size", "12", "--out", dir + "/" + out, "--epochs", "2", "--batch-size", "4", "--json", "--quiet",
+        "vision", "train", "--data", dir + "/shapes", "--base", base,
+        "--size", "12", "--out", dir + "/" + out, "--batch-size", "4", "--json", "--quiet",
       ] + extra, environment: env)
       #expect(r.status == 0, "\(r.stderr)")
       return try Self.json(r.stdout)
@@ -64,7 +75,7 @@ import Testing
     #expect(clear.status == 0 && cleared["removed"] as? Int == 12)
     let text = try GraftBinary.run(["cache", "info", "--cache-dir", cache])
     #expect(text.status == 0 && text.stdout.contains("entries  0") && text.stdout.contains(cache))
-    let bad = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn",
+    let bad = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", base,
                                    "--out", dir + "/x.graft", "--cache-limit", "lots"], environment: env)
     #expect(bad.status == 2 && bad.stderr.contains("--cache-limit"))
   }
@@ -77,10 +88,12 @@ import Testing
       try HealthCommandTests.writeWAV(dir + "/data/noise/n\(i).wav", HealthCommandTests.samples(seconds: 2, seed: UInt64(10 + i), tone: false))
     }
     let env = ["GRAFT_CACHE_DIR": dir + "/cache"]
+    let made = try GraftBinary.run(["audio", "train", "--data", dir + "/data", "--base", "none", "--arch", "smallcnn",
+                                    "--width-multiplier", "0.25", "--epochs", "1", "--out", dir + "/base.graft", "--no-cache"])
+    #expect(made.status == 0, "\(made.stderr)")
     func train(_ out: String, _ extra: [String] = []) throws -> [String: Any] {
-      let r = try GraftBinary.run(["audio", "train", "--data", dir + "/data", "--base", "none", "--arch", "smallcnn",
-                                   "--width-multiplier", "0.25", "--epochs", "1", "--out", dir + "/" + out, "--json"] + extra,
-                                  environment: env)
+      let r = try GraftBinary.run(["audio", "train", "--data", dir + "/data", "--base", dir + "/base.graft",
+                                   "--out", dir + "/" + out, "--json"] + extra, environment: env)
       #expect(r.status == 0, "\(r.stderr)")
       return try Self.json(r.stdout)
     }
@@ -105,8 +118,8 @@ import Testing
     let dir = try VisionTrainCommandTests.makeFolder(perClass: 4)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let cache = dir + "/cache", env = ["GRAFT_CACHE_DIR": dir + "/cache"]
-    let arguments = ["vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "4,8",
-                     "--size", "12", "--epochs", "2", "--batch-size", "4", "--json", "--quiet"]
+    let arguments = ["vision", "train", "--data", dir + "/shapes", "--base", try Self.visionBase(dir),
+                     "--size", "12", "--batch-size", "4", "--json", "--quiet"]
     let one = try GraftBinary.run(arguments + ["--out", dir + "/one.graft"], environment: env)
     #expect(one.status == 0, "\(one.stderr)")
     let entries = try FileManager.default.contentsOfDirectory(atPath: cache + "/features-v1").sorted()
