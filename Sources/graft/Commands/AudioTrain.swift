@@ -56,8 +56,10 @@ struct AudioTrain: ParsableCommand {
   @Option(help: "Epochs of the head (and of the from-scratch training).")
   var epochs = 10
 
-  @Option(help: "Also fine-tune the top N blocks of the base (default 0; all blocks for --base none).")
+  @Option(help: "Fine-tune the top N blocks of the base after the head (0: none; all blocks for --base none; default for a pretrained base: decided — the top 2 for 3 epochs when the training patches × epochs fit the budget, kept only if validation accuracy on patches improves).")
   var fineTuneBlocks: Int?
+
+  @OptionGroup var control: TrainingControlOptions
 
   @Option(help: "Epochs of fine-tuning (default: --epochs).")
   var fineTuneEpochs: Int?
@@ -133,7 +135,10 @@ struct AudioTrain: ParsableCommand {
     if case .weights(let path, _) = base, !FileManager.default.fileExists(atPath: path) {
       throw BaseSourceError(path: path, reason: .missing)
     }
-    let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
+    var recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed, quiet: quiet || json)
+    recipe.checkpoints = control.checkpoints
+    var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    fineTune.baseLearningRate = control.baseLearningRate
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
                                        augment: specAugment ? SpecAugment() : nil)  // masks: the front end's silence
@@ -142,12 +147,13 @@ struct AudioTrain: ParsableCommand {
       Console.writeError("data: \(source.clips.count) clips (\(counts))\n")
     }
     let run = try SoundClassifier.train(base: base, on: source, recipe: recipe,
-                                        fineTune: FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs),
+                                        fineTune: fineTune,
                                         options: options)
     try run.bundle.write(to: out)
     var reportPath: String? = nil
     if let report {
-      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)])
+      var section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out)])
+      FineTuneOutput.decorate(&section, run.transfer)
       reportPath = try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: report)
     }
 
@@ -165,6 +171,7 @@ struct AudioTrain: ParsableCommand {
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
       if let reportPath { object["report"] = .string(reportPath) }
+      object.merge(FineTuneOutput.json(run.transfer)) { $1 }
       try printJSON(JSONValue.object(object))
       return
     }
@@ -174,6 +181,8 @@ struct AudioTrain: ParsableCommand {
       lines.append("validation: " + metricsText(v.metrics, unit: "clips", rocAUC: v.rocAUC, threshold: v.threshold,
                                                 positiveLabel: v.positiveLabel))
     }
+    let fineTuneText = FineTuneOutput.text(run.transfer, plot: control.lrFind, unit: "patches")
+    if !fineTuneText.isEmpty { lines.append(String(fineTuneText.dropLast())) }
     lines.append("wrote \(out)")
     if let reportPath { lines.append("wrote report \(reportPath)") }
     Console.writeOutput(lines.joined(separator: "\n") + "\n")

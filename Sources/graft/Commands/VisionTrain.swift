@@ -71,8 +71,10 @@ struct VisionTrain: ParsableCommand {
   @Option(help: "Head training epochs.")
   var epochs: Int = 10
 
-  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none).")
-  var fineTuneBlocks: Int = 0
+  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none; default: decided — the top 2 for 3 epochs when the training images × epochs fit the budget of 20,000 at 224×224 and a validation split exists, kept only if validation accuracy improves).")
+  var fineTuneBlocks: Int?
+
+  @OptionGroup var control: TrainingControlOptions
 
   @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default: 3 for a pretrained base, --epochs for none).")
   var fineTuneEpochs: Int?
@@ -113,7 +115,7 @@ struct VisionTrain: ParsableCommand {
     if let size, size < 1 { throw ValidationError("--size must be positive") }
     if let size, let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
     if epochs < 1 { throw ValidationError("--epochs must be positive") }
-    if fineTuneBlocks < 0 || (fineTuneEpochs ?? 0) < 0 {
+    if (fineTuneBlocks ?? 0) < 0 || (fineTuneEpochs ?? 0) < 0 {
       throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative")
     }
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
@@ -141,13 +143,16 @@ struct VisionTrain: ParsableCommand {
   func run() throws {
     let recipe = TransferRecipe(headEpochs: epochs, headLearningRate: lr, batchSize: batchSize, seed: seed,
                                 headSolver: headSolver == .lbfgs ? LinearHeadSolver() : nil, quiet: quiet)
-    let fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    var recipeWithCheckpoints = recipe
+    recipeWithCheckpoints.checkpoints = control.checkpoints
+    var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    fineTune.baseLearningRate = control.baseLearningRate
     let started = Date()
     let source = try source()
     let base = try ImageClassifier.load(source)
     let preprocessing = try ImageClassifier.preprocessing(for: base, source: source, size: size,
                                                           resizeShorterSide: resizeShorterSide, normalization: normalize)
-    let training = try ImageClassifier.train(base: base, on: data, recipe: recipe, fineTune: fineTune,
+    let training = try ImageClassifier.train(base: base, on: data, recipe: recipeWithCheckpoints, fineTune: fineTune,
                                              preprocessing: preprocessing,
                                              augmentation: try augmentation(size: preprocessing.width),
                                              validationFraction: validation)
@@ -168,6 +173,7 @@ struct VisionTrain: ParsableCommand {
       object["world_size"] = .number(Double(ProcessGroups.current.size))
       object["preprocessing"] = .object(training.preprocessing.json)
       if let reportPath { object["report"] = .string(reportPath) }
+      object.merge(FineTuneOutput.json(training.result)) { $1 }
       try printJSON(JSONValue.object(object))
     } else {
       var text = "\(data): \(training.report)\n"
@@ -180,6 +186,7 @@ struct VisionTrain: ParsableCommand {
       }
       text += training.result.usedFeatureCache
         ? "head trained on cached base features\n" : "base features recomputed every batch (augmentation)\n"
+      text += FineTuneOutput.text(training.result, plot: control.lrFind, unit: "images")
       text += "wrote \(out)\n"
       if let reportPath { text += "wrote report \(reportPath)\n" }
       Console.writeOutput(text)
@@ -201,7 +208,7 @@ struct VisionTrain: ParsableCommand {
       ReportFact("feature cache", training.result.usedFeatureCache
         ? "used (head trained on cached base features)" : "not used (features recomputed every batch)"),
       ReportFact("epochs", "head \(training.result.headHistory.epochs.count)" + (fineTuned > 0
-        ? ", fine-tune \(fineTuned) (top \(fineTuneBlocks) block\(fineTuneBlocks == 1 ? "" : "s"))" : "")),
+        ? ", fine-tune \(fineTuned) (top \(outcomeBlocks(training)) block\(outcomeBlocks(training) == 1 ? "" : "s"))" : "")),
       ReportFact("seconds", String(format: "%.1f", seconds)),
       ReportFact("seed", "\(seed)"),
       ReportFact("bundle", out),
@@ -209,8 +216,14 @@ struct VisionTrain: ParsableCommand {
     if let stop = training.result.fineTuneHistory?.stopReason ?? training.result.headHistory.stopReason {
       facts.append(ReportFact("stopped", stop))
     }
-    let section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
+    var section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
+    FineTuneOutput.decorate(&section, training.result)
     return try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: dir)
+  }
+
+  /// The blocks the fine-tune stage unfroze (the request's, or the default policy's).
+  func outcomeBlocks(_ training: ImageClassifier.Training) -> Int {
+    training.result.fineTuneOutcome?.blocks ?? fineTuneBlocks ?? 0
   }
 
   /// The preprocessing in one line: `224×224, mean 0.502 0.502 0.502, std 0.502 0.502 0.502`.
