@@ -145,7 +145,8 @@ struct VisionTrain: ParsableCommand {
                                 headSolver: headSolver == .lbfgs ? LinearHeadSolver() : nil, quiet: quiet)
     var recipeWithCheckpoints = recipe
     recipeWithCheckpoints.checkpoints = control.checkpoints
-    var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    // A random base keeps the vision command's rule: no fine-tune stage unless asked for.
+    var fineTune = FineTuneRequest(blocks: fineTuneBlocks ?? (baseOptions.isScratch ? 0 : nil), epochs: fineTuneEpochs)
     fineTune.baseLearningRate = control.baseLearningRate
     let started = Date()
     let source = try source()
