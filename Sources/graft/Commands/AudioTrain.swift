@@ -33,8 +33,12 @@ struct AudioTrain: ParsableCommand {
       BASE is a trained bundle (its base and front end are reused), a weights file of the \
       --arch base (.safetensors, a torch.save .pt/.pth state dict, .tflite; told apart by \
       content; --arch may be left out when the file names its network), or `none` to train \
-      --arch from scratch (every block is trained). Fine-tuning rates follow the audio policy \
-      (SoundClassifier.fineTunePolicy: --lr/10), or the scratch one for none.
+      --arch from scratch (every block is trained). With a pretrained base and no \
+      --fine-tune-blocks, the default decides: the top 2 blocks for 3 epochs when it fits the \
+      budget and validation clips exist, at a rate a learning-rate sweep finds (--fine-tune-lr \
+      auto; --lr-find prints it), kept only if patch-level validation accuracy improves; both \
+      evaluations are printed. --checkpoint FILE writes a checkpoint every epoch; --resume FILE \
+      continues one.
 
       Examples:
         graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft

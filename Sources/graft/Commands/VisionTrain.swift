@@ -30,8 +30,12 @@ struct VisionTrain: ParsableCommand {
       safetensors (Tools/convert_torchvision.py writes the architecture into it), a torch.save
       .pt/.pth state dict (with --arch) or a TFLite MobileNetV2 (recognised from its graph) — or
       `none` with --arch for a randomly initialised base (pair it with --fine-tune-blocks to
-      train it). Fine-tuning rates follow the vision policy (ImageClassifier.fineTunePolicy:
-      base --lr/100, head --lr/10, 3 epochs), or the scratch one for none (--lr, --epochs).
+      train it). With a pretrained base and no --fine-tune-blocks, the default decides: the top 2
+      blocks for 3 epochs when training images × epochs fit 20,000 at 224×224 and a validation
+      split exists, at rates a learning-rate sweep finds (--fine-tune-lr auto; --lr-find prints
+      it), kept only if validation accuracy improves (equal: lower loss); both evaluations are
+      printed. A random base (none) follows the scratch policy (--lr, --epochs) when asked.
+      --checkpoint FILE writes a checkpoint every epoch; --resume FILE continues one.
       A stratified --validation fraction is held out; its metrics are printed at the end.
       --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG,
       thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and
