@@ -48,7 +48,7 @@ import Testing
     // --lr-find prints the curve; the report draws it.
     let text = try Self.train(dir, base, out: "b.graft", ["--lr-find", "--report", dir + "/report"])
     #expect(text.status == 0, "\(text.stderr)")
-    #expect(text.stdout.contains("learning rate (log scale)") && text.stdout.contains("suggestion (min of steepest, minimum/10)"))
+    #expect(text.stdout.contains("learning rate (log scale)") && text.stdout.contains("suggestion (a tenth of where the loss rises"))
     #expect(text.stdout.contains("validation (images) after the head: accuracy"))
     #expect(text.stdout.contains("fine-tuned 2 blocks, kept") || text.stdout.contains("fine-tuned 2 blocks, discarded"))
     let html = try String(contentsOfFile: dir + "/report/index.html", encoding: .utf8)

@@ -4,7 +4,7 @@ import Foundation
 /// the learning rate on a log axis, the suggestion marked with a dashed vertical line.
 struct LearningRateCurve {
   var result: LearningRateFinderResult
-  /// The rate that was used, marked on the plot (nil: `result.cautious`).
+  /// The rate that was used, marked on the plot (nil: `result.beforeRiseOverTen`).
   var chosen: Float?
 
   static let width = 460.0, height = 250.0
@@ -36,7 +36,7 @@ struct LearningRateCurve {
     out += "<text x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(h - 4))\" text-anchor=\"middle\">learning rate (log scale)</text>\n"
     let line = points.map { "\(f(x($0.learningRate))),\(f(y(Double($0.smoothedLoss))))" }.joined(separator: " ")
     out += "<polyline fill=\"none\" stroke=\"#2858c5\" stroke-width=\"2\" points=\"\(line)\"/>\n"
-    if let mark = chosen ?? result.cautious, mark >= first.learningRate, mark <= last.learningRate {
+    if let mark = chosen ?? result.beforeRiseOverTen, mark >= first.learningRate, mark <= last.learningRate {
       let xx = x(mark)
       out += "<line x1=\"\(f(xx))\" y1=\"\(f(Self.top))\" x2=\"\(f(xx))\" y2=\"\(f(h - Self.bottom))\" stroke=\"#d9730d\" stroke-dasharray=\"4 3\"/>\n"
       out += "<text x=\"\(f(min(xx + 4, w - Self.right - 70)))\" y=\"\(f(Self.top + 12))\">\(formatScientific(mark))</text>\n"

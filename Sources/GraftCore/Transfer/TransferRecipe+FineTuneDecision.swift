@@ -5,7 +5,8 @@
 ///        or when the cost exceeds `budget` (`FineTuneBudget.cost`)
 ///     2. snapshot the model (the head-only weights and BatchNorm statistics)
 ///     3. unfreeze the top blocks; with `learningRateSearch`, sweep the base's rate (the head's
-///        group at `headToBaseRatio` × it), undo the sweep, take `cautious` of its suggestions
+///        group at `headToBaseRatio` × it), undo the sweep, take a tenth of the rate where the
+///        loss starts to rise (`beforeRiseOverTen`)
 ///     4. fine-tune `epochs` with the two groups (Adam)
 ///     5. with `keepOnlyIfBetter`: keep the result only if `improves(fineTuned, on: headOnly)`,
 ///        else load the snapshot back and freeze the base again
@@ -60,11 +61,11 @@ extension TransferRecipe {
       let sweep = sweepLearningRate(search, network, ratio: fineTune.headToBaseRatio, head: headParameters.map(\.1),
                                     base: baseParameters.map(\.1), loader: loaders.train, restoring: headOnly)
       outcome.search = sweep
-      if let found = sweep.cautious {
+      if let found = sweep.beforeRiseOverTen {
         (baseRate, headRate) = (found, found * fineTune.headToBaseRatio)
       }
       if !quiet {
-        Console.writeError("fine-tune learning rate: " + (sweep.cautious.map {
+        Console.writeError("fine-tune learning rate: " + (sweep.beforeRiseOverTen.map {
           "base \(formatScientific($0)), head \(formatScientific($0 * fineTune.headToBaseRatio)) (sweep of \(sweep.points.count) steps)"
         } ?? "the sweep's loss never fell; the policy's rates") + "\n")
       }

@@ -33,7 +33,8 @@ enum FineTuneOutput {
 
   static func sweep(_ r: LearningRateFinderResult) -> JSONValue {
     [
-      "suggestion": r.cautious.map { .number(Double($0)) } ?? .null,
+      "suggestion": r.beforeRiseOverTen.map { .number(Double($0)) } ?? .null,
+      "rise_edge": r.riseEdge.map { .number(Double($0)) } ?? .null,
       "steepest": r.steepest.map { .number(Double($0)) } ?? .null,
       "minimum_over_ten": r.minimumOverTen.map { .number(Double($0)) } ?? .null,
       "stopped_early": .bool(r.stoppedEarly),
@@ -52,7 +53,8 @@ enum FineTuneOutput {
     if plot {
       if let search = outcome.search {
         text += "learning-rate sweep of the fine-tune stage (base's rate; head at the policy's ratio):\n" + search.plot()
-        text += "suggestion (min of steepest, minimum/10): " + (search.cautious.map { "\($0)" } ?? "none") + "\n"
+        text += "suggestion (a tenth of where the loss rises past 1.5× its lowest): "
+          + (search.beforeRiseOverTen.map { "\($0)" } ?? "none") + "\n"
       } else {
         text += "no learning-rate sweep: " + (outcome.ran ? "the rate was given (--fine-tune-lr)" : "the stage did not run") + "\n"
       }

@@ -146,12 +146,21 @@ import _GraftTestSupport
     let (found, stages) = try Self.run(recipe)
     let outcome = try #require(stages.fineTuneOutcome)
     let sweep = try #require(outcome.search)
-    let rate = try #require(sweep.cautious)
+    let rate = try #require(sweep.beforeRiseOverTen)
     #expect(sweep.points.count >= 10 && outcome.baseLearningRate == rate && outcome.headLearningRate == rate * 10)
     #expect(rate >= 1e-5 && rate < 10)
     recipe.fineTune = FineTune(topBlocks: 1, epochs: 2, baseLearningRate: rate, headLearningRate: rate * 10)
     let (given, _) = try Self.run(recipe)
     #expect(Self.state(found) == Self.state(given))
+  }
+
+  /// The fine-tune suggestion: a tenth of the last rate before the loss rises past 1.5× its lowest.
+  @Test func theSuggestionIsATenthOfTheRiseEdge() {
+    let finder = LearningRateFinder(start: 1e-4, end: 1, steps: 9, smoothing: 0)  // rates 1e-4, 3.2e-4, 1e-3, …
+    let rising = finder.run { lr in lr < 0.005 ? 1 - lr : 2 }
+    #expect(abs((rising.riseEdge ?? 0) - 3.1623e-3) < 1e-6 && abs((rising.beforeRiseOverTen ?? 0) - 3.1623e-4) < 1e-7)
+    let flat = finder.run { lr in 1 - lr }
+    #expect(flat.riseEdge == nil && flat.beforeRiseOverTen == flat.cautious)
   }
 
   /// The default policy: no block count → the automatic stage (kept only if better, budgeted,
