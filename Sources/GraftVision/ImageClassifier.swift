@@ -35,17 +35,24 @@ public final class ImageClassifier: ModalityClassifier {
     public var trainItems: [ImageFolder.Item] = []
     /// Validation metrics after the last stage (nil without a validation split).
     public var metrics: ClassificationMetrics? {
-      (result.fineTuneEvaluation ?? result.headEvaluation)?.metrics
+      result.finalEvaluation?.metrics
     }
   }
 
   public static let modality = "vision"
 
-  /// Fine-tuning a pretrained base: the unfrozen blocks at a hundredth of the head stage's
-  /// learning rate, the head at a tenth, BatchNorm on its running statistics, 3 epochs; no
-  /// blocks unless asked for. (Random weights follow `FineTunePolicy.scratch`.)
-  public static let fineTunePolicy = FineTunePolicy(name: "vision", baseLearningRateScale: 0.01,
-                                                    headLearningRateScale: 0.1, defaultEpochs: 3)
+  /// Fine-tuning a pretrained base: BatchNorm on its running statistics, 3 epochs, the head at
+  /// 10× the unfrozen blocks' rate, which a sweep finds (`LearningRateSearch`) unless given
+  /// (explicit rates without a sweep: the blocks at a hundredth of the head stage's rate, the
+  /// head at a tenth). With no block count given, the default decides (`AutomaticFineTune`): the
+  /// top 2 blocks for 3 epochs when that fits the budget and a validation split exists, kept
+  /// only if validation improves. (Random weights follow `FineTunePolicy.scratch`.)
+  public static let fineTunePolicy: FineTunePolicy = {
+    var policy = FineTunePolicy(name: "vision", baseLearningRateScale: 0.01, headLearningRateScale: 0.1, defaultEpochs: 3)
+    policy.learningRateSearch = .default
+    policy.automatic = AutomaticFineTune(blocks: 2, epochs: 3)
+    return policy
+  }()
 
   /// The architectures a vision base can be: GraftVision's and GraftCore's `smallcnn`.
   public static var architectures: [String] { VisionBases.names + ["smallcnn"] }

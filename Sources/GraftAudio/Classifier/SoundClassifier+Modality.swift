@@ -6,11 +6,18 @@ extension SoundClassifier {
 
   public var network: Module { model }
 
-  /// Fine-tuning a pretrained base: the unfrozen blocks and the head at a tenth of the head
-  /// stage's learning rate, BatchNorm on its running statistics; no blocks unless asked for.
-  /// (Random weights follow `FineTunePolicy.scratch`: every block, at the full rate.)
-  public static let fineTunePolicy = FineTunePolicy(name: "audio", baseLearningRateScale: 0.1,
-                                                    headLearningRateScale: 0.1)
+  /// Fine-tuning a pretrained base: BatchNorm on its running statistics, the unfrozen blocks and
+  /// the head at one rate, found by a sweep (`LearningRateSearch`) unless given (explicit rates
+  /// without a sweep: a tenth of the head stage's). With no block count given, the default
+  /// decides (`AutomaticFineTune`): the top 2 blocks for 3 epochs when that fits the budget and
+  /// a validation split exists, kept only if validation improves. (Random weights follow
+  /// `FineTunePolicy.scratch`: every block, at the full rate.)
+  public static let fineTunePolicy: FineTunePolicy = {
+    var policy = FineTunePolicy(name: "audio", baseLearningRateScale: 0.1, headLearningRateScale: 0.1)
+    policy.learningRateSearch = .default
+    policy.automatic = AutomaticFineTune(blocks: 2, epochs: 3)
+    return policy
+  }()
 
   /// The architectures an audio base can be: GraftAudio's and GraftCore's `smallcnn`.
   public static var architectures: [String] { AudioArchitectures.names + ["smallcnn"] }

@@ -12,7 +12,7 @@ extension ModelBundle {
     var training: [String: JSONValue] = [:]
     training["head"] = try? JSONValue(encoding: result.headHistory)
     if let fine = result.fineTuneHistory { training["fine_tune"] = try? JSONValue(encoding: fine) }
-    if let e = result.fineTuneEvaluation ?? result.headEvaluation { training["validation"] = try? JSONValue(encoding: e.metrics) }
+    if let e = result.finalEvaluation { training["validation"] = try? JSONValue(encoding: e.metrics) }
     training["feature_cache"] = .bool(result.usedFeatureCache)
     let architecture = ArchitectureSpec(name: "classifier", hyperparameters: [
       "base": result.model.base.architecture.json, "head": result.head.json,

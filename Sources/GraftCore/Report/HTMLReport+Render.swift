@@ -49,6 +49,10 @@ extension ReportSection {
       out += TrainingCurves(stages: stages).svg(metric: .accuracy)
       out += "</div>\n"
     }
+    if let learningRateSweep {
+      out += "<h3>Learning-rate sweep</h3>\n<div class=\"charts\">\n"
+      out += LearningRateCurve(result: learningRateSweep, chosen: chosenLearningRate).svg() + "</div>\n"
+    }
     if let metrics {
       out += metricsHTML(metrics)
     }

@@ -36,6 +36,10 @@ public struct ReportSection: Sendable {
   public var exampleCount: Int?
   /// Files or rows skipped, one line each ("path: reason").
   public var skipped: [String]
+  /// The fine-tune stage's learning-rate sweep, drawn after the training curves (nil: none).
+  public var learningRateSweep: LearningRateFinderResult? = nil
+  /// The base's fine-tune rate that was used, marked on the sweep.
+  public var chosenLearningRate: Float? = nil
 
   public init(heading: String, facts: [ReportFact] = [], stages: [ReportStage] = [],
               metrics: ClassificationMetrics? = nil, rocAUC: Double? = nil, examples: [ReportExample] = [],

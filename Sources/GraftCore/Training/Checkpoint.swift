@@ -35,6 +35,8 @@ struct TrainerState: Codable {
   /// Generator states of `Stochastic` modules, by module path (decimal strings: exact in JSON).
   var generators: [String: [String]]
   var format = "graft-checkpoint-1"
+  /// The writing trainer's `TrainingOptions.label` ("head", "fine-tune"); absent in older files.
+  var stage: String? = nil
 }
 
 extension Trainer {
@@ -51,13 +53,30 @@ extension Trainer {
       if let s = m as? any Stochastic { generators[path] = s.generator.state.map(String.init) }
     }
     let state = TrainerState(nextEpoch: nextEpoch, history: history, bestValue: bestValue,
-                             epochsWithoutImprovement: epochsWithoutImprovement, generators: generators)
+                             epochsWithoutImprovement: epochsWithoutImprovement, generators: generators,
+                             stage: options.label)
     let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
     do {
       try SafeTensors.write(tensors, metadata: ["graft_trainer": json], to: path)
     } catch {
       throw CheckpointError(path: path, reason: .writeFailed(error.description))
     }
+  }
+
+  /// The label of the trainer that wrote the checkpoint at `path` (nil for files written before
+  /// labels were recorded), read from its header without loading its tensors into a model.
+  public static func checkpointStage(at path: String) throws(CheckpointError) -> String? {
+    let file: SafeTensorsFile
+    do {
+      file = try SafeTensors.read(path)
+    } catch {
+      throw CheckpointError(path: path, reason: .unreadable(error.description))
+    }
+    guard let json = file.metadata["graft_trainer"],
+          let state = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8)) else {
+      throw CheckpointError(path: path, reason: .notACheckpoint)
+    }
+    return state.stage
   }
 
   /// Restores a checkpoint written by `saveCheckpoint`; the next `fit` continues

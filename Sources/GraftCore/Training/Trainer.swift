@@ -11,6 +11,10 @@ public struct TrainingOptions {
   /// Stop after this many epochs of this call even if `epochs` is larger (for
   /// splitting a run; the checkpoint then resumes it).
   public var stopAfterEpochs: Int?
+  /// A checkpoint to continue from before the first epoch of the next `fit`, when a trainer
+  /// with the same `label` wrote it (`Trainer.checkpointStage(at:)`); otherwise `fit` starts
+  /// fresh. Used once: `fit` clears it.
+  public var resumeFrom: String? = nil
   public var quiet: Bool
   public var label: String
 
@@ -93,8 +97,13 @@ public final class Trainer {
   }
 
   func run<T: Dataset>(_ train: DataLoader<T>, validate: (() -> Evaluation)?) throws -> TrainingHistory {
+    if let path = options.resumeFrom {
+      options.resumeFrom = nil
+      if try Self.checkpointStage(at: path) == options.label { try resume(from: path) }
+    }
     let lastEpoch = min(options.epochs, options.stopAfterEpochs.map { nextEpoch + $0 } ?? options.epochs)
-    while nextEpoch < lastEpoch {
+    // A run resumed after early stopping has nothing left to do.
+    while nextEpoch < lastEpoch && history.stopReason == nil {
       let epoch = nextEpoch
       let start = Stopwatch.now()
       let train = try trainEpoch(train, epoch: epoch)

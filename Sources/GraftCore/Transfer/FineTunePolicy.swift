@@ -3,6 +3,9 @@
 public struct FineTuneRequest: Sendable, Equatable {
   public var blocks: Int?
   public var epochs: Int?
+  /// The base's fine-tuning rate (the head's follows the policy's ratio); nil: the policy's
+  /// (found by a sweep when it has a `learningRateSearch`, else its fractions of the head stage's).
+  public var baseLearningRate: Float? = nil
 
   public init(blocks: Int? = nil, epochs: Int? = nil) {
     self.blocks = blocks
@@ -33,6 +36,11 @@ public struct FineTunePolicy: Sendable, Equatable {
   /// false), instead of a head stage on the frozen base followed by a fine-tune stage. Only
   /// meaningful with every block, the head's rate and BatchNorm training: `scratch`.
   public var jointFromStart: Bool
+  /// Find the fine-tune rates by a sweep unless the request gives one (`FineTune.learningRateSearch`).
+  public var learningRateSearch: LearningRateSearch? = nil
+  /// With no block count given: fine-tune as this says, within its budget, kept only if
+  /// validation improves (`automaticFineTune`). nil: `allBlocksByDefault` decides.
+  public var automatic: AutomaticFineTune? = nil
 
   public init(name: String, baseLearningRateScale: Float, headLearningRateScale: Float, trainBatchNorm: Bool = false,
               allBlocksByDefault: Bool = false, defaultEpochs: Int? = nil, jointFromStart: Bool = false) {
@@ -56,10 +64,14 @@ public struct FineTunePolicy: Sendable, Equatable {
   /// The fine-tune stage for `request` on a base of `blockCount` blocks, the head stage having
   /// run `headEpochs` at `learningRate`; nil for none (no blocks asked for, none by default).
   public func fineTune(_ request: FineTuneRequest, learningRate: Float, headEpochs: Int, blockCount: Int) -> FineTune? {
+    if request.blocks == nil, let automatic {
+      return automaticFineTune(automatic, request, learningRate: learningRate, blockCount: blockCount)
+    }
     let blocks = request.blocks ?? (allBlocksByDefault ? blockCount : 0)
     guard blocks > 0 else { return nil }
-    return FineTune(topBlocks: min(blocks, blockCount), epochs: request.epochs ?? defaultEpochs ?? headEpochs,
-                    baseLearningRate: learningRate * baseLearningRateScale,
-                    headLearningRate: learningRate * headLearningRateScale, trainBatchNorm: trainBatchNorm)
+    return rates(FineTune(topBlocks: min(blocks, blockCount), epochs: request.epochs ?? defaultEpochs ?? headEpochs,
+                          baseLearningRate: learningRate * baseLearningRateScale,
+                          headLearningRate: learningRate * headLearningRateScale, trainBatchNorm: trainBatchNorm),
+                 request)
   }
 }

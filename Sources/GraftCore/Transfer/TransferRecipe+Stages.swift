@@ -7,9 +7,13 @@ public struct TransferStages {
   public var fineTuneEvaluation: Evaluation?
   /// Items that could not be decoded, with the reason (reported, then skipped), each once.
   public var skipped: [SkippedItem]
+  /// What the fine-tune stage did (nil: none was asked for).
+  public var fineTuneOutcome: FineTuneOutcome? = nil
 
-  /// The validation metrics of the returned model: after fine-tuning when it ran.
-  public var finalEvaluation: Evaluation? { fineTuneEvaluation ?? headEvaluation }
+  /// The validation metrics of the returned model: after fine-tuning when it ran and was kept.
+  public var finalEvaluation: Evaluation? {
+    fineTuneOutcome?.kept == false ? headEvaluation : (fineTuneEvaluation ?? headEvaluation)
+  }
 }
 
 extension TransferRecipe {
@@ -25,6 +29,7 @@ extension TransferRecipe {
     _ network: GraftedNetwork, labelNames: [String]? = nil, train: T, validation: V?,
     collate: @escaping ([T.Element], [Int]) -> Batch, collateValidation: @escaping ([V.Element], [Int]) -> Batch
   ) throws -> TransferStages {
+    try checkpoints.check(fineTunes: fineTune != nil)
     if freezeBase { network.base.freeze() } else { network.base.unfreeze() }
     let loaders = Loaders(recipe: self, train: train, validation: validation, collate: collate,
                           collateValidation: collateValidation, batchStatistics: trainsBatchStatistics(network.base))
@@ -66,8 +71,9 @@ extension TransferRecipe {
   func trainer(_ model: Module, _ optimizer: any Optimizer, epochs: Int, label: String, labelNames: [String]?,
                forward: @escaping (Batch) -> Tensor) -> Trainer {
     let trainer = Trainer(model: model, optimizer: optimizer, options: TrainingOptions(
-      epochs: epochs, gradientClipNorm: gradientClipNorm, earlyStopping: earlyStopping, quiet: quiet, label: label),
-                          forward: forward)
+      epochs: epochs, gradientClipNorm: gradientClipNorm, earlyStopping: earlyStopping,
+      checkpointPath: checkpoints.writePath(stage: label), quiet: quiet, label: label), forward: forward)
+    trainer.options.resumeFrom = checkpoints.resume
     trainer.labelNames = labelNames
     if let reduceGradients { trainer.reduceGradients = reduceGradients }
     return trainer
@@ -93,18 +99,7 @@ extension TransferRecipe {
     var stages = TransferStages(headHistory: head.0, fineTuneHistory: nil, headEvaluation: head.1, fineTuneEvaluation: nil,
                                 skipped: loaders.train.skipped)
     if let fineTune, fineTune.topBlocks > 0, fineTune.epochs > 0 {
-      network.unfreezeTop(fineTune.topBlocks, trainBatchNorm: fineTune.trainBatchNorm)
-      let (headParameters, baseParameters) = network.trainableParameters()
-      let optimizer = Adam(groups: [
-        ParameterGroup(headParameters.map(\.1), names: headParameters.map(\.0), learningRate: fineTune.headLearningRate,
-                       weightDecay: weightDecay),
-        ParameterGroup(baseParameters.map(\.1), names: baseParameters.map(\.0), learningRate: fineTune.baseLearningRate,
-                       weightDecay: weightDecay),
-      ])
-      let trainer = self.trainer(network.model, optimizer, epochs: fineTune.epochs, label: "fine-tune",
-                                 labelNames: labelNames, forward: network.forward)
-      (stages.fineTuneHistory, stages.fineTuneEvaluation) = try Self.fit(trainer, loaders.train, loaders.validation)
-      stages.skipped += loaders.train.skipped
+      try decideFineTune(fineTune, network, labelNames: labelNames, loaders, into: &stages)
     }
     var seen = Set<Int>()
     stages.skipped = stages.skipped.filter { seen.insert($0.index).inserted }

@@ -51,6 +51,16 @@ public struct FineTune: Sendable, Equatable {
   /// their affine parameters. Off by default: they stay in inference mode
   /// (running statistics), which small target sets need.
   public var trainBatchNorm: Bool
+  /// Find the rates by a sweep (`LearningRateSearch`): the base's becomes the found rate, the
+  /// head's `headToBaseRatio` times it. nil: the rates as given.
+  public var learningRateSearch: LearningRateSearch? = nil
+  /// The head's rate over the base's when the rates are found.
+  public var headToBaseRatio: Float = 10
+  /// Keep the fine-tuned model only if validation improves (`TransferRecipe.improves`), else put
+  /// the head-only weights back; with no validation split the stage is skipped (nothing decides).
+  public var keepOnlyIfBetter = false
+  /// Skip the stage when it would cost more than this (`FineTuneBudget.cost`); nil: no limit.
+  public var budget: FineTuneBudget? = nil
 
   public init(topBlocks: Int = 1, epochs: Int = 3, baseLearningRate: Float = 1e-4, headLearningRate: Float = 1e-4,
               trainBatchNorm: Bool = false) {
@@ -116,6 +126,8 @@ public struct TransferRecipe: Sendable {
   /// Keep cached features on disk across runs (`FeatureStore`), for datasets whose items have
   /// content keys (`ContentKeyedDataset`); nil: features live for this run only.
   public var featureStore: FeatureStore? = nil
+  /// Where the epoch-trained stages write their checkpoints, and the one to resume from.
+  public var checkpoints = TrainingCheckpoints()
 
   public init(head: HeadSpec = .linear, headEpochs: Int = TransferRecipe.defaultEpochCap,
               headLearningRate: Float = TransferRecipe.defaultLearningRate, weightDecay: Float = 0,
@@ -162,6 +174,8 @@ public struct TransferResult {
   public var skipped: [SkippedItem]
   /// The exact head fit, when `TransferRecipe.headSolver` trained the head.
   public var headFit: HeadFitSummary? = nil
+  /// What the fine-tune stage did (nil: none was asked for).
+  public var fineTuneOutcome: FineTuneOutcome? = nil
 }
 
 extension TransferRecipe {
@@ -176,6 +190,7 @@ extension TransferRecipe {
     collate: @escaping ([T.Element], [Int]) -> Batch, collateValidation: @escaping ([V.Element], [Int]) -> Batch
   ) throws -> TransferResult {
     precondition(classCount >= 2, "TransferRecipe: \(classCount) classes")
+    try checkpoints.check(fineTunes: fineTune != nil)
     if freezeBase { base.freeze() } else { base.unfreeze() }
     let head = self.head.make(featureCount: base.featureCount, classCount: classCount, seed: seed)
     let model = Classifier(base: base, head: head)
@@ -200,7 +215,7 @@ extension TransferRecipe {
     return TransferResult(model: model, head: self.head, classCount: classCount, headHistory: stages.headHistory,
                           fineTuneHistory: stages.fineTuneHistory, headEvaluation: stages.headEvaluation,
                           fineTuneEvaluation: stages.fineTuneEvaluation, usedFeatureCache: useCache,
-                          skipped: stages.skipped, headFit: headFit)
+                          skipped: stages.skipped, headFit: headFit, fineTuneOutcome: stages.fineTuneOutcome)
   }
 
   /// Stage 1 on features the frozen base computes once: `headEpochs` of Adam on the head, or an

@@ -45,6 +45,12 @@ struct AudioTrain: ParsableCommand {
       none) Adam with early stopping on validation loss (patience 5, best weights restored), \
       --epochs being the cap.
 
+      With a pretrained base and no --fine-tune-blocks, the default decides: the top 2 blocks \
+      for 3 epochs when it fits the budget and validation clips exist, at a rate a \
+      learning-rate sweep finds (--fine-tune-lr auto; --lr-find prints it), kept only if \
+      patch-level validation accuracy improves; both evaluations are printed. --checkpoint FILE \
+      writes a checkpoint every epoch; --resume FILE continues one.
+
       Examples:
         graft audio train --data coughs/ --base none --arch audio_resnet --positive cough --out cough.graft
         graft audio train --data labels.csv --where split=train --base cough.graft --out mine.graft --json
@@ -70,8 +76,10 @@ struct AudioTrain: ParsableCommand {
   @Option(name: .customLong("head-solver"), help: HeadSolverChoice.help)
   var headSolver: HeadSolverChoice = .auto
 
-  @Option(help: "Also fine-tune the top N blocks of the base (default 0; not with none, which trains every block).")
+  @Option(help: "Fine-tune the top N blocks of the base after the head (0: none; not with none, which trains every block; default for a pretrained base: decided — the top 2 for 3 epochs when the training patches × epochs fit the budget, kept only if validation accuracy on patches improves).")
   var fineTuneBlocks: Int?
+
+  @OptionGroup var control: TrainingControlOptions
 
   @Option(help: "Epochs of fine-tuning (default: --epochs).")
   var fineTuneEpochs: Int?
@@ -157,6 +165,9 @@ struct AudioTrain: ParsableCommand {
     var recipe = transferRecipe(for: base, epochs: epochs, lr: lr, headSolver: headSolver, minimumValidationPerClass: nil,
                                 batchSize: batchSize, seed: seed, quiet: quiet || json)
     recipe.featureStore = try cacheOptions.store()
+    recipe.checkpoints = control.checkpoints
+    var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    fineTune.baseLearningRate = control.baseLearningRate
     let options = SoundTrainingOptions(aggregation: aggregation, positiveLabel: positive, thresholdCriterion: thresholdCriterion,
                                        validationFraction: validationFraction,
                                        augment: specAugment ? SpecAugment() : nil)  // masks: the front end's silence
@@ -165,7 +176,7 @@ struct AudioTrain: ParsableCommand {
       Console.writeError("data: \(source.clips.count) clips (\(counts))\n")
     }
     let run = try SoundClassifier.train(base: base, on: source, recipe: recipe,
-                                        fineTune: FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs),
+                                        fineTune: fineTune,
                                         options: options)
     try run.bundle.write(to: out)
     let health = HealthOutput.audio(source.clips, unreadable: run.skipped.filter { issue in
@@ -176,8 +187,9 @@ struct AudioTrain: ParsableCommand {
     let transferAccuracy = run.validation?.metrics.accuracy
     var reportPath: String? = nil
     if let report {
-      let section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out),
+      var section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out),
                                               BaselineOutput.fact(run.baseline, transferAccuracy: transferAccuracy)])
+      FineTuneOutput.decorate(&section, run.transfer)
       reportPath = try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: report)
     }
 
@@ -201,6 +213,7 @@ struct AudioTrain: ParsableCommand {
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
       if let reportPath { object["report"] = .string(reportPath) }
+      object.merge(FineTuneOutput.json(run.transfer)) { $1 }
       try printJSON(JSONValue.object(object))
       return
     }
@@ -211,6 +224,8 @@ struct AudioTrain: ParsableCommand {
                                                 positiveLabel: v.positiveLabel))
     }
     lines.append(BaselineOutput.text(run.baseline, transferAccuracy: transferAccuracy))
+    let fineTuneText = FineTuneOutput.text(run.transfer, plot: control.lrFind, unit: "patches")
+    if !fineTuneText.isEmpty { lines.append(String(fineTuneText.dropLast())) }
     lines.append("wrote \(out)")
     if let reportPath { lines.append("wrote report \(reportPath)") }
     Console.writeOutput(lines.joined(separator: "\n") + "\n")

@@ -30,7 +30,12 @@ struct VisionTrain: ParsableCommand {
       safetensors (Tools/convert_torchvision.py writes the architecture into it), a torch.save
       .pt/.pth state dict (with --arch) or a TFLite MobileNetV2 (recognised from its graph) — or
       `none` with --arch for a randomly initialised base. Fine-tuning rates follow the vision
-      policy (ImageClassifier.fineTunePolicy: base --lr/100, head --lr/10, 3 epochs).
+      policy (ImageClassifier.fineTunePolicy). With a pretrained base and no --fine-tune-blocks,
+      the default decides: the top 2 blocks for 3 epochs when training images × epochs fit
+      20,000 at 224×224 and a validation split exists, at rates a learning-rate sweep finds
+      (--fine-tune-lr auto; --lr-find prints it), kept only if validation accuracy improves
+      (equal: lower loss); both evaluations are printed. --checkpoint FILE writes a checkpoint
+      every epoch; --resume FILE continues one.
       A stratified --validation fraction is held out; its metrics are printed at the end.
 
       The head trains to convergence by default: a linear head on cached base features is \
@@ -86,8 +91,10 @@ struct VisionTrain: ParsableCommand {
   @Option(help: TrainingHelp.epochs)
   var epochs: Int?
 
-  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none; not with none, which trains every block).")
-  var fineTuneBlocks: Int = 0
+  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none; not with none, which trains every block; default: decided — the top 2 for 3 epochs when the training images × epochs fit the budget of 20,000 at 224×224 and a validation split exists, kept only if validation accuracy improves).")
+  var fineTuneBlocks: Int?
+
+  @OptionGroup var control: TrainingControlOptions
 
   @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default 3).")
   var fineTuneEpochs: Int?
@@ -129,12 +136,12 @@ struct VisionTrain: ParsableCommand {
     if let size, let r = resizeShorterSide, r < size { throw ValidationError("--resize-shorter-side must be at least --size") }
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be positive") }
     if let headCVBelow, headCVBelow < 0 { throw ValidationError("--head-cv-below must not be negative") }
-    if fineTuneBlocks < 0 || (fineTuneEpochs ?? 0) < 0 {
+    if (fineTuneBlocks ?? 0) < 0 || (fineTuneEpochs ?? 0) < 0 {
       throw ValidationError("--fine-tune-blocks and --fine-tune-epochs must not be negative")
     }
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
-    if baseOptions.isScratch && (fineTuneBlocks > 0 || fineTuneEpochs != nil) {
+    if baseOptions.isScratch && (fineTuneBlocks != nil || fineTuneEpochs != nil) {
       throw ValidationError("--base none trains every block with the head from the first epoch: "
         + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
     }
@@ -163,7 +170,9 @@ struct VisionTrain: ParsableCommand {
     var recipe = transferRecipe(for: source, epochs: epochs, lr: lr, headSolver: headSolver,
                                 minimumValidationPerClass: headCVBelow, batchSize: batchSize, seed: seed, quiet: quiet)
     recipe.featureStore = try cacheOptions.store()
-    let fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    recipe.checkpoints = control.checkpoints
+    var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)
+    fineTune.baseLearningRate = control.baseLearningRate
     let started = Date()
     let base = try ImageClassifier.load(source)
     let preprocessing = try ImageClassifier.preprocessing(for: base, source: source, size: size,
@@ -202,6 +211,7 @@ struct VisionTrain: ParsableCommand {
       object["preprocessing"] = .object(training.preprocessing.json)
       object["baseline"] = try BaselineOutput.json(baseline, transferAccuracy: transferAccuracy)
       if let reportPath { object["report"] = .string(reportPath) }
+      object.merge(FineTuneOutput.json(training.result)) { $1 }
       try printJSON(JSONValue.object(object))
     } else {
       var text = "\(data): \(training.report)\n"
@@ -218,6 +228,7 @@ struct VisionTrain: ParsableCommand {
         : "base features recomputed every batch (augmentation)\n"
       if let fit = training.result.headFit { text += "head: \(fit)\n" }
       else if let stop = training.result.headHistory.stopReason { text += "head: stopped: \(stop)\n" }
+      text += FineTuneOutput.text(training.result, plot: control.lrFind, unit: "images")
       text += "wrote \(out)\n"
       if let reportPath { text += "wrote report \(reportPath)\n" }
       Console.writeOutput(text)
@@ -239,7 +250,7 @@ struct VisionTrain: ParsableCommand {
       ReportFact("feature cache", training.result.usedFeatureCache
         ? "used (head trained on cached base features)" : "not used (features recomputed every batch)"),
       ReportFact("epochs", "head \(training.result.headHistory.epochs.count)" + (fineTuned > 0
-        ? ", fine-tune \(fineTuned) (top \(fineTuneBlocks) block\(fineTuneBlocks == 1 ? "" : "s"))" : "")),
+        ? ", fine-tune \(fineTuned) (top \(outcomeBlocks(training)) block\(outcomeBlocks(training) == 1 ? "" : "s"))" : "")),
       ReportFact("seconds", String(format: "%.1f", seconds)),
       ReportFact("seed", "\(seed)"),
       ReportFact("bundle", out),
@@ -248,8 +259,14 @@ struct VisionTrain: ParsableCommand {
     if let stop = training.result.fineTuneHistory?.stopReason ?? training.result.headHistory.stopReason {
       facts.append(ReportFact("stopped", stop))
     }
-    let section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
+    var section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
+    FineTuneOutput.decorate(&section, training.result)
     return try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: dir)
+  }
+
+  /// The blocks the fine-tune stage unfroze (the request's, or the default policy's).
+  func outcomeBlocks(_ training: ImageClassifier.Training) -> Int {
+    training.result.fineTuneOutcome?.blocks ?? fineTuneBlocks ?? 0
   }
 
   /// The preprocessing in one line: `224×224, mean 0.502 0.502 0.502, std 0.502 0.502 0.502`.
