@@ -66,26 +66,49 @@ struct TextTrain: ParsableCommand {
   @Option(help: "Embedding file format (auto: detected).")
   var embeddingsFormat: EmbeddingFormatChoice = .auto
   @Option(help: "The bundle to write (NAME.graft).") var out: String
-  @Option(help: "Cut texts to this many tokens.") var maxLen = 64
-  @Option(help: "Keep tokens seen at least this often in the training split.") var minFrequency = 1
-  @Option(help: "Largest vocabulary (with <pad> and <unk>).") var maxVocab = 20_000
-  @Flag(help: "Bidirectional LSTM.") var bidirectional = false
-  @Option(help: "LSTM layers: 1 or 2.") var layers = 1
-  @Option(help: "LSTM hidden size.") var hiddenSize = 64
-  @Option(help: "Pooling over time: last, max or mean.") var pooling: SequencePooling = .last
-  @Option(help: "Epochs with frozen embeddings (early stopping on validation loss).") var epochs = 10
-  @Option(help: "Epochs that also train the embeddings (0: none).") var fineTuneEmbeddingsEpochs = 0
-  @Option(help: "Batch size.") var batchSize = 32
-  @Option(help: "Adam learning rate.") var lr: Float = 2e-3
-  @Option(help: "Learning rate of the embeddings when fine-tuning (default: --lr / 10).") var embeddingLr: Float?
-  @Option(help: "Share of the data held out for validation.") var validationFraction = 0.2
-  @Option(help: "Early-stopping patience in epochs.") var patience = 3
+  @Option(help: "Cut texts to this many tokens.") var maxLen = Self.defaults.maxLength
+  @Option(help: "Keep tokens seen at least this often in the training split.") var minFrequency = Self.defaults.minFrequency
+  @Option(help: "Keep words without a pretrained vector only when seen at least this often (rarer ones become <unk>).")
+  var minFrequencyWithoutVector = Self.defaults.minFrequencyWithoutVector
+  @Option(help: "Largest vocabulary (with <pad> and <unk>).") var maxVocab = Self.defaults.maxVocabularySize
+  @Flag(inversion: .prefixedNo, help: "Also put the embedding file's words in the vocabulary (within --max-vocab), so unseen words keep their vector.")
+  var vocabularyIncludesEmbeddings = Self.defaults.vocabularyIncludesEmbeddingWords
+  @Flag(inversion: .prefixedNo, help: "Words the embedding file lacks get vectors that train from the first epoch (the file's stay frozen).")
+  var trainableOov = Self.defaults.trainableOOV
+  @Flag(inversion: .prefixedNo, help: "Bidirectional LSTM.") var bidirectional = Self.defaults.bidirectional
+  @Option(help: "LSTM layers: 1 or 2.") var layers = Self.defaults.layers
+  @Option(help: "LSTM hidden size.") var hiddenSize = Self.defaults.hiddenSize
+  @Option(help: "Pooling over time: last, max or mean.") var pooling: SequencePooling = Self.defaults.pooling
+  @Flag(inversion: .prefixedNo, help: "Add a bag-of-words weight per word and class to the logits (trained with the LSTM).")
+  var wordLogits = Self.defaults.wordLogits
+  @Option(help: "Learning rate of the word weights as a multiple of --lr.")
+  var wordLogitsLrScale: Float = Self.defaults.wordLogitsLearningRateScale
+  @Option(help: "Dropout before the linear head.") var headDropout: Float = Self.defaults.headDropout
+  @Option(help: "Most epochs with frozen vectors (early stopping on validation loss ends them sooner).")
+  var epochs = TextClassifier.defaultEpochs
+  @Option(help: "Most epochs that also train the pretrained vectors, after the first stage (0: none).")
+  var fineTuneEmbeddingsEpochs = TextClassifier.defaultFineTuneEmbeddingsEpochs
+  @Option(help: "Batch size.") var batchSize = TextClassifier.defaultBatchSize
+  @Option(help: "Adam learning rate.") var lr: Float = TextClassifier.defaultLearningRate
+  @Option(help: "Learning rate of the pretrained vectors when fine-tuning (default: --lr / 10).") var embeddingLr: Float?
+  @Option(help: "Share of the data held out for validation.") var validationFraction = Self.defaults.validationFraction
+  @Option(help: "Early-stopping patience in epochs.") var patience = TextClassifier.defaultPatience
   @Option(help: "Random seed (split, initialisation, shuffling).") var seed: UInt64 = 42
+  @Option(help: ArgumentHelp("Write a training checkpoint to FILE after every epoch.", valueName: "file"))
+  var checkpoint: String?
+  @Option(help: ArgumentHelp("Continue from a checkpoint of the same command (data, vectors and options); it keeps being written unless --checkpoint names another file.",
+                             valueName: "file"))
+  var resume: String?
   @Option(help: ArgumentHelp("Write an HTML report to DIR/index.html.", valueName: "dir")) var report: String?
   @Flag(help: "Print JSON.") var json = false
   @Flag(help: "No per-epoch progress on stderr.") var quiet = false
 
+  static let defaults = TextTrainingOptions()
+
   func validate() throws {
+    if !(wordLogitsLrScale >= 0) { throw ValidationError("--word-logits-lr-scale must not be negative") }
+    if minFrequencyWithoutVector < 1 { throw ValidationError("--min-frequency-without-vector must be at least 1") }
+    if !(headDropout >= 0 && headDropout < 1) { throw ValidationError("--head-dropout must be in [0, 1)") }
     if !(1...2).contains(layers) { throw ValidationError("--layers must be 1 or 2") }
     if maxLen < 1 { throw ValidationError("--max-len must be at least 1") }
     if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -107,6 +130,12 @@ struct TextTrain: ParsableCommand {
     var options = TextTrainingOptions()
     options.maxLength = maxLen
     options.minFrequency = minFrequency
+    options.minFrequencyWithoutVector = minFrequencyWithoutVector
+    options.vocabularyIncludesEmbeddingWords = vocabularyIncludesEmbeddings
+    options.trainableOOV = trainableOov
+    options.headDropout = headDropout
+    options.wordLogits = wordLogits
+    options.wordLogitsLearningRateScale = wordLogitsLrScale
     options.maxVocabularySize = maxVocab
     options.bidirectional = bidirectional
     options.layers = layers
@@ -118,7 +147,8 @@ struct TextTrain: ParsableCommand {
                                        fineTuneEmbeddingsEpochs: fineTuneEmbeddingsEpochs, embeddingLearningRate: embeddingLr,
                                        seed: seed, quiet: quiet)
     TextCommandOutput.reportIssues(dataset.issues)
-    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: options)
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: options,
+                                                        checkpointing: TextCheckpointing(path: checkpoint, resume: resume))
     try classifier.write(to: out)
     let reportPage = try self.report.map { dir in
       try writeReport([TextReport.section(training: report, data: source.data, embeddings: embeddings, bundle: out)],
