@@ -109,20 +109,22 @@ extension TextClassifier {
   public static let defaultLearningRate: Float = 2e-3
   public static let defaultBatchSize = 32
   public static let defaultPatience = 3
-  public static let defaultFineTuneEmbeddingsEpochs = 0
+  public static let defaultFineTuneEmbeddingsEpochs = 50
 
   /// The text recipe with its defaults: at most `epochs` (`defaultEpochs`) at `learningRate`
   /// (`defaultLearningRate`) with the pretrained vectors frozen, batches of 32, early stopping on
   /// validation loss after `patience` (3) epochs without improvement (best weights restored),
-  /// the gradient norm clipped at 5, seed 42, quiet. `fineTuneEmbeddingsEpochs` > 0 adds the
-  /// second stage: the vectors at `embeddingLearningRate` (nil: `learningRate / 10`), the rest
-  /// staying at `learningRate`. `freezeEmbeddings: false` trains the vectors from the first
-  /// epoch, as a model trained from scratch (random vectors) needs.
+  /// the gradient norm clipped at 5, seed 42, quiet. `fineTuneEmbeddingsEpochs` > 0 (nil:
+  /// `defaultFineTuneEmbeddingsEpochs` with frozen vectors, 0 otherwise) adds the second stage:
+  /// the vectors at `embeddingLearningRate` (nil: `learningRate / 10`), the rest staying at
+  /// `learningRate`, again ended by early stopping. `freezeEmbeddings: false` trains the vectors
+  /// from the first epoch, as a model trained from scratch (random vectors) needs.
   public static func recipe(epochs: Int = defaultEpochs, learningRate: Float = defaultLearningRate,
                             batchSize: Int = defaultBatchSize, patience: Int = defaultPatience,
-                            gradientClipNorm: Float? = 5, fineTuneEmbeddingsEpochs: Int = defaultFineTuneEmbeddingsEpochs,
+                            gradientClipNorm: Float? = 5, fineTuneEmbeddingsEpochs: Int? = nil,
                             embeddingLearningRate: Float? = nil, freezeEmbeddings: Bool = true, seed: UInt64 = 42,
                             quiet: Bool = true) -> TransferRecipe {
+    let fineTuneEmbeddingsEpochs = fineTuneEmbeddingsEpochs ?? (freezeEmbeddings ? defaultFineTuneEmbeddingsEpochs : 0)
     let fineTune = fineTuneEmbeddingsEpochs > 0
       ? FineTune(topBlocks: 1, epochs: fineTuneEmbeddingsEpochs, baseLearningRate: embeddingLearningRate ?? learningRate / 10,
                  headLearningRate: learningRate)

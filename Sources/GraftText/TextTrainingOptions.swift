@@ -13,7 +13,7 @@ public struct TextTrainingOptions: Sendable {
   /// Also put the embedding table's words in the vocabulary (after the training split's tokens,
   /// within `maxVocabularySize`), so a word first met at prediction time keeps its pretrained
   /// vector instead of becoming `<unk>`.
-  public var vocabularyIncludesEmbeddingWords = false
+  public var vocabularyIncludesEmbeddingWords = true
   /// Texts longer than this many tokens are cut (`truncation` says which end).
   public var maxLength = 64
   public var truncation = SequenceEnd.post
@@ -26,14 +26,14 @@ public struct TextTrainingOptions: Sendable {
   /// `LSTMClassifier.attachTrainableRows`) while the file's vectors stay frozen; false: they
   /// are frozen with the rest of the embedding.
   public var trainableOOV = true
-  public var hiddenSize = 64
+  public var hiddenSize = 128
   public var layers = 1
-  public var bidirectional = false
-  public var pooling = SequencePooling.last
+  public var bidirectional = true
+  public var pooling = SequencePooling.max
   /// A bag-of-words weight per word and class beside the LSTM (`LSTMClassifierConfig.wordLogits`).
-  public var wordLogits = false
+  public var wordLogits = true
   /// The word-logit table trains at this multiple of the head's learning rate.
-  public var wordLogitsLearningRateScale: Float = 1
+  public var wordLogitsLearningRateScale: Float = 25
   public var layerDropout: Float = 0.2
   public var headDropout: Float = 0.3
   /// Share of the dataset held out (stratified) for validation: early stopping and the report.

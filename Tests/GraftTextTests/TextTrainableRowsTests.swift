@@ -69,6 +69,7 @@ import Testing
   @Test func rareWordsWithoutAVectorCanBecomeUnknown() throws {
     let (dataset, table) = try TextClassifierTrainingTests.data()
     var o = TextClassifierTrainingTests.options()
+    o.vocabularyIncludesEmbeddingWords = false
     #expect(try TextClassifierTrainingTests.train(dataset, table, options: o).preprocessing.vocabulary.contains("indeed"))
     o.minFrequencyWithoutVector = 100  // "indeed" is in 7 texts; the file's words stay whatever their count
     let vocabulary = try TextClassifierTrainingTests.train(dataset, table, options: o).preprocessing.vocabulary

@@ -49,7 +49,7 @@ struct TextTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an LSTM text classifier on pretrained word vectors and write a model bundle.",
     discussion: """
-      The vocabulary is built on the training split; the vectors are imported for it and frozen; the LSTM and head train with Adam and early stopping on the validation split. With --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr. Prints the vocabulary coverage and the final validation metrics. --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
+      The vocabulary is built on the training split (words without a vector only when seen twice; then the embedding file's words, within --max-vocab); the file's vectors are imported for it and stay frozen, while words the file lacks get vectors of their own that train. A BiLSTM with max pooling plus a bag-of-words weight per word and class (--word-logits, at 25 × --lr) train with Adam until validation loss stops improving for --patience epochs (at most --epochs; the best epoch's weights are kept). With --fine-tune-embeddings-epochs N the file's vectors then train too, at --embedding-lr. --checkpoint FILE saves the training state after every epoch; --resume FILE continues it with the same command, ending where the uninterrupted run would have, bit for bit. Prints the vocabulary coverage and the final validation metrics. --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
 
       JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", "report", …}.
 
@@ -57,8 +57,9 @@ struct TextTrain: ParsableCommand {
         graft text train --data reviews.tsv --embeddings glove.6B.50d.txt \\
           --out sentiment.graft
         graft text train --data reviews/ --embeddings vectors.bin \\
-          --out sentiment.graft --bidirectional --pooling max \\
-          --fine-tune-embeddings-epochs 2 --report sentiment-report --json
+          --out sentiment.graft --checkpoint run.ckpt --report sentiment-report --json
+        graft text train --data reviews/ --embeddings vectors.bin \\
+          --out sentiment.graft --resume run.ckpt
       """)
 
   @OptionGroup var source: TextDataOptions
@@ -179,7 +180,13 @@ struct TextTrain: ParsableCommand {
     text += "vocabulary: \(report.vocabularySize) tokens from \(report.trainCount) training texts; "
     text += "vectors for \(coverage.found)/\(coverage.total) (\(TextCommandOutput.percent(coverage.rate))) of the words, "
     text += "\(TextCommandOutput.percent(report.tokenCoverage)) of the tokens\n"
-    if !coverage.sampleMissing.isEmpty { text += "  no vector: \(coverage.sampleMissing.joined(separator: " "))\n" }
+    if !coverage.sampleMissing.isEmpty {
+      text += "  no vector\(trainableOov ? " (trained from scratch)" : ""): \(coverage.sampleMissing.joined(separator: " "))\n"
+    }
+    let history = report.history.epochs.count, fineTune = report.fineTuneHistory?.epochs.count ?? 0
+    text += "epochs: \(history)\(fineTune > 0 ? " + \(fineTune) fine-tuning the vectors" : "")"
+    text += report.history.bestEpoch.map { ", best \($0)" } ?? ""
+    text += "\n"
     text += "validation (\(report.validationCount) texts): " + metricsText(report.validation, unit: "texts") + "\n"
     text += "wrote \(out)\n"
     if let reportPage { text += "wrote report \(reportPage)\n" }
