@@ -109,7 +109,7 @@ extension TextClassifier {
   public static let defaultLearningRate: Float = 2e-3
   public static let defaultBatchSize = 32
   public static let defaultPatience = 3
-  public static let defaultFineTuneEmbeddingsEpochs = 50
+  public static let defaultFineTuneEmbeddingsEpochs = 0
 
   /// The text recipe with its defaults: at most `epochs` (`defaultEpochs`) at `learningRate`
   /// (`defaultLearningRate`) with the pretrained vectors frozen, batches of 32, early stopping on

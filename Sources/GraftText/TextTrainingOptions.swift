@@ -19,7 +19,7 @@ public struct TextTrainingOptions: Sendable {
   public var truncation = SequenceEnd.post
   /// Words the embedding file lacks are kept only when seen at least this often in the
   /// training split (and `minFrequency`); rarer ones become `<unk>`.
-  public var minFrequencyWithoutVector = 1
+  public var minFrequencyWithoutVector = 2
   /// Initial rows for words the embedding file lacks (`<unk>` included).
   public var oov = OOVInitialization.randomNormal(seed: 42)
   /// Those rows train with the LSTM and head from the first epoch (their own table, see
