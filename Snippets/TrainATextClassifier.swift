@@ -7,8 +7,7 @@ do {
   let data = try TextDataset.load("reviews.tsv")  // or a folder per class
   let glove = try EmbeddingTable.load("glove.6B.50d.txt")
   var options = TextTrainingOptions()
-  options.bidirectional = true
-  options.pooling = .max
+  options.hiddenSize = 64  // defaults: BiLSTM 128, max pooling, word logits
   let recipe = TextClassifier.recipe(fineTuneEmbeddingsEpochs: 2)  // embeddings frozen, then fine-tuned at lr/10
   let (classifier, report) = try TextClassifier.train(base: glove, on: data, recipe: recipe, options: options)
   print(report.coverage, report.validation.accuracy)

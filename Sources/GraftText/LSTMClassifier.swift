@@ -14,7 +14,16 @@ public final class LSTMClassifier: Module {
   public let lstm: LSTM
   public let dropout: Dropout
   public let head: Linear
+  /// With `config.wordLogits`: [vocabularySize, classCount], zero at first; the mean of the rows
+  /// of a text's valid tokens is added to its logits. Key `word_logits.weight`.
+  public let wordLogits: Embedding?
   public let config: LSTMClassifierConfig
+  /// Trainable vectors for the rows `trainableRows` names, added to `embedding`'s (whose rows for
+  /// them are zero) while training; key `trainable_rows.weight`. nil outside training: a trained
+  /// model folds them into `embedding` (`foldTrainableRows()`), so bundles hold one table.
+  public private(set) var trainableRows: Embedding?
+  /// For each vocabulary index, its row of `trainableRows` (0: none, the zero padding row).
+  public private(set) var trainableRowIndex: [Int] = []
 
   /// A model with `pretrained` vectors [vocabularySize, embeddingDimension] (N(0, 1) when nil),
   /// padding index 0. The embedding is frozen when `freezeEmbedding`.
@@ -34,9 +43,19 @@ public final class LSTMClassifier: Module {
                 using: &generator)
     dropout = Dropout(config.headDropout, seed: seed &+ 1)
     head = Linear(config.featureCount, config.classCount, using: &generator)
+    wordLogits = config.wordLogits
+      ? Embedding(pretrained: Tensor.zeros([config.vocabularySize, config.classCount]), paddingIndex: Vocabulary.paddingIndex)
+      : nil
     self.config = config
     super.init()
     if freezeEmbedding { embedding.freeze() }
+  }
+
+  /// PyTorch-style keys for the optional tables: `word_logits`, `trainable_rows`.
+  public override func namedChildren() -> [(String, Module)] {
+    super.namedChildren().map { key, module in
+      (key == "wordLogits" ? "word_logits" : key == "trainableRows" ? "trainable_rows" : key, module)
+    }
   }
 
   /// This model as `TransferRecipe.run(_:…)` trains it: the embedding table is the base (one
@@ -60,10 +79,56 @@ public final class LSTMClassifier: Module {
     let (b, t) = (shape[0], shape[1])
     precondition(lengths.count == b && lengths.allSatisfy { (1...t).contains($0) },
                  "LSTMClassifier: lengths \(lengths) for shape \(shape)")
-    let x = embedding(ids, shape: shape)  // [B, T, E]
+    let x = embed(ids, shape: shape)  // [B, T, E]
     let (output, h, _) = lstm(x, lengths: lengths)  // [B, T, D·H], [L·D, B, H]
     let pooled = pool(output: output, h: h, lengths: lengths, steps: t)
-    return head(dropout(pooled))
+    let logits = head(dropout(pooled))
+    guard let wordLogits else { return logits }
+    let mask = Tensor(shape: [b, t, 1], validMask(lengths, steps: t, valid: 1, invalid: 0))
+    let counts = Tensor(shape: [b, 1], lengths.map(Float.init))
+    return logits + (wordLogits(ids, shape: shape) * mask).sum(axis: 1) / counts
+  }
+
+  /// The vectors of `ids` [B, T] → [B, T, E]: `embedding`'s, plus `trainableRows`' when attached.
+  func embed(_ ids: [Int], shape: [Int]) -> Tensor {
+    let x = embedding(ids, shape: shape)
+    guard let trainableRows else { return x }
+    return x + trainableRows(ids.map { trainableRowIndex[$0] }, shape: shape)
+  }
+
+  /// Gives the vocabulary indices `rows` (each in 1..<vocabularySize, distinct) vectors of their
+  /// own that train with the head while `embedding` stays frozen: `embedding`'s rows for them are
+  /// set to zero and a second table `trainableRows` [rows.count + 1, E] holds `initial`
+  /// [rows.count, E] (row 0 is its zero padding row, which never trains). The forward pass adds
+  /// the two lookups, so a frozen pretrained row never changes and a trainable row gets the
+  /// gradient of every step that reads it. Replaces rows attached before.
+  public func attachTrainableRows(_ rows: [Int], initial: Tensor) {
+    let d = config.embeddingDimension
+    precondition(initial.shape == [rows.count, d], "LSTMClassifier: initial \(initial.shape) for \(rows.count) rows of \(d)")
+    precondition(Set(rows).count == rows.count && rows.allSatisfy { (1..<config.vocabularySize).contains($0) },
+                 "LSTMClassifier: trainable rows must be distinct indices in 1..<\(config.vocabularySize)")
+    var index = [Int](repeating: 0, count: config.vocabularySize)
+    let table = Tensor.zeros([rows.count + 1, d])
+    table.data.advanced(by: d).update(from: initial.data, count: rows.count * d)
+    for (k, row) in rows.enumerated() {
+      index[row] = k + 1
+      (embedding.weight.data + row * d).update(repeating: 0, count: d)
+    }
+    trainableRowIndex = index
+    trainableRows = Embedding(pretrained: table, paddingIndex: 0)
+  }
+
+  /// Adds the trained rows into `embedding` (the same float additions as the forward pass, so
+  /// the logits do not change by a bit) and drops `trainableRows`.
+  public func foldTrainableRows() {
+    guard let trainableRows else { return }
+    let d = config.embeddingDimension
+    for (row, k) in trainableRowIndex.enumerated() where k > 0 {
+      let target = embedding.weight.data + row * d, source = trainableRows.weight.data + k * d
+      for e in 0..<d { target[e] = target[e] + source[e] }
+    }
+    self.trainableRows = nil
+    trainableRowIndex = []
   }
 
   /// [B, D·H] from the LSTM's output [B, T, D·H] and final states [L·D, B, H].

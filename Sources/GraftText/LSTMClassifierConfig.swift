@@ -13,11 +13,15 @@ public struct LSTMClassifierConfig: Equatable, Sendable {
   /// Dropout on the pooled vector, before the head.
   public var headDropout: Float
   public var pooling: SequencePooling
+  /// A per-word, per-class weight table whose mean over the valid steps is added to the logits:
+  /// a bag-of-words linear model beside the LSTM ("wide and deep"), learning a weight for every
+  /// word of the vocabulary whatever its vector.
+  public var wordLogits: Bool
   public var classCount: Int
 
   public init(vocabularySize: Int, embeddingDimension: Int, hiddenSize: Int = 64, layers: Int = 1,
               bidirectional: Bool = false, layerDropout: Float = 0.2, headDropout: Float = 0.3,
-              pooling: SequencePooling = .last, classCount: Int) {
+              pooling: SequencePooling = .last, wordLogits: Bool = false, classCount: Int) {
     self.vocabularySize = vocabularySize
     self.embeddingDimension = embeddingDimension
     self.hiddenSize = hiddenSize
@@ -26,6 +30,7 @@ public struct LSTMClassifierConfig: Equatable, Sendable {
     self.layerDropout = layerDropout
     self.headDropout = headDropout
     self.pooling = pooling
+    self.wordLogits = wordLogits
     self.classCount = classCount
   }
 
@@ -38,7 +43,7 @@ public struct LSTMClassifierConfig: Equatable, Sendable {
       "hidden_size": .number(Double(hiddenSize)), "layers": .number(Double(layers)),
       "bidirectional": .bool(bidirectional), "layer_dropout": .number(Double(layerDropout)),
       "head_dropout": .number(Double(headDropout)), "pooling": .string(pooling.rawValue),
-      "classes": .number(Double(classCount)),
+      "word_logits": .bool(wordLogits), "classes": .number(Double(classCount)),
     ]
   }
 
@@ -56,9 +61,15 @@ public struct LSTMClassifierConfig: Equatable, Sendable {
     guard let pooling = json["pooling"]?.string.flatMap(SequencePooling.init(rawValue:)) else {
       throw ArchitectureError(.invalidHyperparameter("pooling"))
     }
+    // Absent in bundles written before the option existed: off.
+    var wordLogits = false
+    if let value = json["word_logits"] {
+      guard let flag = value.bool else { throw ArchitectureError(.invalidHyperparameter("word_logits")) }
+      wordLogits = flag
+    }
     self.init(vocabularySize: try int("vocabulary_size", 2...Int(1 << 24)), embeddingDimension: try int("embedding_dim", 1...100_000),
               hiddenSize: try int("hidden_size", 1...100_000), layers: try int("layers", 1...2), bidirectional: bidirectional,
               layerDropout: try float("layer_dropout"), headDropout: try float("head_dropout"), pooling: pooling,
-              classCount: try int("classes", 2...1_000_000))
+              wordLogits: wordLogits, classCount: try int("classes", 2...1_000_000))
   }
 }

@@ -2,31 +2,42 @@ import Foundation
 import GraftCore
 
 extension TextClassifier {
-  /// Trains a text classifier by the shared `TransferRecipe`, with the embedding table as the
-  /// base: split `dataset` (stratified, seeded by `recipe.seed`), build the vocabulary on the
-  /// training split, import `base`'s vectors for it into the `Embedding` of an
-  /// `LSTMClassifier`, then run the recipe on that network (`LSTMClassifier.grafted`):
+  /// Trains a text classifier by the stages of the shared `TransferRecipe`, with the embedding
+  /// table as the base: split `dataset` (stratified, seeded by `recipe.seed`), build the
+  /// vocabulary on the training split (`options`), import `base`'s vectors for it into the
+  /// `Embedding` of an `LSTMClassifier`, then train (`TextTrainingStages`):
   ///
-  /// 1. the embeddings frozen (unless `recipe.freezeBase` is false), the LSTM and the linear head
-  ///    trained for `recipe.headEpochs` at `recipe.headLearningRate`;
-  /// 2. with `recipe.fineTune`, the embeddings unfrozen and trained with the rest for
-  ///    `fineTune.epochs`, in a second parameter group at `fineTune.baseLearningRate` (the rest
-  ///    at `fineTune.headLearningRate`); frozen again afterwards.
+  /// 1. the file's vectors frozen (unless `recipe.freezeBase` is false); the vectors of words
+  ///    the file lacks (with `options.trainableOOV`, their own table), the LSTM and the linear
+  ///    head trained for at most `recipe.headEpochs` at `recipe.headLearningRate`;
+  /// 2. with `recipe.fineTune`, the file's vectors unfrozen and trained with the rest for at
+  ///    most `fineTune.epochs`, in a second parameter group at `fineTune.baseLearningRate` (the
+  ///    rest at `fineTune.headLearningRate`); frozen again afterwards.
   ///
-  /// Batches, seed, early stopping, gradient clipping and the gradient-reduction seam come from
-  /// the recipe; `recipe.head`, `headSolver` and `cacheFeatures` do not apply (the head is the
-  /// LSTM that `options` sizes, and a sequence of vectors is not cached). Validation batches
-  /// hold `max(batchSize, 256)` texts unless `recipe.validationBatchSize` says otherwise.
-  /// `TextClassifier.recipe(…)` gives the defaults.
+  /// The trained rows are then folded into the one embedding table the bundle stores. Batches,
+  /// seed, class balance, weight decay, early stopping, gradient clipping and the
+  /// gradient-reduction seam come from the recipe; `recipe.head`, `headSolver` and
+  /// `cacheFeatures` do not apply (the head is the LSTM that `options` sizes, and a sequence of
+  /// vectors is not cached). Validation batches hold `max(batchSize, 256)` texts unless
+  /// `recipe.validationBatchSize` says otherwise. `checkpointing` writes and resumes training
+  /// state. `TextClassifier.recipe(…)` gives the defaults.
   public static func train(base embeddings: EmbeddingTable, on dataset: TextDataset,
                            recipe: TransferRecipe = TextClassifier.recipe(),
-                           options: TextTrainingOptions = TextTrainingOptions()) throws -> (TextClassifier, TextTrainingReport) {
+                           options: TextTrainingOptions = TextTrainingOptions(),
+                           checkpointing: TextCheckpointing = TextCheckpointing()) throws -> (TextClassifier, TextTrainingReport) {
     let (trainSplit, validationSplit) = trainValidationSplit(dataset, validationFraction: options.validationFraction,
                                                             seed: recipe.seed)
     let tokenizer = options.tokenizer
     let trainTokens = trainSplit.indices.map { tokenizer.tokenize(dataset.texts[$0]) }
-    var vocabulary = Vocabulary(counting: trainTokens, minFrequency: options.minFrequency,
-                                maxSize: options.maxVocabularySize)
+    var counter = TokenCounter()
+    for stream in trainTokens { counter.add(stream) }
+    var vocabulary = Vocabulary(counter, minFrequency: options.minFrequency, maxSize: options.maxVocabularySize)
+    if options.minFrequencyWithoutVector > options.minFrequency {
+      let kept = Vocabulary(counter, minFrequency: options.minFrequency).tokens.dropFirst(2).filter {
+        counter.count(of: $0) >= options.minFrequencyWithoutVector || embeddings.contains($0)
+      }
+      vocabulary = Vocabulary(words: Array(kept.prefix(options.maxVocabularySize - 2)))
+    }
     if options.vocabularyIncludesEmbeddingWords {
       let room = max(0, options.maxVocabularySize - vocabulary.count)
       let extra = embeddings.words.lazy.filter {
@@ -45,9 +56,15 @@ extension TextClassifier {
     let config = LSTMClassifierConfig(
       vocabularySize: vocabulary.count, embeddingDimension: embeddings.dimension, hiddenSize: options.hiddenSize,
       layers: options.layers, bidirectional: options.bidirectional, layerDropout: options.layerDropout,
-      headDropout: options.headDropout, pooling: options.pooling, classCount: dataset.labels.count)
+      headDropout: options.headDropout, pooling: options.pooling, wordLogits: options.wordLogits,
+      classCount: dataset.labels.count)
     let model = LSTMClassifier(config, pretrained: embeddings.embeddingMatrix(for: vocabulary, oov: options.oov),
                                freezeEmbedding: recipe.freezeBase, seed: recipe.seed)
+    let missingRows = (1..<vocabulary.count).filter { !embeddings.contains(vocabulary[$0]) }
+    if options.trainableOOV && recipe.freezeBase && !missingRows.isEmpty {
+      // The rows as `oov` drew them move into their own, trainable table.
+      model.attachTrainableRows(missingRows, initial: model.embedding.weight.indexSelect(axis: 0, missingRows))
+    }
 
     func encode<D: Dataset>(_ split: Subset<D>) -> EncodedTexts {
       EncodedTexts(sequences: split.indices.map { preprocessing.encode(dataset.texts[$0]) },
@@ -55,9 +72,11 @@ extension TextClassifier {
     }
     var textRecipe = recipe
     textRecipe.validationBatchSize = recipe.validationBatchSize ?? max(recipe.batchSize, 256)
-    let stages = try textRecipe.run(model.grafted, labelNames: dataset.labels, train: encode(trainSplit),
-                                    validation: validationSplit.count > 0 ? encode(validationSplit) : nil,
-                                    collate: EncodedTexts.collate, collateValidation: EncodedTexts.collate)
+    let stages = try TextTrainingStages(recipe: textRecipe, checkpointing: checkpointing,
+                                        wordLogitsLearningRateScale: options.wordLogitsLearningRateScale)
+      .run(model, labelNames: dataset.labels, train: encode(trainSplit),
+           validation: validationSplit.count > 0 ? encode(validationSplit) : nil)
+    model.foldTrainableRows()
     model.embedding.freeze()
 
     // The final model's view of the validation split (the training split when there is none).
@@ -85,17 +104,27 @@ extension TextClassifier {
     return (classifier, report)
   }
 
-  /// The text recipe with its defaults: `epochs` (10) at `learningRate` (2e-3) with the
-  /// embeddings frozen, batches of 32, early stopping on validation loss after `patience` (3)
-  /// epochs without improvement (best weights restored), the gradient norm clipped at 5, seed 42,
-  /// quiet. `fineTuneEmbeddingsEpochs` > 0 adds the second stage: the embeddings at
-  /// `embeddingLearningRate` (nil: `learningRate / 10`), the LSTM and head staying at
-  /// `learningRate`. `freezeEmbeddings: false` trains the vectors from the first epoch, as a model
-  /// trained from scratch (random vectors) needs.
-  public static func recipe(epochs: Int = 10, learningRate: Float = 2e-3, batchSize: Int = 32, patience: Int = 3,
-                            gradientClipNorm: Float? = 5, fineTuneEmbeddingsEpochs: Int = 0,
+  /// Defaults of `recipe(…)` (and of `graft text train`).
+  public static let defaultEpochs = 50
+  public static let defaultLearningRate: Float = 2e-3
+  public static let defaultBatchSize = 32
+  public static let defaultPatience = 3
+  public static let defaultFineTuneEmbeddingsEpochs = 0
+
+  /// The text recipe with its defaults: at most `epochs` (`defaultEpochs`) at `learningRate`
+  /// (`defaultLearningRate`) with the pretrained vectors frozen, batches of 32, early stopping on
+  /// validation loss after `patience` (3) epochs without improvement (best weights restored),
+  /// the gradient norm clipped at 5, seed 42, quiet. `fineTuneEmbeddingsEpochs` > 0 (nil:
+  /// `defaultFineTuneEmbeddingsEpochs` with frozen vectors, 0 otherwise) adds the second stage:
+  /// the vectors at `embeddingLearningRate` (nil: `learningRate / 10`), the rest staying at
+  /// `learningRate`, again ended by early stopping. `freezeEmbeddings: false` trains the vectors
+  /// from the first epoch, as a model trained from scratch (random vectors) needs.
+  public static func recipe(epochs: Int = defaultEpochs, learningRate: Float = defaultLearningRate,
+                            batchSize: Int = defaultBatchSize, patience: Int = defaultPatience,
+                            gradientClipNorm: Float? = 5, fineTuneEmbeddingsEpochs: Int? = nil,
                             embeddingLearningRate: Float? = nil, freezeEmbeddings: Bool = true, seed: UInt64 = 42,
                             quiet: Bool = true) -> TransferRecipe {
+    let fineTuneEmbeddingsEpochs = fineTuneEmbeddingsEpochs ?? (freezeEmbeddings ? defaultFineTuneEmbeddingsEpochs : 0)
     let fineTune = fineTuneEmbeddingsEpochs > 0
       ? FineTune(topBlocks: 1, epochs: fineTuneEmbeddingsEpochs, baseLearningRate: embeddingLearningRate ?? learningRate / 10,
                  headLearningRate: learningRate)

@@ -79,6 +79,39 @@ import _GraftTestSupport
     #expect(row(7) == 0)                    // unused token
   }
 
+  @Test func wordLogitsAddTheMeanOfTheValidTokensRows() throws {
+    var config = Self.model(.max, bidirectional: true, layers: 1).config
+    config.wordLogits = true
+    let m = LSTMClassifier(config, pretrained: Self.model(.max, bidirectional: true, layers: 1).embedding.weight.copy(), seed: 5)
+    m.eval()
+    let plain = Self.model(.max, bidirectional: true, layers: 1)
+    #expect(m.stateDict().map(\.0).last == "word_logits.weight")
+    let table = try #require(m.wordLogits)
+    #expect(table.weight.scalars.allSatisfy { $0 == 0 }, "starts as the LSTM alone")
+    let ids = [2, 3, 4, 7, 0, 0], lengths = [3, 1]
+    #expect(m(ids, shape: [2, 3], lengths: lengths).scalars == plain(ids, shape: [2, 3], lengths: lengths).scalars)
+    for i in 0..<table.weight.count { table.weight.data[i] = Float(i % 7) - 3 }
+    let base = plain(ids, shape: [2, 3], lengths: lengths).scalars, got = m(ids, shape: [2, 3], lengths: lengths).scalars
+    for c in 0..<3 {
+      let first = (table.weight.scalars[2 * 3 + c] + table.weight.scalars[3 * 3 + c] + table.weight.scalars[4 * 3 + c]) / 3
+      #expect(abs(got[c] - (base[c] + first)) < 1e-5)
+      #expect(abs(got[3 + c] - (base[3 + c] + table.weight.scalars[7 * 3 + c])) < 1e-5)
+    }
+    // Padding changes nothing; the table trains with the head, its padding row never.
+    #expect(m([2, 3, 4, 0, 7, 0, 0, 0], shape: [2, 4], lengths: [3, 1]).scalars == got)
+    m.train()
+    crossEntropy(logits: m(ids, shape: [2, 3], lengths: lengths), labels: [0, 2]).backward()
+    let grad = try #require(table.weight.grad).scalars
+    #expect(grad[0..<3].allSatisfy { $0 == 0 } && grad[6..<9].contains { $0 != 0 })
+    // Bundles written before the option read as without it.
+    var json = config.json
+    #expect(try LSTMClassifierConfig(json: json) == config)
+    json["word_logits"] = nil
+    #expect(try LSTMClassifierConfig(json: json).wordLogits == false)
+    json["word_logits"] = .string("yes")
+    #expect(throws: ArchitectureError.self) { try LSTMClassifierConfig(json: json) }
+  }
+
   @Test func configRoundTripsThroughJSON() throws {
     let config = LSTMClassifierConfig(vocabularySize: 12, embeddingDimension: 5, hiddenSize: 7, layers: 2,
                                       bidirectional: true, layerDropout: 0.25, headDropout: 0.5, pooling: .max, classCount: 4)

@@ -34,9 +34,15 @@ import Testing
     // Coverage: every fixture word but "boring" has a vector.
     #expect(report.coverage.missing == 1 && report.coverage.sampleMissing == ["boring"])
     #expect(report.coverage.total == report.vocabularySize - 2)
-    // Frozen: the embedding is exactly the imported matrix.
-    let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
-    #expect(classifier.model.embedding.weight.scalars == imported.scalars)
+    // Frozen: the embedding is exactly the imported matrix but for the trained row of "boring".
+    let vocabulary = classifier.preprocessing.vocabulary
+    let imported = table.embeddingMatrix(for: vocabulary, oov: .randomNormal(seed: 42))
+    let boring = try #require(vocabulary.index(of: "boring")), d = table.dimension
+    var w = classifier.model.embedding.weight.scalars, v = imported.scalars
+    #expect(w[boring * d..<(boring + 1) * d] != v[boring * d..<(boring + 1) * d])
+    w.removeSubrange(boring * d..<(boring + 1) * d)
+    v.removeSubrange(boring * d..<(boring + 1) * d)
+    #expect(w == v)
 
     let texts = ["this movie was wonderful", "awful acting really", "", "unknownword superb"]
     let before = classifier.probabilities(texts)
@@ -80,9 +86,15 @@ import Testing
     let (classifier, _) = try TextClassifier.train(base: table, on: dataset,
                                                    recipe: Self.recipe(epochs: 1, fineTune: 1, embeddingLearningRate: 0),
                                                    options: Self.options())
-    // Stage 2 trained the head (learningRate) but not the embedding (its group's rate is 0).
-    let imported = table.embeddingMatrix(for: classifier.preprocessing.vocabulary, oov: .randomNormal(seed: 42))
-    #expect(classifier.model.embedding.weight.scalars == imported.scalars)
+    // Stage 2 trained the head (learningRate) but not the file's vectors (their group's rate is
+    // 0); the rows of words the file lacks trained with the head from stage 1.
+    let vocabulary = classifier.preprocessing.vocabulary
+    let imported = table.embeddingMatrix(for: vocabulary, oov: .randomNormal(seed: 42))
+    let d = table.dimension, w = classifier.model.embedding.weight.scalars, v = imported.scalars
+    for row in 2..<vocabulary.count {  // <unk> is in no training text: its row has had no gradient
+      let same = w[row * d..<(row + 1) * d] == v[row * d..<(row + 1) * d]
+      #expect(same == table.contains(vocabulary[row]), "\(vocabulary[row])")
+    }
     let history = try #require(classifier.training["fine_tune"])
     #expect(history["epochs"]?.array?.count == 1)
   }

@@ -49,7 +49,7 @@ struct TextTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an LSTM text classifier on pretrained word vectors and write a model bundle.",
     discussion: """
-      The vocabulary is built on the training split; the vectors are imported for it and frozen; the LSTM and head train with Adam and early stopping on the validation split. With --fine-tune-embeddings-epochs N the vectors then train too, at --embedding-lr. Prints the vocabulary coverage and the final validation metrics. --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
+      The vocabulary is built on the training split (words without a vector only when seen twice; then the embedding file's words, within --max-vocab); the file's vectors are imported for it and stay frozen, while words the file lacks get vectors of their own that train. A BiLSTM with max pooling plus a bag-of-words weight per word and class (--word-logits, at 25 × --lr) train with Adam until validation loss stops improving for --patience epochs (at most --epochs; the best epoch's weights are kept). With --fine-tune-embeddings-epochs N the file's vectors then train too, at --embedding-lr. --checkpoint FILE saves the training state after every epoch; --resume FILE continues it with the same command, ending where the uninterrupted run would have, bit for bit. Prints the vocabulary coverage and the final validation metrics. --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
 
       JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", "report", …}.
 
@@ -57,8 +57,9 @@ struct TextTrain: ParsableCommand {
         graft text train --data reviews.tsv --embeddings glove.6B.50d.txt \\
           --out sentiment.graft
         graft text train --data reviews/ --embeddings vectors.bin \\
-          --out sentiment.graft --bidirectional --pooling max \\
-          --fine-tune-embeddings-epochs 2 --report sentiment-report --json
+          --out sentiment.graft --checkpoint run.ckpt --report sentiment-report --json
+        graft text train --data reviews/ --embeddings vectors.bin \\
+          --out sentiment.graft --resume run.ckpt
       """)
 
   @OptionGroup var source: TextDataOptions
@@ -66,26 +67,49 @@ struct TextTrain: ParsableCommand {
   @Option(help: "Embedding file format (auto: detected).")
   var embeddingsFormat: EmbeddingFormatChoice = .auto
   @Option(help: "The bundle to write (NAME.graft).") var out: String
-  @Option(help: "Cut texts to this many tokens.") var maxLen = 64
-  @Option(help: "Keep tokens seen at least this often in the training split.") var minFrequency = 1
-  @Option(help: "Largest vocabulary (with <pad> and <unk>).") var maxVocab = 20_000
-  @Flag(help: "Bidirectional LSTM.") var bidirectional = false
-  @Option(help: "LSTM layers: 1 or 2.") var layers = 1
-  @Option(help: "LSTM hidden size.") var hiddenSize = 64
-  @Option(help: "Pooling over time: last, max or mean.") var pooling: SequencePooling = .last
-  @Option(help: "Epochs with frozen embeddings (early stopping on validation loss).") var epochs = 10
-  @Option(help: "Epochs that also train the embeddings (0: none).") var fineTuneEmbeddingsEpochs = 0
-  @Option(help: "Batch size.") var batchSize = 32
-  @Option(help: "Adam learning rate.") var lr: Float = 2e-3
-  @Option(help: "Learning rate of the embeddings when fine-tuning (default: --lr / 10).") var embeddingLr: Float?
-  @Option(help: "Share of the data held out for validation.") var validationFraction = 0.2
-  @Option(help: "Early-stopping patience in epochs.") var patience = 3
+  @Option(help: "Cut texts to this many tokens.") var maxLen = Self.defaults.maxLength
+  @Option(help: "Keep tokens seen at least this often in the training split.") var minFrequency = Self.defaults.minFrequency
+  @Option(help: "Keep words without a pretrained vector only when seen at least this often (rarer ones become <unk>).")
+  var minFrequencyWithoutVector = Self.defaults.minFrequencyWithoutVector
+  @Option(help: "Largest vocabulary (with <pad> and <unk>).") var maxVocab = Self.defaults.maxVocabularySize
+  @Flag(inversion: .prefixedNo, help: "Also put the embedding file's words in the vocabulary (within --max-vocab), so unseen words keep their vector.")
+  var vocabularyIncludesEmbeddings = Self.defaults.vocabularyIncludesEmbeddingWords
+  @Flag(inversion: .prefixedNo, help: "Words the embedding file lacks get vectors that train from the first epoch (the file's stay frozen).")
+  var trainableOov = Self.defaults.trainableOOV
+  @Flag(inversion: .prefixedNo, help: "Bidirectional LSTM.") var bidirectional = Self.defaults.bidirectional
+  @Option(help: "LSTM layers: 1 or 2.") var layers = Self.defaults.layers
+  @Option(help: "LSTM hidden size.") var hiddenSize = Self.defaults.hiddenSize
+  @Option(help: "Pooling over time: last, max or mean.") var pooling: SequencePooling = Self.defaults.pooling
+  @Flag(inversion: .prefixedNo, help: "Add a bag-of-words weight per word and class to the logits (trained with the LSTM).")
+  var wordLogits = Self.defaults.wordLogits
+  @Option(help: "Learning rate of the word weights as a multiple of --lr.")
+  var wordLogitsLrScale: Float = Self.defaults.wordLogitsLearningRateScale
+  @Option(help: "Dropout before the linear head.") var headDropout: Float = Self.defaults.headDropout
+  @Option(help: "Most epochs with frozen vectors (early stopping on validation loss ends them sooner).")
+  var epochs = TextClassifier.defaultEpochs
+  @Option(help: "Most epochs that also train the pretrained vectors, after the first stage (0: none).")
+  var fineTuneEmbeddingsEpochs = TextClassifier.defaultFineTuneEmbeddingsEpochs
+  @Option(help: "Batch size.") var batchSize = TextClassifier.defaultBatchSize
+  @Option(help: "Adam learning rate.") var lr: Float = TextClassifier.defaultLearningRate
+  @Option(help: "Learning rate of the pretrained vectors when fine-tuning (default: --lr / 10).") var embeddingLr: Float?
+  @Option(help: "Share of the data held out for validation.") var validationFraction = Self.defaults.validationFraction
+  @Option(help: "Early-stopping patience in epochs.") var patience = TextClassifier.defaultPatience
   @Option(help: "Random seed (split, initialisation, shuffling).") var seed: UInt64 = 42
+  @Option(help: ArgumentHelp("Write a training checkpoint to FILE after every epoch.", valueName: "file"))
+  var checkpoint: String?
+  @Option(help: ArgumentHelp("Continue from a checkpoint of the same command (data, vectors and options); it keeps being written unless --checkpoint names another file.",
+                             valueName: "file"))
+  var resume: String?
   @Option(help: ArgumentHelp("Write an HTML report to DIR/index.html.", valueName: "dir")) var report: String?
   @Flag(help: "Print JSON.") var json = false
   @Flag(help: "No per-epoch progress on stderr.") var quiet = false
 
+  static let defaults = TextTrainingOptions()
+
   func validate() throws {
+    if !(wordLogitsLrScale >= 0) { throw ValidationError("--word-logits-lr-scale must not be negative") }
+    if minFrequencyWithoutVector < 1 { throw ValidationError("--min-frequency-without-vector must be at least 1") }
+    if !(headDropout >= 0 && headDropout < 1) { throw ValidationError("--head-dropout must be in [0, 1)") }
     if !(1...2).contains(layers) { throw ValidationError("--layers must be 1 or 2") }
     if maxLen < 1 { throw ValidationError("--max-len must be at least 1") }
     if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -107,6 +131,12 @@ struct TextTrain: ParsableCommand {
     var options = TextTrainingOptions()
     options.maxLength = maxLen
     options.minFrequency = minFrequency
+    options.minFrequencyWithoutVector = minFrequencyWithoutVector
+    options.vocabularyIncludesEmbeddingWords = vocabularyIncludesEmbeddings
+    options.trainableOOV = trainableOov
+    options.headDropout = headDropout
+    options.wordLogits = wordLogits
+    options.wordLogitsLearningRateScale = wordLogitsLrScale
     options.maxVocabularySize = maxVocab
     options.bidirectional = bidirectional
     options.layers = layers
@@ -120,7 +150,8 @@ struct TextTrain: ParsableCommand {
     TextCommandOutput.reportIssues(dataset.issues)
     let health = HealthOutput.texts(dataset)
     HealthOutput.warn(health)
-    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: options)
+    let (classifier, report) = try TextClassifier.train(base: table, on: dataset, recipe: recipe, options: options,
+                                                        checkpointing: TextCheckpointing(path: checkpoint, resume: resume))
     try classifier.write(to: out)
     let reportPage = try self.report.map { dir in
       try writeReport([TextReport.section(training: report, data: source.data, embeddings: embeddings, bundle: out)],
@@ -151,7 +182,13 @@ struct TextTrain: ParsableCommand {
     text += "vocabulary: \(report.vocabularySize) tokens from \(report.trainCount) training texts; "
     text += "vectors for \(coverage.found)/\(coverage.total) (\(TextCommandOutput.percent(coverage.rate))) of the words, "
     text += "\(TextCommandOutput.percent(report.tokenCoverage)) of the tokens\n"
-    if !coverage.sampleMissing.isEmpty { text += "  no vector: \(coverage.sampleMissing.joined(separator: " "))\n" }
+    if !coverage.sampleMissing.isEmpty {
+      text += "  no vector\(trainableOov ? " (trained from scratch)" : ""): \(coverage.sampleMissing.joined(separator: " "))\n"
+    }
+    let history = report.history.epochs.count, fineTune = report.fineTuneHistory?.epochs.count ?? 0
+    text += "epochs: \(history)\(fineTune > 0 ? " + \(fineTune) fine-tuning the vectors" : "")"
+    text += report.history.bestEpoch.map { ", best \($0)" } ?? ""
+    text += "\n"
     text += "validation (\(report.validationCount) texts): " + metricsText(report.validation, unit: "texts") + "\n"
     text += "wrote \(out)\n"
     if let reportPage { text += "wrote report \(reportPage)\n" }
