@@ -93,12 +93,16 @@ extension TextClassifier {
                                    predicted: dataset.labels[best], probability: Double(p[best]))
     }
 
-    let report = TextTrainingReport(
+    var report = TextTrainingReport(
       labels: dataset.labels, trainCount: trainSplit.count, validationCount: validationSplit.count,
       vocabularySize: vocabulary.count, coverage: coverage, tokenCoverage: tokens == 0 ? 1 : Double(found) / Double(tokens),
       validation: final.metrics, validationPredictions: predictions,
       validationROCAUC: final.rocAUC, history: stages.headHistory, fineTuneHistory: stages.fineTuneHistory,
       issues: dataset.issues, embeddingCount: embeddings.count, embeddingDimension: embeddings.dimension)
+    report.baseline = TextBaseline.compare(
+      trainTexts: trainSplit.indices.map { dataset.texts[$0] }, trainLabels: trainSplit.indices.map { dataset.labelIndices[$0] },
+      validationTexts: validationSplit.indices.map { dataset.texts[$0] },
+      validationLabels: validationSplit.indices.map { dataset.labelIndices[$0] }, labels: dataset.labels, tokenizer: tokenizer)
     let classifier = TextClassifier(model: model, preprocessing: preprocessing, labels: dataset.labels,
                                     training: report.json(recipe: recipe))
     return (classifier, report)

@@ -37,6 +37,9 @@ public enum TextReport {
       ReportFact("epochs", "\(report.history.epochs.count) train"
         + (report.fineTuneHistory.map { ", \($0.epochs.count) fine-tune (embeddings unfrozen)" } ?? "")),
     ]
+    if let baseline = report.baseline, !report.validatedOnTrainingSplit {
+      facts.append(ReportFact("baseline", "\(baseline); " + baseline.verdict(transferAccuracy: report.validation.accuracy)))
+    }
     let stages = ReportStage.stages(report.history, named: "train", fineTune: report.fineTuneHistory)
     return ReportSection(
       heading: heading, facts: facts, stages: stages, metrics: report.validation, rocAUC: report.validationROCAUC,

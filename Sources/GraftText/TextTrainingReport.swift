@@ -24,6 +24,8 @@ public struct TextTrainingReport {
   /// Words and dimension of the embedding table the vectors came from.
   public var embeddingCount: Int
   public var embeddingDimension: Int
+  /// The raw-input baseline on the same splits (`TextBaseline`); nil without a validation split.
+  public var baseline: BaselineComparison? = nil
 
   /// True when there was no validation split, so `validation` measures the training split.
   public var validatedOnTrainingSplit: Bool { validationCount == 0 }

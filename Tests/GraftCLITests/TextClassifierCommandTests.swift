@@ -57,6 +57,11 @@ import Testing
     let coverage = try #require(t["coverage"] as? [String: Any])
     #expect(coverage["total"] as? Int == 14 && coverage["found"] as? Int == 14 && coverage["missing"] as? Int == 0)
     #expect(t["bundle"] as? String == bundle && t["train_count"] as? Int == 64 && t["validation_count"] as? Int == 16)
+    // The TF-IDF baseline on the same 16 validation texts, beside the LSTM's accuracy.
+    let baseline = try #require(t["baseline"] as? [String: Any])
+    #expect(baseline["validation_count"] as? Int == 16 && baseline["train_count"] as? Int == 64)
+    #expect((baseline["name"] as? String ?? "").contains("TF-IDF"))
+    #expect(baseline["transfer_accuracy"] as? Double == t["accuracy"] as? Double && baseline["verdict"] is String)
 
     let evaluate = try GraftBinary.run(["text", "evaluate", bundle, "--data", f.path("test.tsv"), "--json"])
     #expect(evaluate.status == 0, "\(evaluate.stderr)")

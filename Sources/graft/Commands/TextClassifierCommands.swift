@@ -158,6 +158,7 @@ struct TextTrain: ParsableCommand {
                       title: "\(out): training report", to: dir)
     }
     let coverage = report.coverage
+    let transferAccuracy = report.validatedOnTrainingSplit ? nil : report.validation.accuracy
     if json {
       let value = try TextCommandOutput.metricsObject(report.validation, [
         "coverage": .object([
@@ -172,6 +173,7 @@ struct TextTrain: ParsableCommand {
         "fine_tune_epochs": .number(Double(report.fineTuneHistory?.epochs.count ?? 0)),
         "skipped": .number(Double(dataset.issues.count)),
         "world_size": .number(Double(ProcessGroups.current.size)),
+        "baseline": try BaselineOutput.json(report.baseline, transferAccuracy: transferAccuracy),
       ].merging(reportPage.map { ["report": .string($0)] } ?? [:]) { a, _ in a })
       Console.writeOutput(try JSONOutput.line(Self.adding(health, to: value)))
       return
@@ -190,6 +192,7 @@ struct TextTrain: ParsableCommand {
     text += report.history.bestEpoch.map { ", best \($0)" } ?? ""
     text += "\n"
     text += "validation (\(report.validationCount) texts): " + metricsText(report.validation, unit: "texts") + "\n"
+    text += BaselineOutput.text(report.baseline, transferAccuracy: transferAccuracy) + "\n"
     text += "wrote \(out)\n"
     if let reportPage { text += "wrote report \(reportPage)\n" }
     Console.writeOutput(text)
