@@ -117,6 +117,20 @@ public enum ThresholdCriterion: String, Codable, Sendable, CaseIterable {
   case youden
   /// The largest F1 of the positive class.
   case f1
+
+  /// Whether `a` and `b` (the same scores and labels at two thresholds) rank equal by this
+  /// criterion, compared exactly in integers as `bestThreshold` does.
+  public func ties(_ a: BinaryMetrics, _ b: BinaryMetrics) -> Bool {
+    let p = a.truePositives + a.falseNegatives, n = a.falsePositives + a.trueNegatives
+    precondition(p == b.truePositives + b.falseNegatives && n == b.falsePositives + b.trueNegatives,
+                 "ThresholdCriterion.ties: metrics of different label sets")
+    switch self {
+    case .youden: return a.truePositives * n - a.falsePositives * p == b.truePositives * n - b.falsePositives * p
+    case .f1:
+      return 2 * a.truePositives * (b.truePositives + b.falsePositives + p)
+        == 2 * b.truePositives * (a.truePositives + a.falsePositives + p)
+    }
+  }
 }
 
 /// The confusion counts of a binary decision `score >= threshold`, with the usual rates derived

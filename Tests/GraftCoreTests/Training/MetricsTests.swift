@@ -270,6 +270,18 @@ private func jsonObject(_ value: some Encodable) throws -> [String: Any] {
     #expect(try JSONDecoder().decode(BinaryMetrics.self, from: JSONEncoder().encode(chosen)) == chosen)
     #expect(ThresholdCriterion(rawValue: "youden") == .youden && ThresholdCriterion.f1.rawValue == "f1")
   }
+
+  /// `ties`: equal criterion values at two thresholds, compared exactly.
+  @Test func criteriaTieExactly() {
+    let scores: [Float] = [0.9, 0.8, 0.6, 0.4, 0.3, 0.1], positives = [true, true, false, true, false, false]
+    func at(_ t: Float) -> BinaryMetrics { BinaryMetrics(scores: scores, positives: positives, threshold: t) }
+    // J: tp/3 − fp/3. At 0.7: 2/3 − 0; at 0.35: 1 − 1/3 (the same 2/3); at 0.5: 2/3 − 1/3.
+    #expect(ThresholdCriterion.youden.ties(at(0.7), at(0.35)))
+    #expect(!ThresholdCriterion.youden.ties(at(0.7), at(0.5)))
+    // F1 = 2tp/(tp + fp + 3): 4/5 at 0.7, 6/7 at 0.35.
+    #expect(!ThresholdCriterion.f1.ties(at(0.7), at(0.35)))
+    #expect(ThresholdCriterion.f1.ties(at(0.7), at(0.75)))
+  }
 }
 
 @Suite struct RunningMetricsTests {
