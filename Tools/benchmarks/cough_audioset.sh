@@ -5,14 +5,15 @@
 # group=target split=test, on all 153 test clips and on the 75 test clips that do not come
 # from Cough-Etiquette (the set's shortcut: most test coughs come from that one source).
 # Also --head-solver adam (Adam with early stopping instead of the exact fit, the default since
-# issue 15), --aggregation max and the top 2 blocks fine-tuned for 5 epochs; ONLY=N runs the first
+# issue 15), --aggregation max, the top 2 blocks fine-tuned for 5 epochs and "zero-shot" (no
+# training: the network's own Cough output at 0.5, `graft audio predict BASE --class Cough`); ONLY=N runs the first
 # N of these rows. Prints a Markdown table (accuracy /
 # macro-F1 / ROC-AUC at the stored, validation-chosen threshold; the accuracy the same clip
 # scores would give at 0.5) and the wall time of each training (docs/BENCHMARKS.md, docs/audio.md).
 #
-#   make release && bash Tools/benchmarks/cough_audioset.sh [SHARED] [graft binary] [yamnet|mn04] [variant…]
+#   make release && bash Tools/benchmarks/cough_audioset.sh [SHARED] [graft binary] [yamnet|mn04|scratch] [variant…]
 #
-# Variants (each one training, flags after the base) default to the four above; pass e.g.
+# Variants (each one training, flags after the base) default to the five above; pass e.g.
 # "defaults" "--fine-tune-blocks 2 --fine-tune-epochs 5" to run fewer.
 #
 # SHARED defaults to ../shared (the checkout's sibling). Nothing is copied into the repository;
@@ -26,7 +27,8 @@ DATA=$SHARED/datasets/cough_audio
 case "$KIND" in
   yamnet) BASE=$SHARED/pretrained/audioset_yamnet/yamnet.tflite; ARCH=(); NAME=YAMNet ;;
   mn04) BASE=$SHARED/pretrained/audioset_mn04/mn04_as_mAP_432.pt; ARCH=(--arch mn04_as); NAME=mn04 ;;
-  *) echo "unknown base $KIND (yamnet or mn04)" >&2; exit 2 ;;
+  scratch) BASE=none; ARCH=(--arch audio_resnet); NAME="audio_resnet from scratch (no base)" ;;
+  *) echo "unknown base $KIND (yamnet, mn04 or scratch)" >&2; exit 2 ;;
 esac
 WORK=$(mktemp -d /tmp/graft-cough-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -49,12 +51,38 @@ PY
 awk -F, 'NR == 1 || ($4 == "target" && $5 == "test")' "$DATA/labels.csv" > "$WORK/test.csv"
 mapfile -t TEST < <(awk -F, 'NR > 1 {print "'"$DATA"'/" $1}' "$WORK/test.csv")
 
-echo "| $NAME frozen + head | training wall | threshold | test (153 clips) | accuracy at 0.5 | other sources (75 clips) |"
+[ "$KIND" = scratch ] && TITLE="$NAME" || TITLE="$NAME frozen + head"
+echo "| $TITLE | training wall | threshold | test (153 clips) | accuracy at 0.5 | other sources (75 clips) |"
 echo "|---|---:|---:|---:|---:|---:|"
-variants=("defaults" "--head-solver adam" "--aggregation max" "--fine-tune-blocks 2 --fine-tune-epochs 5")
+variants=("defaults" "--head-solver adam" "--aggregation max" "--fine-tune-blocks 2 --fine-tune-epochs 5" "zero-shot")
 if [ $# -gt 3 ]; then variants=("${@:4}"); fi
 [ -z "${ONLY:-}" ] || variants=("${variants[@]:0:$ONLY}")
+zero_shot() {  # predict JSON, CSV -> "accuracy / macro-F1 / ROC-AUC" of the Cough score at 0.5
+  python3 - "$1" "$2" <<'PY'
+import csv, json, os, sys
+truth = {os.path.basename(r["file"]): r["label"] == "cough" for r in csv.DictReader(open(sys.argv[2]))}
+res = json.load(open(sys.argv[1]))["results"]
+y = [truth[os.path.basename(r["path"])] for r in res]; s = [r["positive_score"] for r in res]
+pred = [v >= 0.5 for v in s]
+acc = sum(p == t for p, t in zip(pred, y)) / len(y)
+def f1(c):
+    tp = sum(p == c and t == c for p, t in zip(pred, y)); fp = sum(p == c and t != c for p, t in zip(pred, y))
+    fn = sum(p != c and t == c for p, t in zip(pred, y))
+    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+pos = [v for v, t in zip(s, y) if t]; neg = [v for v, t in zip(s, y) if not t]
+auc = sum((a > b) + 0.5 * (a == b) for a in pos for b in neg) / (len(pos) * len(neg))
+print(f"{acc:.3f} / {(f1(True) + f1(False)) / 2:.3f} / {auc:.3f}")
+PY
+}
+mapfile -t OTHER < <(awk -F, 'NR > 1 {print "'"$DATA"'/" $1}' "$WORK/other.csv")
+
 for i in "${!variants[@]}"; do
+  if [ "${variants[$i]}" = zero-shot ]; then  # no training: the network's own Cough output, threshold 0.5
+    "$GRAFT" audio predict "$BASE" "${ARCH[@]}" --class Cough "${TEST[@]}" --json > "$WORK/z.test.json"
+    "$GRAFT" audio predict "$BASE" "${ARCH[@]}" --class Cough "${OTHER[@]}" --json > "$WORK/z.other.json"
+    echo "| zero-shot Cough (no training) | — | 0.500 | $(zero_shot "$WORK/z.test.json" "$WORK/test.csv") | — | $(zero_shot "$WORK/z.other.json" "$WORK/other.csv") |"
+    continue
+  fi
   read -r -a extra <<< "${variants[$i]#defaults}"
   start=$(date +%s.%N)
   "$GRAFT" audio train --data "$DATA/labels.csv" --where group=target --where split=train \
