@@ -99,16 +99,22 @@ public struct FineTuneOutcome: Sendable {
 }
 
 extension LearningRateFinderResult {
-  /// A smoothed loss above this multiple of the lowest one before it counts as rising.
+  /// A smoothed loss above this multiple of the lowest one before it counts as rising…
   public static let riseFactor: Float = 1.5
+  /// …and above the lowest by at least this much (nats of mean cross-entropy). After a head
+  /// that fits its training data almost perfectly the sweep's loss sits near zero, where noise
+  /// alone exceeds 1.5× (mn04 on coughs: lowest 0.024, flat 0.03–0.04 up to 5e-3, rising only at
+  /// 1e-2); a relative rule alone then takes the noise for the edge and fine-tunes at 5e-7, which
+  /// changes nothing.
+  public static let riseMargin: Float = 0.05
 
-  /// The largest learning rate before the smoothed loss first exceeds `riseFactor` × its lowest
-  /// value so far (nil when it never does: no edge was found).
+  /// The largest learning rate before the smoothed loss first exceeds both `riseFactor` × its
+  /// lowest value so far and that value + `riseMargin` (nil when it never does: no edge was found).
   public var riseEdge: Float? {
     var lowest = Float.infinity
     var previous: Float? = nil
     for point in points {
-      if point.smoothedLoss > Self.riseFactor * lowest { return previous }
+      if point.smoothedLoss > Swift.max(Self.riseFactor * lowest, lowest + Self.riseMargin) { return previous }
       lowest = Swift.min(lowest, point.smoothedLoss)
       previous = point.learningRate
     }

@@ -53,7 +53,7 @@ enum FineTuneOutput {
     if plot {
       if let search = outcome.search {
         text += "learning-rate sweep of the fine-tune stage (base's rate; head at the policy's ratio):\n" + search.plot()
-        text += "suggestion (a tenth of where the loss rises past 1.5× its lowest): "
+        text += "suggestion (a tenth of where the loss rises past 1.5× its lowest and its lowest + 0.05): "
           + (search.beforeRiseOverTen.map { "\($0)" } ?? "none") + "\n"
       } else {
         text += "no learning-rate sweep: " + (outcome.ran ? "the rate was given (--fine-tune-lr)" : "the stage did not run") + "\n"

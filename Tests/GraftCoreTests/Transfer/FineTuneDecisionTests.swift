@@ -154,13 +154,17 @@ import _GraftTestSupport
     #expect(Self.state(found) == Self.state(given))
   }
 
-  /// The fine-tune suggestion: a tenth of the last rate before the loss rises past 1.5× its lowest.
+  /// The fine-tune suggestion: a tenth of the last rate before the loss rises past 1.5× its lowest
+  /// (and its lowest + 0.05).
   @Test func theSuggestionIsATenthOfTheRiseEdge() {
     let finder = LearningRateFinder(start: 1e-4, end: 1, steps: 9, smoothing: 0)  // rates 1e-4, 3.2e-4, 1e-3, …
     let rising = finder.run { lr in lr < 0.005 ? 1 - lr : 2 }
     #expect(abs((rising.riseEdge ?? 0) - 3.1623e-3) < 1e-6 && abs((rising.beforeRiseOverTen ?? 0) - 3.1623e-4) < 1e-7)
     let flat = finder.run { lr in 1 - lr }
     #expect(flat.riseEdge == nil && flat.beforeRiseOverTen == flat.cautious)
+    // Near zero loss, noise above 1.5× the lowest is not a rise; the margin of 0.05 must be passed too.
+    let nearZero = finder.run { lr in lr < 3e-4 ? 0.02 : lr < 0.05 ? 0.04 : 0.5 }
+    #expect(abs((nearZero.riseEdge ?? 0) - 3.1623e-2) < 1e-5)
   }
 
   /// The default policy: no block count → the automatic stage (kept only if better, budgeted,
