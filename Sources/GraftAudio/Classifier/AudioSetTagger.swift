@@ -18,7 +18,9 @@ public final class AudioSetTagger {
   public let labels: [String]
 
   /// Loads `base` (a weights file of an AudioSet network with its classifier) and names its
-  /// classes from `labels` (`AudioSetTagger.readLabels`) or "class N".
+  /// classes from `labels` (`AudioSetTagger.readLabels`); without them, from the class list
+  /// published with the network when it lies beside the file (`class_labels_indices.csv` for
+  /// mn04, `yamnet_class_map.csv` for YAMNet: `labelFileNames`), else "class N".
   public init(base: BaseSource, labels: [String]? = nil) throws {
     registerArchitectures()
     var base = base
@@ -39,10 +41,25 @@ public final class AudioSetTagger {
     default:
       throw AudioSetTaggerError.noClassifier(loaded.network.architecture.name)
     }
-    if let labels, labels.count != classes { throw AudioSetTaggerError.labelCount(labels.count, classes: classes) }
+    let names = try labels ?? Self.labelsBeside(base, network: loaded.network)
+    if let names, names.count != classes { throw AudioSetTaggerError.labelCount(names.count, classes: classes) }
     network = loaded.network
     network.eval()
-    self.labels = labels ?? (0..<classes).map { "class \($0)" }
+    self.labels = names ?? (0..<classes).map { "class \($0)" }
+  }
+
+  /// The class-list file each network is published with, looked for beside its weights file.
+  public static func labelFileName(for network: any FeatureExtractor) -> String {
+    network is YAMNet ? "yamnet_class_map.csv" : "class_labels_indices.csv"
+  }
+
+  /// The class names from `labelFileName` in the weights file's folder, or nil when the file is
+  /// not there (a file that is there but malformed is an error: it was meant to be read).
+  static func labelsBeside(_ base: BaseSource, network: any FeatureExtractor) throws -> [String]? {
+    guard case .weights(let path, _) = base else { return nil }
+    let file = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(labelFileName(for: network))
+    guard FileManager.default.fileExists(atPath: file) else { return nil }
+    return try readLabels(file)
   }
 
   /// The front end of this network's patches: EfficientAT's for mn04, YAMNet's for YAMNet.

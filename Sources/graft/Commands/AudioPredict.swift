@@ -59,7 +59,7 @@ struct AudioPredict: ParsableCommand {
   @Option(help: ArgumentHelp("With --class: the network's architecture when its file does not name it (mn04_as for EfficientAT's .pt).", valueName: "arch"))
   var arch: String?
 
-  @Option(help: ArgumentHelp("With --class: the AudioSet class list (index,mid,display_name CSV) that names the classes.", valueName: "csv"))
+  @Option(help: ArgumentHelp("With --class: the AudioSet class list (index,mid,display_name CSV) that names the classes (default: class_labels_indices.csv or yamnet_class_map.csv beside the network file).", valueName: "csv"))
   var labels: String?
 
   func validate() throws {

@@ -55,7 +55,7 @@ struct PredictOptions: ParsableArguments {
   @Option(help: ArgumentHelp("With a bare network file: its architecture when the file does not name it (mn04_as for EfficientAT's .pt).", valueName: "arch"))
   var arch: String?
 
-  @Option(help: ArgumentHelp("With a bare network file: the AudioSet class list naming its outputs (index,mid,display_name CSV).", valueName: "csv"))
+  @Option(help: ArgumentHelp("With a bare network file: the AudioSet class list naming its outputs (index,mid,display_name CSV; default: class_labels_indices.csv or yamnet_class_map.csv beside the network file).", valueName: "csv"))
   var labels: String?
 
   func validate() throws {

@@ -46,6 +46,14 @@ import _GraftTestSupport
     #expect(abs(p.scalars[1] - 1 / (1 + exp(-z))) < 1e-6, "\(p.scalars.prefix(2)) vs sigmoid(\(z))")
     #expect(throws: AudioSetTaggerError.self) { try tagger.detector(for: "beta, gamma") }
     #expect(throws: AudioSetTaggerError.self) { try AudioSetTagger(base: .weights(weights), labels: ["only one"]) }
+
+    // No labels given: the class list published with the network, beside its file, else "class N".
+    #expect(try AudioSetTagger(base: .weights(weights)).labels == ["class 0", "class 1", "class 2"])
+    let beside = ((weights as NSString).deletingLastPathComponent as NSString).appendingPathComponent("class_labels_indices.csv")
+    try FileManager.default.copyItem(atPath: csv, toPath: beside)
+    #expect(try AudioSetTagger(base: .weights(weights)).labels == labels)
+    try Data("index,mid,display_name\n0,/m/a,Alpha\n".utf8).write(to: URL(fileURLWithPath: beside))
+    #expect(throws: AudioSetTaggerError.self) { try AudioSetTagger(base: .weights(weights)) }
   }
 
   @Test func malformedLabelFilesAreNamed() throws {
@@ -65,6 +73,8 @@ import _GraftTestSupport
     let labels = try AudioSetTagger.readLabels(try #require(SharedData.path("pretrained/audioset_mn04/class_labels_indices.csv")))
     #expect(labels.count == 527 && labels[47] == "Cough")
     let tagger = try AudioSetTagger(base: .weights(weights, architecture: ArchitectureSpec(name: "mn04_as")), labels: labels)
+    // The same list is found beside the .pt when none is given.
+    #expect(try AudioSetTagger(base: .weights(weights, architecture: ArchitectureSpec(name: "mn04_as"))).labels == labels)
     let clip = try #require(SharedData.path("pretrained/ref/audio/a0_cough_esc50_4-171396-A-24.flac"))
     let top = try tagger.top(file: clip, k: 5)
     // ../shared/pretrained/ref/manifest.json, mn04.per_clip.a0…: EfficientAT's own top five.
