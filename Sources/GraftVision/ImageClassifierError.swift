@@ -7,6 +7,10 @@ public struct ImageClassifierError: Error, Equatable, CustomStringConvertible {
     case unknownClass(name: String, known: [String])
     /// The base states an input preprocessing that is not one (`LoadedBase.preprocessing`).
     case invalidBasePreprocessing(SettingsError)
+    /// A bare network file asked to classify has no classifier (`classifier.1.` or `fc.` weights).
+    case noClassifier(architecture: String)
+    /// A class-name file that cannot be read, or names another number of classes.
+    case labels(String)
   }
   public let path: String
   public let reason: Reason
@@ -20,6 +24,9 @@ public struct ImageClassifierError: Error, Equatable, CustomStringConvertible {
     case .unknownClass(let name, let known):
       return "\(path): class \"\(name)\" is not one of the model's labels (\(known.joined(separator: ", ")))"
     case .invalidBasePreprocessing(let error): return "\(path): the base's stated preprocessing: \(error)"
+    case .noClassifier(let architecture):
+      return "\(path): this \(architecture) has no classifier to predict with (no classifier.1 or fc weights); train a head on it with graft vision train"
+    case .labels(let why): return "\(path): \(why)"
     }
   }
 }

@@ -138,6 +138,16 @@ extension BaseSource {
   /// `classifier.`, YAMNet's `logits.`), dropped when the base has no such keys.
   public static let classifierPrefixes = ["fc.", "classifier.", "logits."]
 
+  /// The architecture (`requested`, or the one the file names or its graph shows), every tensor
+  /// (a source network's classifier included) and the stated preprocessing of a weights file,
+  /// its format detected from its content.
+  public static func readWeights(_ path: String, requested: ArchitectureSpec? = nil) throws
+    -> (architecture: ArchitectureSpec, tensors: [String: Tensor], preprocessing: [String: JSONValue])
+  {
+    guard FileManager.default.fileExists(atPath: path) else { throw BaseSourceError(path: path, reason: .missing) }
+    return try read(path, format: try WeightsFormat.detect(path), requested: requested)
+  }
+
   /// The architecture, tensors and stated preprocessing of a weights file.
   static func read(_ path: String, format: WeightsFormat, requested: ArchitectureSpec?) throws
     -> (ArchitectureSpec, [String: Tensor], [String: JSONValue])
@@ -195,7 +205,7 @@ extension BaseSource {
     }
   }
 
-  static func check(_ name: String, path: String, allowed: [String]?) throws(BaseSourceError) {
+  public static func check(_ name: String, path: String, allowed: [String]?) throws(BaseSourceError) {
     guard let allowed, !allowed.contains(name) else { return }
     throw BaseSourceError(path: path, reason: .notForThisModality(name, allowed: allowed))
   }

@@ -159,7 +159,9 @@ public final class ResNet: Layer, FeatureExtractor {
   public var featureCount: Int { width * 8 * depth.expansion }
 
   public var architecture: ArchitectureSpec {
-    ArchitectureSpec(name: depth.rawValue, hyperparameters: ["width": .number(Double(width))])
+    var hyperparameters: [String: JSONValue] = ["width": .number(Double(width))]
+    if let fc { hyperparameters["classes"] = .number(Double(fc.weight.shape[0])) }
+    return ArchitectureSpec(name: depth.rawValue, hyperparameters: hyperparameters)
   }
 
   public var blocks: [Module] { [stem, layer1, layer2, layer3, layer4] }

@@ -77,12 +77,14 @@ public enum VisionBases {
     }
   }
 
-  /// `{"name": "resnet18" | "resnet34" | "resnet50", "hyperparameters": {"width": 64}}` (width optional).
+  /// `{"name": "resnet18" | "resnet34" | "resnet50", "hyperparameters": {"width": 64, "classes": 1000}}`
+  /// (each optional; `classes`: torchvision's `fc` of that many classes, default none).
   @Sendable static func buildResNet(_ spec: ArchitectureSpec) throws(ArchitectureError) -> any FeatureExtractor {
     guard let depth = ResNet.Depth(rawValue: spec.name) else { throw ArchitectureError(.unknown(spec.name)) }
     let width = try positiveInt(spec, "width", default: 64)
+    let classes = spec.hyperparameters["classes"] == nil ? nil : try positiveInt(spec, "classes", default: 1, upTo: 100_000)
     var g = Generator(seed: 0)
-    return ResNet(depth, width: width, using: &g)
+    return ResNet(depth, width: width, classCount: classes, using: &g)
   }
 
   /// `{"name": "mobilenet_v2", "hyperparameters": {"width_mult": 1.0, "padding": "same", "classes": 1001}}`,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftAudio
 import GraftCore
+import GraftVision
 
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -19,11 +20,17 @@ struct Predict: ParsableCommand {
         graft predict sentiment.graft "great movie" "not worth it" --json
         graft predict sentiment.graft --file reviews.txt
 
-      Zero-shot, with no training: a bare AudioSet network file in place of the bundle (EfficientAT
-      mn04's .pt with --arch mn04_as, or yamnet.tflite) prints the top AudioSet classes of each
-      audio file by the network's own classifier (clip-level scores, sigmoid: they do not sum to
-      one), named from --labels (class_labels_indices.csv or yamnet_class_map.csv).
+      With no training: a bare pretrained network file in place of the bundle predicts with the
+      network's own classifier. An ImageNet network (the MobileNetV2 .tflite, or a torchvision
+      ResNet/MobileNetV2 .pth with --arch) prints the top ImageNet classes of each PNG image, its
+      preprocessing the one the file states; an AudioSet network (EfficientAT mn04's .pt with
+      --arch mn04_as, or yamnet.tflite) the top AudioSet classes of each audio file (clip-level
+      scores, sigmoid: they do not sum to one). Class names come from --labels (a text file with
+      one name per line, as Coral's imagenet_labels.txt, or a CSV with a display_name column:
+      class_labels_indices.csv, yamnet_class_map.csv), by default from that file beside the
+      network file.
 
+        graft predict mobilenet_v2_1.0_224_quant.tflite cat.png --top 5
         graft predict mn04_as_mAP_432.pt --arch mn04_as --labels class_labels_indices.csv clip.wav --top 5
         graft predict yamnet.tflite --labels yamnet_class_map.csv clip.wav --json
       """)
@@ -37,7 +44,7 @@ struct Predict: ParsableCommand {
 /// `graft predict` and each modality's `predict` that goes the same way (`graft vision predict`):
 /// the bundle's classifier through `ModalityRegistry`, printed one way.
 struct PredictOptions: ParsableArguments {
-  @Argument(help: ArgumentHelp("The bundle directory, or a bare AudioSet network file (zero-shot tagging).", valueName: "name.graft"))
+  @Argument(help: ArgumentHelp("The bundle directory, or a bare ImageNet or AudioSet network file with its classifier.", valueName: "name.graft"))
   var bundle: String
 
   @Argument(help: ArgumentHelp("Files to classify (vision, audio), or texts (text).", valueName: "input"))
@@ -52,10 +59,10 @@ struct PredictOptions: ParsableArguments {
   @Flag(help: "Print JSON: [{\"file\", \"predictions\": [{\"label\", \"probability\"}]} or {\"file\", \"error\"}].")
   var json = false
 
-  @Option(help: ArgumentHelp("With a bare network file: its architecture when the file does not name it (mn04_as for EfficientAT's .pt).", valueName: "arch"))
+  @Option(help: ArgumentHelp("With a bare network file: its architecture when the file does not name it (mn04_as for EfficientAT's .pt, resnet18 or mobilenet_v2 for a torchvision .pth).", valueName: "arch"))
   var arch: String?
 
-  @Option(help: ArgumentHelp("With a bare network file: the AudioSet class list naming its outputs (index,mid,display_name CSV; default: class_labels_indices.csv or yamnet_class_map.csv beside the network file).", valueName: "csv"))
+  @Option(help: ArgumentHelp("With a bare network file: the class names of its outputs, one per line or a CSV with a display_name column (default: imagenet_labels.txt, class_labels_indices.csv or yamnet_class_map.csv beside the network file).", valueName: "file"))
   var labels: String?
 
   func validate() throws {
@@ -72,9 +79,9 @@ struct PredictOptions: ParsableArguments {
   /// Predicts every input with the bundle's classifier (of `modality` when given).
   func run(modality: String?) throws {
     var isDirectory: ObjCBool = false
-    if modality == nil || modality == "audio", FileManager.default.fileExists(atPath: bundle, isDirectory: &isDirectory),
+    if modality != "text", FileManager.default.fileExists(atPath: bundle, isDirectory: &isDirectory),
        !isDirectory.boolValue {
-      return try print(try zeroShot())
+      return try print(try bareNetwork(modality: modality))
     }
     if arch != nil || labels != nil { throw ValidationError("--arch and --labels go with a bare network file, not a bundle") }
     let classifier = try ModalityRegistry.classifier(bundleAt: bundle, expecting: modality)
@@ -86,6 +93,20 @@ struct PredictOptions: ParsableArguments {
     // In an MPI job each rank predicts its share of the inputs; every rank gets them all back.
     let k = min(top, classifier.labels.count)
     try print(ProcessGroups.current.shardedMap(inputs) { classifier.predict(inputs: $0, top: k) })
+  }
+
+  /// The top classes of each file by a bare network's own classifier: an image network's
+  /// (`ImageClassifier.pretrained`) or an AudioSet network's (`zeroShot`). Which one: `modality`
+  /// when given, else the architecture (`--arch`, or what the file names or its graph shows).
+  func bareNetwork(modality: String?) throws -> [InputPrediction] {
+    let name: String
+    if let modality { name = modality == ImageClassifier.modality ? "mobilenet_v2" : "mn04_as" }
+    else if let arch { name = arch }
+    else { name = try BaseSource.readWeights(bundle).architecture.name }
+    guard ImageClassifier.architectures.contains(name) else { return try zeroShot() }
+    let spec = try arch.map { try VisionBases.architecture(name: $0) }
+    let classifier = try ImageClassifier.pretrained(bundle, architecture: spec, labels: try labels.map(ImageClassifier.readLabels))
+    return ProcessGroups.current.shardedMap(files) { classifier.predict(inputs: $0, top: top) }
   }
 
   /// The top AudioSet classes of each file by a bare network's own classifier (`AudioSetTagger`).
