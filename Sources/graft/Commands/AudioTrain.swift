@@ -48,7 +48,7 @@ struct AudioTrain: ParsableCommand {
       With a pretrained base and no --fine-tune-blocks, the default decides: the top 2 blocks \
       for 3 epochs when it fits the budget and validation clips exist, at a rate a \
       learning-rate sweep finds (--fine-tune-lr auto; --lr-find prints it), kept only if \
-      patch-level validation accuracy improves; both evaluations are printed. --checkpoint FILE \
+      patch-level validation loss falls with accuracy no lower; both evaluations are printed. --checkpoint FILE \
       writes a checkpoint every epoch; --resume FILE continues one.
 
       Examples:
@@ -76,7 +76,7 @@ struct AudioTrain: ParsableCommand {
   @Option(name: .customLong("head-solver"), help: HeadSolverChoice.help)
   var headSolver: HeadSolverChoice = .auto
 
-  @Option(help: "Fine-tune the top N blocks of the base after the head (0: none; not with none, which trains every block; default for a pretrained base: decided — the top 2 for 3 epochs when the training patches × epochs fit the budget, kept only if validation accuracy on patches improves).")
+  @Option(help: "Fine-tune the top N blocks of the base after the head (0: none; not with none, which trains every block; default for a pretrained base: decided — the top 2 for 3 epochs when the training patches × epochs fit the budget, kept only if the validation loss on patches falls with accuracy no lower).")
   var fineTuneBlocks: Int?
 
   @OptionGroup var control: TrainingControlOptions

@@ -33,8 +33,8 @@ struct VisionTrain: ParsableCommand {
       policy (ImageClassifier.fineTunePolicy). With a pretrained base and no --fine-tune-blocks,
       the default decides: the top 2 blocks for 3 epochs when training images × epochs fit
       20,000 at 224×224 and a validation split exists, at rates a learning-rate sweep finds
-      (--fine-tune-lr auto; --lr-find prints it), kept only if validation accuracy improves
-      (equal: lower loss); both evaluations are printed. --checkpoint FILE writes a checkpoint
+      (--fine-tune-lr auto; --lr-find prints it), kept only if the validation loss falls
+      with accuracy no lower; both evaluations are printed. --checkpoint FILE writes a checkpoint
       every epoch; --resume FILE continues one.
       A stratified --validation fraction is held out; its metrics are printed at the end.
 
@@ -91,7 +91,7 @@ struct VisionTrain: ParsableCommand {
   @Option(help: TrainingHelp.epochs)
   var epochs: Int?
 
-  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none; not with none, which trains every block; default: decided — the top 2 for 3 epochs when the training images × epochs fit the budget of 20,000 at 224×224 and a validation split exists, kept only if validation accuracy improves).")
+  @Option(name: .customLong("fine-tune-blocks"), help: "Top base blocks to fine-tune after the head (0: none; not with none, which trains every block; default: decided — the top 2 for 3 epochs when the training images × epochs fit the budget of 20,000 at 224×224 and a validation split exists, kept only if the validation loss falls with accuracy no lower).")
   var fineTuneBlocks: Int?
 
   @OptionGroup var control: TrainingControlOptions

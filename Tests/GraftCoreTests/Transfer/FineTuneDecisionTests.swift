@@ -95,8 +95,8 @@ import _GraftTestSupport
     #expect(throws: TrainingError.self) { try Self.run(recipe) }
   }
 
-  /// The rule: accuracy first, the loss breaks ties.
-  @Test func improvementIsAccuracyThenLoss() throws {
+  /// The rule: a lower loss and an accuracy no lower.
+  @Test func improvementIsALowerLossAtNoLowerAccuracy() throws {
     let poor = try #require(try Self.run(TransferRecipe(headEpochs: 1, headLearningRate: 1e-4, batchSize: 8, seed: 5,
                                                          quiet: true)).1.headEvaluation)
     let good = try #require(try Self.run(TransferRecipe(headEpochs: 4, headLearningRate: 0.05, batchSize: 8, seed: 5,
@@ -108,6 +108,12 @@ import _GraftTestSupport
     higher.loss = good.loss * 1.1
     #expect(TransferRecipe.improves(lower, on: good) && !TransferRecipe.improves(good, on: good))
     #expect(!TransferRecipe.improves(higher, on: good))
+    // `calm`: less accurate than `good` but with half its loss.
+    var calm = good
+    calm.metrics = poor.metrics
+    calm.loss = good.loss * 0.5
+    #expect(!TransferRecipe.improves(calm, on: good))  // a lower loss at a lower accuracy: not kept
+    #expect(!TransferRecipe.improves(good, on: calm))  // more accurate at a higher loss (overfitting): not kept
   }
 
   /// No validation split: a conditional fine-tune cannot be decided and is skipped; over the
