@@ -81,6 +81,9 @@ struct AudioTrain: ParsableCommand {
 
   @OptionGroup var control: TrainingControlOptions
 
+  @Flag(name: .customLong("compare-scratch"), help: ArgumentHelp(ScratchComparison.help))
+  var compareScratch = false
+
   @Option(help: "Epochs of fine-tuning (default: --epochs).")
   var fineTuneEpochs: Int?
 
@@ -129,6 +132,9 @@ struct AudioTrain: ParsableCommand {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if baseOptions.isScratch && compareScratch {
+      throw ValidationError("--compare-scratch compares a pretrained base with its architecture from scratch; --base none is already that")
+    }
     if baseOptions.isScratch && (fineTuneBlocks != nil || fineTuneEpochs != nil) {
       throw ValidationError("--base none trains every block with the head from the first epoch: "
         + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
@@ -185,10 +191,29 @@ struct AudioTrain: ParsableCommand {
     HealthOutput.warn(health)
     if !quiet && !json, let line = FeatureCacheOptions.summary(recipe.featureStore) { Console.writeError(line + "\n") }
     let transferAccuracy = run.validation?.metrics.accuracy
+    var scratch: ScratchComparison? = nil
+    if compareScratch {
+      // The same architecture and front end from random weights, the same clips and split.
+      let started = Date()
+      let spec = ScratchComparison.spec(of: run.classifier.model.base)
+      if !quiet && !json { Console.writeError("--compare-scratch: training \(spec.name) from random weights\n") }
+      let scratchBase = BaseSource.scratch(spec)
+      var scratchOptions = options
+      scratchOptions.frontEnd = run.classifier.frontEnd
+      let scratchRecipe = transferRecipe(for: scratchBase, epochs: nil, lr: nil, headSolver: .auto, minimumValidationPerClass: nil,
+                                         batchSize: batchSize, seed: seed, quiet: quiet || json)
+      let other = try SoundClassifier.train(base: scratchBase, on: source, recipe: scratchRecipe,
+                                            fineTune: FineTuneRequest(blocks: nil, epochs: nil), options: scratchOptions)
+      scratch = ScratchComparison(architecture: spec.name, accuracy: other.validation?.metrics.accuracy,
+                                  macroF1: other.validation?.metrics.macroF1, validationCount: other.validationClips,
+                                  epochs: other.transfer.headHistory.epochs.count + (other.transfer.fineTuneHistory?.epochs.count ?? 0),
+                                  seconds: Date().timeIntervalSince(started))
+    }
     var reportPath: String? = nil
     if let report {
-      var section = run.reportSection(facts: [ReportFact("data", data), ReportFact("bundle", out),
-                                              BaselineOutput.fact(run.baseline, transferAccuracy: transferAccuracy)])
+      var facts = [ReportFact("data", data), ReportFact("bundle", out), BaselineOutput.fact(run.baseline, transferAccuracy: transferAccuracy)]
+      if let scratch { facts.append(scratch.fact(transferAccuracy: transferAccuracy)) }
+      var section = run.reportSection(facts: facts)
       FineTuneOutput.decorate(&section, run.transfer)
       reportPath = try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: report)
     }
@@ -210,6 +235,7 @@ struct AudioTrain: ParsableCommand {
         "world_size": .number(Double(ProcessGroups.current.size)),
         "baseline": try BaselineOutput.json(run.baseline, transferAccuracy: transferAccuracy),
       ]
+      if let scratch { object["scratch"] = try scratch.json(transferAccuracy: transferAccuracy) }
       if let p = run.classifier.positiveLabel { object["positive_label"] = .string(p) }
       if let t = run.classifier.threshold { object["threshold"] = .number(Double(t)) }
       if let reportPath { object["report"] = .string(reportPath) }
@@ -224,6 +250,7 @@ struct AudioTrain: ParsableCommand {
                                                 positiveLabel: v.positiveLabel))
     }
     lines.append(BaselineOutput.text(run.baseline, transferAccuracy: transferAccuracy))
+    if let scratch { lines.append(scratch.text(transferAccuracy: transferAccuracy)) }
     let fineTuneText = FineTuneOutput.text(run.transfer, plot: control.lrFind, unit: "patches")
     if !fineTuneText.isEmpty { lines.append(String(fineTuneText.dropLast())) }
     lines.append("wrote \(out)")

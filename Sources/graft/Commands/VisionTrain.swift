@@ -96,6 +96,9 @@ struct VisionTrain: ParsableCommand {
 
   @OptionGroup var control: TrainingControlOptions
 
+  @Flag(name: .customLong("compare-scratch"), help: ArgumentHelp(ScratchComparison.help))
+  var compareScratch = false
+
   @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default 3).")
   var fineTuneEpochs: Int?
 
@@ -141,6 +144,9 @@ struct VisionTrain: ParsableCommand {
     }
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
+    if baseOptions.isScratch && compareScratch {
+      throw ValidationError("--compare-scratch compares a pretrained base with its architecture from scratch; --base none is already that")
+    }
     if baseOptions.isScratch && (fineTuneBlocks != nil || fineTuneEpochs != nil) {
       throw ValidationError("--base none trains every block with the head from the first epoch: "
         + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
@@ -189,7 +195,10 @@ struct VisionTrain: ParsableCommand {
     let seconds = Date().timeIntervalSince(started)
     let health = try HealthOutput.visionTraining(root: data, report: training.report)
     HealthOutput.warn(health)
-    let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds, baseline: BaselineOutput.fact(baseline, transferAccuracy: transferAccuracy)) }
+    let scratch = compareScratch ? try scratchComparison(base.network, preprocessing: training.preprocessing) : nil
+    var comparisons = [BaselineOutput.fact(baseline, transferAccuracy: transferAccuracy)]
+    if let scratch { comparisons.append(scratch.fact(transferAccuracy: transferAccuracy)) }
+    let reportPath = try report.map { try reportPage(training, to: $0, seconds: seconds, comparisons: comparisons) }
 
     let skipped = training.report.skipped.map { Skipped(path: $0.path, reason: $0.reason.description) }
       + training.skipped.map { Skipped(path: nil, reason: $0.description) }
@@ -210,6 +219,7 @@ struct VisionTrain: ParsableCommand {
       object["world_size"] = .number(Double(ProcessGroups.current.size))
       object["preprocessing"] = .object(training.preprocessing.json)
       object["baseline"] = try BaselineOutput.json(baseline, transferAccuracy: transferAccuracy)
+      if let scratch { object["scratch"] = try scratch.json(transferAccuracy: transferAccuracy) }
       if let reportPath { object["report"] = .string(reportPath) }
       object.merge(FineTuneOutput.json(training.result)) { $1 }
       try printJSON(JSONValue.object(object))
@@ -223,6 +233,7 @@ struct VisionTrain: ParsableCommand {
         text += "no validation split (--validation 0)\n"
       }
       text += BaselineOutput.text(baseline, transferAccuracy: transferAccuracy) + "\n"
+      if let scratch { text += scratch.text(transferAccuracy: transferAccuracy) + "\n" }
       text += training.result.usedFeatureCache ? "head trained on cached base features\n"
         : baseOptions.isScratch ? "every block trained with the head (from scratch)\n"
         : "base features recomputed every batch (augmentation)\n"
@@ -237,7 +248,7 @@ struct VisionTrain: ParsableCommand {
 
   /// Writes `dir/index.html`: the facts of this run, its curves and the validation split's
   /// metrics and thumbnails. Returns the page's path.
-  func reportPage(_ training: ImageClassifier.Training, to dir: String, seconds: Double, baseline: ReportFact) throws -> String {
+  func reportPage(_ training: ImageClassifier.Training, to dir: String, seconds: Double, comparisons: [ReportFact]) throws -> String {
     let baseText = baseOptions.description
     let fineTuned = training.result.fineTuneHistory.map(\.epochs.count) ?? 0
     var facts = [
@@ -254,14 +265,32 @@ struct VisionTrain: ParsableCommand {
       ReportFact("seconds", String(format: "%.1f", seconds)),
       ReportFact("seed", "\(seed)"),
       ReportFact("bundle", out),
-      baseline,
-    ]
+    ] + comparisons
     if let stop = training.result.fineTuneHistory?.stopReason ?? training.result.headHistory.stopReason {
       facts.append(ReportFact("stopped", stop))
     }
     var section = training.reportSection(heading: "Validation", facts: facts, batchSize: batchSize)
     FineTuneOutput.decorate(&section, training.result)
     return try writeReport([section], title: "\((out as NSString).lastPathComponent): training report", to: dir)
+  }
+
+  /// `--compare-scratch`: `network`'s architecture from random weights with the `--base none`
+  /// defaults, on the same data, split (seed, fraction) and preprocessing as the transfer run.
+  func scratchComparison(_ network: any FeatureExtractor, preprocessing: ImageFolder.Preprocessing) throws -> ScratchComparison {
+    let started = Date()
+    let spec = ScratchComparison.spec(of: network)
+    let source = BaseSource.scratch(spec)
+    if !quiet { Console.writeError("--compare-scratch: training \(spec.name) from random weights\n") }
+    let recipe = transferRecipe(for: source, epochs: nil, lr: nil, headSolver: .auto, minimumValidationPerClass: nil,
+                                batchSize: batchSize, seed: seed, quiet: quiet)
+    let training = try ImageClassifier.train(base: try ImageClassifier.load(source), on: data, recipe: recipe,
+                                             fineTune: FineTuneRequest(blocks: nil, epochs: nil), preprocessing: preprocessing,
+                                             augmentation: try augmentation(size: preprocessing.width),
+                                             validationFraction: validation)
+    return ScratchComparison(architecture: spec.name, accuracy: training.metrics?.accuracy, macroF1: training.metrics?.macroF1,
+                             validationCount: training.validationItems.count,
+                             epochs: training.result.headHistory.epochs.count + (training.result.fineTuneHistory?.epochs.count ?? 0),
+                             seconds: Date().timeIntervalSince(started))
   }
 
   /// The blocks the fine-tune stage unfroze (the request's, or the default policy's).
