@@ -74,6 +74,9 @@ struct BenchVision: ParsableCommand {
       Examples:
         graft bench vision --json
         graft bench vision --filter png_decode_224 --png-dir photos/
+        graft bench vision --filter mobilenetv2_features_folder --folder cifar/test \
+          --base mobilenet_v2_1.0_224_quant.tflite --json
+        graft bench vision --filter load_weights --weights mn04_as_mAP_432.pt --weights resnet18.pth --json
       """)
 
   @OptionGroup var options: BenchOptions
@@ -81,11 +84,35 @@ struct BenchVision: ParsableCommand {
   @Option(help: ArgumentHelp("Decode the PNG files of this folder (default: 64 generated 224×224 RGB images).", valueName: "dir"))
   var pngDir: String?
 
-  func validate() throws { try options.validate(known: VisionBenchmarks.names) }
+  @Option(help: ArgumentHelp("mobilenetv2_features_folder: the PNG files under this folder, recursively (default: 64 generated images).", valueName: "dir"))
+  var folder: String?
+
+  @Option(help: ArgumentHelp("mobilenetv2_features_folder: at most this many files of --folder.", valueName: "n"))
+  var limit = 1000
+
+  @Option(help: ArgumentHelp("mobilenetv2_features_folder: a MobileNetV2 weights file (its weights and stated input; default: random weights, ImageNet statistics).", valueName: "file"))
+  var base: String?
+
+  @Option(help: ArgumentHelp("load_weights: a weights file to read (.pt/.pth, .safetensors, .tflite); repeatable.", valueName: "file"))
+  var weights: [String] = []
+
+  func validate() throws {
+    try options.validate(known: VisionBenchmarks.names + PretrainedBenchmarks.names)
+    if limit < 1 { throw ValidationError("--limit must be positive") }
+  }
 
   func run() throws {
-    try options.print(VisionBenchmarks.run(budget: options.budget ?? 3, pngDirectory: pngDir, filter: options.selected,
-                                           progress: options.progress))
+    var results = try VisionBenchmarks.run(budget: options.budget ?? 3, pngDirectory: pngDir, filter: options.selected,
+                                           progress: options.progress)
+    if options.selected("mobilenetv2_features_folder") {
+      options.progress("mobilenetv2_features_folder")
+      results.append(try PretrainedBenchmarks.features(folder: folder, limit: limit, base: base))
+    }
+    if options.selected("load_weights") && !weights.isEmpty {
+      options.progress("load_weights")
+      results += try PretrainedBenchmarks.load(weights, budget: options.budget ?? 3)
+    }
+    try options.print(results)
   }
 }
 
