@@ -132,13 +132,8 @@ struct AudioTrain: ParsableCommand {
     if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
-    if baseOptions.isScratch && compareScratch {
-      throw ValidationError("--compare-scratch compares a pretrained base with its architecture from scratch; --base none is already that")
-    }
-    if baseOptions.isScratch && (fineTuneBlocks != nil || fineTuneEpochs != nil) {
-      throw ValidationError("--base none trains every block with the head from the first epoch: "
-        + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
-    }
+    try baseOptions.validateScratchRules(fineTuneBlocks: fineTuneBlocks, fineTuneEpochs: fineTuneEpochs,
+                                         compareScratch: compareScratch)
     if headSolver == .lbfgs, specAugment || baseOptions.isScratch {
       throw ValidationError("--head-solver lbfgs fits cached features: it does not combine with --spec-augment or --base none")
     }

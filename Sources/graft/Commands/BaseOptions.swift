@@ -80,3 +80,19 @@ func directoryExists(_ path: String) -> Bool {
   var isDirectory: ObjCBool = false
   return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
 }
+
+extension BaseOptions {
+  /// What `--base none` rules out in `vision train` and `audio train`: it trains every block with
+  /// the head from the first epoch (no fine-tune stage to size) and is itself the scratch model
+  /// (`--compare-scratch` has nothing to compare).
+  func validateScratchRules(fineTuneBlocks: Int?, fineTuneEpochs: Int?, compareScratch: Bool) throws {
+    guard isScratch else { return }
+    if compareScratch {
+      throw ValidationError("--compare-scratch compares a pretrained base with its architecture from scratch; --base none is already that")
+    }
+    if fineTuneBlocks != nil || fineTuneEpochs != nil {
+      throw ValidationError("--base none trains every block with the head from the first epoch: "
+        + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
+    }
+  }
+}

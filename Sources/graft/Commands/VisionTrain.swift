@@ -144,13 +144,8 @@ struct VisionTrain: ParsableCommand {
     }
     if batchSize < 1 { throw ValidationError("--batch-size must be positive") }
     if let lr, !(lr > 0) { throw ValidationError("--lr must be positive") }
-    if baseOptions.isScratch && compareScratch {
-      throw ValidationError("--compare-scratch compares a pretrained base with its architecture from scratch; --base none is already that")
-    }
-    if baseOptions.isScratch && (fineTuneBlocks != nil || fineTuneEpochs != nil) {
-      throw ValidationError("--base none trains every block with the head from the first epoch: "
-        + "no --fine-tune-blocks or --fine-tune-epochs (--epochs is its cap)")
-    }
+    try baseOptions.validateScratchRules(fineTuneBlocks: fineTuneBlocks, fineTuneEpochs: fineTuneEpochs,
+                                         compareScratch: compareScratch)
     if !(validation >= 0 && validation < 1) { throw ValidationError("--validation must lie in [0, 1)") }
     _ = try augmentation(size: size ?? 224)
     if headSolver == .lbfgs, augment != nil || baseOptions.isScratch {

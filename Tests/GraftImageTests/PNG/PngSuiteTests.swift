@@ -1,3 +1,4 @@
+import GraftCore
 import GraftImage
 import Testing
 
@@ -22,7 +23,7 @@ struct PngSuiteTests {
     let rgba = image.toRGBA()
     let bytes = try #require(rgba.samples)
     #expect(bytes.count == image.width * image.height * 4)
-    #expect(SHA256.hex(bytes) == png.sha256Strip16)
+    #expect(SHA256.hash(bytes).hex == png.sha256Strip16)
     // The header reader agrees with IHDR as the manifest records it.
     let info = try PNGDecoder.info(at: png.path)
     #expect(info.width == png.width && info.height == png.height)
@@ -54,6 +55,6 @@ struct PngSuiteTests {
   func keep16AgreesWithStrip16(_ png: PngSuite.Case) throws {
     let wide = try decodePNG(at: png.path, keep16: true)
     #expect(wide.bitDepth == 16)
-    #expect(SHA256.hex(wide.to8Bit().toRGBA().samples8) == png.sha256Strip16)
+    #expect(SHA256.hash(wide.to8Bit().toRGBA().samples8).hex == png.sha256Strip16)
   }
 }
