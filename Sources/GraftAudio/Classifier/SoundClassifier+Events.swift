@@ -28,26 +28,58 @@ extension SoundClassifier {
   /// * otherwise its most probable label when that probability is at least `threshold` (0.5 when nil).
   /// Consecutive patches that detect the same label merge into one event, whose score is the
   /// highest of their probabilities.
+  ///
+  /// The file is streamed (`LogMelFrontEnd.logMel(streamingFile:)`: memory holds a block of audio
+  /// and the log-mel, not the signal) and its patches are cut and classified a batch at a time
+  /// (`events(logMel:hopFrames:threshold:duration:)`), so a 1-hour file never holds all its
+  /// overlapping patches; the events equal `events(_:threshold:duration:)` of all the patches.
+  /// EfficientAT's front end (mn04) has no streamed form yet: its file is decoded whole.
   public func events(file path: String, threshold: Float? = nil, hopFrames: Int? = nil) throws(PreprocessingError)
     -> [SoundEvent] {
-    let audio: AudioBuffer
+    let hop = hopFrames ?? eventHopFrames
+    if frontEnd.efficientAT != nil {
+      let audio = try PreprocessingError.decodedAudio(at: path)
+      return events(logMel: try frontEnd.logMel(audio, path: path), hopFrames: hop, threshold: threshold,
+                    duration: audio.duration)
+    }
+    let duration: Double
     do {
-      audio = try decodeAudio(at: path)
+      duration = try AudioStream(path: path, blockFrames: 1).info.duration
     } catch {
       throw PreprocessingError(path: path, reason: .decode(error.reason))
     }
-    let patches = try frontEnd.patches(audio, path: path, hopFrames: hopFrames ?? eventHopFrames)
-    return events(patches, threshold: threshold, duration: audio.duration)
+    return events(logMel: try frontEnd.logMel(streamingFile: path), hopFrames: hop, threshold: threshold,
+                  duration: duration)
+  }
+
+  /// The events of a log-mel spectrogram `[M, T]` (`frontEnd`'s) cut into patches `hopFrames`
+  /// apart, a batch of `batchSize` patches at a time: the same batches, probabilities and events as
+  /// `events(_:threshold:duration:)` of `Patches(logMel:…)`, without holding every patch.
+  public func events(logMel: Tensor, hopFrames: Int, threshold: Float? = nil, duration: Double? = nil) -> [SoundEvent] {
+    let (frames, total) = (frontEnd.patchFrames, logMel.shape[1])
+    let starts = Patches.starts(frameCount: total, frames: frames, hop: hopFrames)
+    var detections: [(label: Int, score: Float)?] = []
+    detections.reserveCapacity(starts.count)
+    for first in stride(from: 0, to: starts.count, by: batchSize) {
+      let batch = starts[first..<min(first + batchSize, starts.count)]
+      let patches = Patches.cut(logMel, starts: batch, frames: frames, floor: frontEnd.floor)
+      detections += detect(probabilities(patches), threshold: threshold)
+    }
+    return merge(detections, starts: starts, frames: frames, frameCount: total, duration: duration)
   }
 
   /// The events of already cut `patches` (see `events(file:threshold:hopFrames:)`); times end at
   /// `duration` seconds when given.
   public func events(_ patches: Patches, threshold: Float? = nil, duration: Double? = nil) -> [SoundEvent] {
-    let probabilities = self.probabilities(patches)
-    let classes = labels.count
-    let p = probabilities.data
-    // The detected label and its probability per patch, nil where nothing is detected.
-    let detections: [(label: Int, score: Float)?] = (0..<patches.count).map { i in
+    merge(detect(probabilities(patches), threshold: threshold), starts: patches.starts, frames: patches.frames,
+          frameCount: patches.frameCount, duration: duration)
+  }
+
+  /// The detected label and its probability per row of `probabilities` `[P, C]`, nil where nothing
+  /// is detected.
+  func detect(_ probabilities: Tensor, threshold: Float?) -> [(label: Int, score: Float)?] {
+    let (count, classes, p) = (probabilities.shape[0], labels.count, probabilities.data)
+    return (0..<count).map { i in
       let row = (0..<classes).map { p[i * classes + $0] }
       if let positive = positiveIndex {
         let limit = threshold ?? self.threshold ?? 0.5
@@ -56,7 +88,13 @@ extension SoundClassifier {
       let best = row.indices.max { row[$0] < row[$1] }!
       return row[best] >= (threshold ?? 0.5) ? (best, row[best]) : nil
     }
-    let spans = Self.spans(starts: patches.starts, frames: patches.frames, frameCount: patches.frameCount)
+  }
+
+  /// Merges consecutive patches' detections of one label into events (patch `i` starting at frame
+  /// `starts[i]`), times clamped to `duration` when given.
+  func merge(_ detections: [(label: Int, score: Float)?], starts: [Int], frames: Int, frameCount: Int,
+             duration: Double?) -> [SoundEvent] {
+    let spans = Self.spans(starts: starts, frames: frames, frameCount: frameCount)
     let seconds = frontEnd.secondsPerFrame
     var events: [SoundEvent] = []
     var open: (label: Int, start: Double, end: Double, score: Float)? = nil

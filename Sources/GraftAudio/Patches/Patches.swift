@@ -28,6 +28,16 @@ public struct Patches {
     precondition(frames >= 1 && hop >= 1, "Patches: \(frames) frames per patch, hop \(hop)")
     let (mels, total) = (logMel.shape[0], logMel.shape[1])
     let starts = Patches.starts(frameCount: total, frames: frames, hop: hop)
+    self.tensor = Patches.cut(logMel, starts: starts[...], frames: frames, floor: floor)
+    self.starts = starts
+    self.frames = frames
+    self.frameCount = total
+  }
+
+  /// The patches `[starts.count, 1, frames, M]` of `logMel` `[M, T]` starting at `starts`; frames
+  /// past T read `floor`.
+  public static func cut(_ logMel: Tensor, starts: ArraySlice<Int>, frames: Int, floor: Float) -> Tensor {
+    let (mels, total) = (logMel.shape[0], logMel.shape[1])
     let out = Tensor(uninitializedShape: [starts.count, 1, frames, mels])  // [P, 1, L, M]
     let (src, dst) = (logMel.data, out.data)
     for (p, start) in starts.enumerated() {
@@ -37,10 +47,7 @@ public struct Patches {
         for m in 0..<mels { patch[i * mels + m] = t < total ? src[m * total + t] : floor }
       }
     }
-    self.tensor = out
-    self.starts = starts
-    self.frames = frames
-    self.frameCount = total
+    return out
   }
 
   /// The first frame of each patch of a clip of `frameCount` frames (see the type's rule).

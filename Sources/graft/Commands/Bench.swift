@@ -149,11 +149,17 @@ struct BenchText: ParsableCommand {
 struct BenchAudio: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "audio",
-    abstract: "Log-mel and STFT of 10 minutes of 16 kHz audio; decoding of given files and folders.",
+    abstract: "Log-mel and STFT of 10 minutes of 16 kHz audio; decoding of given files and folders; the AudioSet bases end to end.",
     discussion: """
+      mn04_embed_100x5s (clips/s) embeds the first 100 files of --clips with --mn04; \
+      yamnet_scores_10min (s) scores every patch of --long-audio with --yamnet. Each runs only \
+      when its files are given; Tools/peers/mn04_torch.py and yamnet_tflite.py are their peers.
+
       Examples:
         graft bench audio --json
         graft bench audio --wav long.wav --flac long.flac --folder clips/
+        graft bench audio --filter mn04_embed_100x5s --mn04 mn04_as_mAP_432.pt --clips esc50/
+        graft bench audio --filter yamnet_scores_10min --yamnet yamnet.tflite --long-audio ten_minutes.wav
       """)
 
   @OptionGroup var options: BenchOptions
@@ -167,10 +173,23 @@ struct BenchAudio: ParsableCommand {
   @Option(help: ArgumentHelp("Decode every file of this folder, across threads, for decode_folder.", valueName: "dir"))
   var folder: String?
 
+  @Option(help: ArgumentHelp("EfficientAT's mn04_as_mAP_432.pt, for mn04_embed_100x5s.", valueName: "file"))
+  var mn04: String?
+
+  @Option(help: ArgumentHelp("Embed the first 100 files (by name) of this folder, for mn04_embed_100x5s.", valueName: "dir"))
+  var clips: String?
+
+  @Option(help: ArgumentHelp("yamnet.tflite, for yamnet_scores_10min.", valueName: "file"))
+  var yamnet: String?
+
+  @Option(help: ArgumentHelp("Score every YAMNet patch of this (10-minute) file, for yamnet_scores_10min.", valueName: "file"))
+  var longAudio: String?
+
   func validate() throws { try options.validate(known: AudioBenchmarks.names) }
 
   func run() throws {
-    try options.print(AudioBenchmarks.run(budget: options.budget ?? 3, wav: wav, flac: flac, folder: folder,
+    let bases = AudioBenchmarks.Bases(mn04: mn04, clips: clips, yamnet: yamnet, longAudio: longAudio)
+    try options.print(AudioBenchmarks.run(budget: options.budget ?? 3, wav: wav, flac: flac, folder: folder, bases: bases,
                                           filter: options.selected, progress: options.progress))
   }
 }

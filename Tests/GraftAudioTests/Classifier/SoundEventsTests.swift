@@ -2,6 +2,7 @@ import Foundation
 import GraftAudio
 import GraftCore
 import Testing
+import _GraftTestSupport
 
 /// A base whose one feature is the mean of each patch.
 final class PatchMean: Layer, FeatureExtractor {
@@ -67,6 +68,43 @@ final class PatchMean: Layer, FeatureExtractor {
     #expect(abs(events[1].start - 21 * seconds) < 1e-9 && abs(events[1].end - 35 * seconds) < 1e-9, "\(events)")
     // Clipped to a duration when one is given.
     #expect(classifier.events(Self.patches(bright: 20..<36), duration: 0.5).last?.end == 0.5)
+  }
+
+  /// `events(file:)` streams the file and classifies its patches a batch at a time; the events
+  /// equal those of all the patches of the whole decoded file. 5 s of tone bursts in silence (more
+  /// than one 65 536-frame decode block), at 16 kHz and at 44.1 kHz stereo (resampled), with
+  /// librosa framing and YAMNet's (TensorFlow framing, padded to whole patches); batches of 3
+  /// patches; a binary and a multi-class detector.
+  @Test(arguments: [(16_000, 1, false), (44_100, 2, false), (16_000, 1, true)])
+  func streamedEventsEqualTheWholeFiles(rate: Int, channels: Int, yamnet: Bool) throws {
+    let dir = try TemporaryDirectory("graft-events")
+    defer { dir.remove() }
+    let frames = 5 * rate
+    let samples = (0..<frames * channels).map { i -> Float in
+      let t = Double(i / channels) / Double(rate)
+      let on = Int(t * 2) % 5 == 1  // bursts at 0.5–1 s and 3–3.5 s
+      return on ? Float(0.5 * sin(2 * Double.pi * 1_000 * t)) : 0
+    }
+    let path = dir.file("bursts.wav")
+    try writeAudio(samples, sampleRate: rate, channels: channels, format: .wavFloat, to: path)
+    for positive in ["positive", nil] {
+      var detector = Self.classifier(positive: positive)
+      if yamnet {
+        detector = SoundClassifier(model: detector.model, labels: detector.labels, frontEnd: .yamnet, positiveLabel: positive)
+      }
+      detector.batchSize = 3
+      let audio = try decodeAudio(at: path)
+      let patches = try detector.frontEnd.patches(audio, path: path, hopFrames: detector.eventHopFrames)
+      // Just above silence's positive probability (the lowest): the bursts detect, silence does not.
+      let scores = detector.probabilities(patches).slice(axis: 1, start: 1, count: 1).scalars.sorted()
+      let threshold = try #require(scores.first { $0 > scores[0] })
+      let whole = detector.events(patches, threshold: threshold, duration: audio.duration)
+      let streamed = try detector.events(file: path, threshold: threshold)
+      #expect(whole.count >= (positive == nil ? 1 : 2), "\(whole)")
+      #expect(streamed.map(\.label) == whole.map(\.label) && streamed.map(\.start) == whole.map(\.start)
+        && streamed.map(\.end) == whole.map(\.end), "\(streamed) vs \(whole)")
+      #expect(zip(streamed, whole).allSatisfy { abs($0.score - $1.score) < 1e-5 })
+    }
   }
 
   @Test func clipDecisionsAggregateThenThreshold() {
