@@ -6,6 +6,8 @@ import GraftVision
 /// folder through MobileNetV2 as `vision train` runs it, and reading weights files.
 public enum PretrainedBenchmarks {
   public static let names = ["mobilenetv2_features_folder", "load_weights"]
+  /// Rows per forward pass of the base, as the cached-feature path (`TransferRecipe`) runs it.
+  static let chunk = 8
 
   /// PNG files as a dataset: decoded and preprocessed on the loader's thread, as in training.
   struct PNGFiles: Dataset {
@@ -19,8 +21,8 @@ public enum PretrainedBenchmarks {
 
   /// Pooled 1,280-d MobileNetV2 features of every PNG file under `folder` (recursively; up to
   /// `limit`), or of 64 generated 224×224 images: decode, resize to 224×224, normalise, forward,
-  /// batches of 32 decoded on the loader's background thread while the base runs — the path of
-  /// `graft vision train`'s feature cache. `base` (a weights file, e.g. the ImageNet `.tflite`)
+  /// batches of 32 decoded on the loader's background thread while the base runs on chunks of 8 —
+  /// the path of `graft vision train`'s feature cache. `base` (a weights file, e.g. the ImageNet `.tflite`)
   /// gives the weights and the stated preprocessing; without it, random weights and ImageNet's
   /// statistics (the same arithmetic). One timed pass over the files after a warm-up batch.
   public static func features(folder: String?, limit: Int, base: String?) throws -> BenchmarkResult {
@@ -50,7 +52,7 @@ public enum PretrainedBenchmarks {
     let t0 = Stopwatch.now()
     var rows = 0
     for batch in loader.batches(epoch: 0, shard: nil) {
-      let f = withoutGradients { network.features(batch.inputs) }
+      let f = network.features(batch.inputs, chunk: PretrainedBenchmarks.chunk)
       rows += f.shape[0]
     }
     let t = Stopwatch.now() - t0

@@ -17,4 +17,27 @@ extension FeatureExtractor {
     freeze()
     for block in blocks.suffix(count) { block.unfreeze() }
   }
+
+  /// `features(x)` computed `chunk` rows of `x` at a time, without gradients: the same rows
+  /// (a frozen base in evaluation mode treats each example alone), with the base's activation
+  /// memory bounded by `chunk` examples instead of the batch. MobileNetV2 at 224×224 holds
+  /// about 45 MB of activations per image: extracting features in batches of 32 peaked at
+  /// 1.47 GB, in chunks of 8 at a third of that (docs/BENCHMARKS.md). Throughput on a CPU does
+  /// not depend on the batch beyond a few images (the convolutions' matrices are spatial).
+  public func features(_ x: Tensor, chunk: Int) -> Tensor {
+    precondition(chunk >= 1 && x.rank >= 1, "features(chunk:): chunk \(chunk), input \(x.shape)")
+    let n = x.shape[0]
+    if n <= chunk { return withoutGradients { features(x) } }
+    var out: Tensor? = nil
+    var row = 0
+    for start in stride(from: 0, to: n, by: chunk) {
+      let count = min(chunk, n - start)
+      let f = withoutGradients { features(x.slice(axis: 0, start: start, count: count)) }
+      let width = f.count / count
+      if out == nil { out = Tensor(uninitializedShape: [n] + Array(f.shape.dropFirst())) }
+      (out!.data + row * width).update(from: f.data, count: f.count)
+      row += count
+    }
+    return out!
+  }
 }

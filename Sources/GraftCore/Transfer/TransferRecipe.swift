@@ -126,6 +126,9 @@ public struct TransferRecipe: Sendable {
   /// Keep cached features on disk across runs (`FeatureStore`), for datasets whose items have
   /// content keys (`ContentKeyedDataset`); nil: features live for this run only.
   public var featureStore: FeatureStore? = nil
+  /// Examples per forward pass of the frozen base when features are cached (`features(_:chunk:)`):
+  /// bounds the base's activation memory whatever `batchSize` is.
+  public var featureChunk = 8
   /// Where the epoch-trained stages write their checkpoints, and the one to resume from.
   public var checkpoints = TrainingCheckpoints()
 
@@ -231,10 +234,14 @@ extension TransferRecipe {
     let trainCache = try FeatureCache.build(DataLoader(train, sampler: BatchSampler(count: train.count, batchSize: batchSize,
                                                                                     order: .sequential), collate: collate),
                                             store: session, featureShape: [base.featureCount],
-                                            memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) { base.features($0.inputs) }
+                                            memoryLimitBytes: featureCacheMemoryBytes, quiet: quiet) {
+      base.features($0.inputs, chunk: featureChunk)
+    }
     let cachedValidationSet = try loaders.validation.map { loader in
       try FeatureCache.build(loader, store: session, featureShape: [base.featureCount],
-                             memoryLimitBytes: featureCacheMemoryBytes, quiet: true) { base.features($0.inputs) }
+                             memoryLimitBytes: featureCacheMemoryBytes, quiet: true) {
+        base.features($0.inputs, chunk: featureChunk)
+      }
     }
     let cachedValidation = cachedValidationSet.map {
       $0.loader(sampler: BatchSampler(count: $0.count, batchSize: validationBatchSize ?? batchSize, order: .sequential))
