@@ -5,7 +5,7 @@ import Testing
 import _GraftTestSupport
 
 /// `graft base info` and `graft base convert` on tiny files written here, the committed
-/// PyTorch/TFLite reader fixtures and (when `../shared` is there) the
+/// PyTorch/TFLite reader fixtures, Graft's SampleData bases and (when `../shared` is there) the
 /// real ImageNet MobileNetV2 `.tflite` and AudioSet mn04 `.pt`.
 @Suite struct BaseCommandTests {
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -176,6 +176,24 @@ import _GraftTestSupport
     #expect(legacy.status == 1 && legacy.stderr.hasPrefix("graft: \(Self.coreFixtures)/pytorch/legacy.pt: a legacy"))
     let usage = try GraftBinary.run(["base", "convert", Self.coreFixtures + "/pytorch/plain.pt", "--arch", "nonet", "--out", "/tmp/x"])
     #expect(usage.status == 2 && usage.stderr.contains("unknown --arch \"nonet\""))
+  }
+
+  /// Graft's own SampleData bases name their architecture (and, for vision, their input): info
+  /// shows it and `--arch smallcnn --widths 16,32,64` is no longer needed.
+  @Test func sampleDataBasesNameTheirArchitecture() throws {
+    for (modality, channels) in [("vision", 3), ("audio", 1)] {
+      let path = Self.repository + "/SampleData/\(modality)/base.safetensors"
+      let info = try GraftBinary.run(["base", "info", path, "--json"])
+      #expect(info.status == 0, "\(info.stderr)")
+      let object = try Self.json(info.stdout)
+      let spec = try #require(object["architecture"] as? [String: Any])
+      let hyper = spec["hyperparameters"] as? [String: Any]
+      #expect(spec["name"] as? String == "smallcnn" && hyper?["widths"] as? [Int] == [16, 32, 64]
+        && hyper?["input_channels"] as? Int == channels && object["problem"] is NSNull, "\(modality)")
+      if modality == "vision" {
+        #expect((object["preprocessing"] as? [String: Any])?["width"] as? Int == 32)
+      }
+    }
   }
 
   @Test(.enabled(if: SharedData.has("pretrained/imagenet_mobilenet_v2"), SharedData.skipMessage("pretrained/imagenet_mobilenet_v2")))
