@@ -214,9 +214,10 @@ public enum AudioSampleData {
       recipe: scratchRecipe(epochs: 15, seed: seed, quiet: quiet),
       options: SoundTrainingOptions(frontEnd: frontEnd, validationFraction: 0.15))
     let base = run.transfer.model.base
+    // The metadata names the architecture, so `--base` needs no `--arch`/`--widths`.
     try SafeTensors.write(Dictionary(uniqueKeysWithValues: base.stateDict().map { ($0.0, $0.1) }),
                           metadata: ["format": "pt", "graft": "smallcnn base pretrained on AudioSampleData source sounds",
-                                     "seed": "\(seed)"],
+                                     "seed": "\(seed)"].merging(try BaseSource.metadata(architecture: baseSpec)) { $1 },
                           to: out + "/base.safetensors")
     return Generated(sourceAccuracy: run.validation?.metrics.accuracy ?? 0, seconds: Stopwatch.now() - start)
   }

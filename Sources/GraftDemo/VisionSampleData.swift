@@ -7,7 +7,8 @@ import GraftVision
 /// (four other classes, a few images each) on which `runDemo` compares the pretrained base with
 /// the same network trained from scratch.
 ///
-/// Layout under `root`: `vision/base.safetensors` (the base's state dict),
+/// Layout under `root`: `vision/base.safetensors` (the base's state dict; its metadata names
+/// `baseSpec` and `baseInput`),
 /// `vision/train/<class>/*.png`, `vision/test/<class>/*.png`. Everything is drawn from one
 /// seeded `Generator`, so the same seed gives the same files.
 public enum VisionSampleData {
@@ -25,6 +26,9 @@ public enum VisionSampleData {
   ])
   public static let preprocessing = ImageFolder.Preprocessing(
     width: size, height: size, normalization: Normalization(mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25]))
+  /// The input `base.safetensors` states (its `preprocessing` metadata): `preprocessing`'s side
+  /// and statistics, so `--base` needs no `--size`.
+  public static var baseInput: [String: JSONValue] { preprocessing.json.filter { ["width", "height", "mean", "std"].contains($0.key) } }
 
   // MARK: Drawing
 
@@ -119,9 +123,10 @@ public enum VisionSampleData {
       base: .scratch(baseSpec), on: source, recipe: scratchRecipe(epochs: 15, seed: seed, quiet: quiet),
       preprocessing: preprocessing, validationFraction: 0.15)
     let base = training.result.model.base
+    let stated = try BaseSource.metadata(architecture: baseSpec, preprocessing: baseInput)
     try SafeTensors.write(Dictionary(uniqueKeysWithValues: base.stateDict().map { ($0.0, $0.1) }),
                           metadata: ["format": "pt", "graft": "smallcnn base pretrained on VisionSampleData source shapes",
-                                     "seed": "\(seed)"],
+                                     "seed": "\(seed)"].merging(stated) { $1 },
                           to: out + "/base.safetensors")
     return Generated(sourceAccuracy: training.metrics?.accuracy ?? 0, seconds: Stopwatch.now() - start)
   }

@@ -21,9 +21,10 @@ struct Graft: ParsableCommand {
         graft vision train --data pets/train --base resnet18.safetensors --arch resnet18 --out pets.graft
         graft evaluate pets.graft --data pets/test --json
         graft predict pets.graft cat.png --top 3
+        graft base info mobilenet_v2_1.0_224_quant.tflite
       """,
     version: GraftVersion.string,
-    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self, Summary.self, Distributed.self, Cache.self])
+    subcommands: [Demo.self, Bench.self, Vision.self, Text.self, Audio.self, Evaluate.self, Predict.self, Summary.self, Distributed.self, Cache.self, Base.self])
 }
 
 enum GraftVersion {

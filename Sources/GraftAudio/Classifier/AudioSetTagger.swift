@@ -53,6 +53,16 @@ public final class AudioSetTagger {
     network is YAMNet ? "yamnet_class_map.csv" : "class_labels_indices.csv"
   }
 
+  /// The class-list file published with the registered architecture `name` (`yamnet`, `mn`,
+  /// `mn04_as`), or nil for an architecture that is not an AudioSet tagger.
+  public static func labelFileName(architecture name: String) -> String? {
+    switch name {
+    case "yamnet": "yamnet_class_map.csv"
+    case "mn", "mn04_as": "class_labels_indices.csv"
+    default: nil
+    }
+  }
+
   /// The class names from `labelFileName` in the weights file's folder, or nil when the file is
   /// not there (a file that is there but malformed is an error: it was meant to be read).
   static func labelsBeside(_ base: BaseSource, network: any FeatureExtractor) throws -> [String]? {

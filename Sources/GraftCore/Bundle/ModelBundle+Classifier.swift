@@ -23,6 +23,13 @@ extension ModelBundle {
               model: result.model)
   }
 
+  /// The architecture of the classifier's base (`architecture.hyperparameters.base`), or nil
+  /// when the config does not describe a classifier.
+  public var baseArchitecture: ArchitectureSpec? {
+    guard config.architecture.name == "classifier", let json = config.architecture.hyperparameters["base"] else { return nil }
+    return ArchitectureSpec(json: json)
+  }
+
   /// Rebuilds the classifier this bundle describes and loads its weights
   /// (strictly), in inference mode. `path` names the bundle in errors.
   public func makeClassifier(path: String) throws(BundleError) -> Classifier {

@@ -123,15 +123,20 @@ extension BaseSource {
   /// classifier, by PyTorch's naming — are dropped (a base built with a classifier keeps and
   /// loads them). Everything else must match the base exactly (the load is strict).
   public static func baseState(_ tensors: [String: Tensor], for base: any FeatureExtractor) -> [String: Tensor] {
-    var state = tensors
-    if state.keys.contains(where: { $0.hasPrefix("base.") }),
-       state.keys.allSatisfy({ $0.hasPrefix("base.") || $0.hasPrefix("head.") }) {
-      state = Dictionary(uniqueKeysWithValues: state.compactMap { key, value in
-        key.hasPrefix("base.") ? (String(key.dropFirst(5)), value) : nil
-      })
-    }
+    let state = unprefixed(tensors)
     let own = Set(base.stateDict().map(\.0))
     return state.filter { key, _ in own.contains(key) || !classifierPrefixes.contains { key.hasPrefix($0) } }
+  }
+
+  /// `tensors` without a Graft classifier's prefixes: when every key lies under `base.` or
+  /// `head.` (a bundle's `model.safetensors`), the `base.` keys without the prefix and no head;
+  /// any other state dict as it is.
+  public static func unprefixed(_ tensors: [String: Tensor]) -> [String: Tensor] {
+    guard tensors.keys.contains(where: { $0.hasPrefix("base.") }),
+          tensors.keys.allSatisfy({ $0.hasPrefix("base.") || $0.hasPrefix("head.") }) else { return tensors }
+    return Dictionary(uniqueKeysWithValues: tensors.compactMap { key, value in
+      key.hasPrefix("base.") ? (String(key.dropFirst(5)), value) : nil
+    })
   }
 
   /// Key prefixes of a source network's classifier (torchvision's ResNet `fc.`, MobileNet

@@ -35,6 +35,11 @@ struct BaseOptions: ParsableArguments {
   /// The widths list (or the old `--width N`); a usage error when it is not positive integers.
   func widthList() throws -> [Int]? {
     if let widthAlias { return [widthAlias] }
+    return try Self.parseWidths(widths)
+  }
+
+  /// A `--widths` list; a usage error when it is not positive integers.
+  static func parseWidths(_ widths: String?) throws -> [Int]? {
     guard let widths else { return nil }
     let parts = widths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
     guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
