@@ -7,7 +7,7 @@ import GraftVision
 public enum PretrainedBenchmarks {
   public static let names = ["mobilenetv2_features_folder", "load_weights"]
   /// Rows per forward pass of the base, as the cached-feature path (`TransferRecipe`) runs it.
-  static let chunk = 8
+  static let chunk = 4
 
   /// PNG files as a dataset: decoded and preprocessed on the loader's thread, as in training.
   struct PNGFiles: Dataset {
@@ -21,7 +21,7 @@ public enum PretrainedBenchmarks {
 
   /// Pooled 1,280-d MobileNetV2 features of every PNG file under `folder` (recursively; up to
   /// `limit`), or of 64 generated 224×224 images: decode, resize to 224×224, normalise, forward,
-  /// batches of 32 decoded on the loader's background thread while the base runs on chunks of 8 —
+  /// batches of 32 decoded on the loader's background thread while the base runs on chunks of 4 —
   /// the path of `graft vision train`'s feature cache. `base` (a weights file, e.g. the ImageNet `.tflite`)
   /// gives the weights and the stated preprocessing; without it, random weights and ImageNet's
   /// statistics (the same arithmetic). One timed pass over the files after a warm-up batch.

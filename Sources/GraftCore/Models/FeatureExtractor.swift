@@ -20,10 +20,10 @@ extension FeatureExtractor {
 
   /// `features(x)` computed `chunk` rows of `x` at a time, without gradients: the same rows
   /// (a frozen base in evaluation mode treats each example alone), with the base's activation
-  /// memory bounded by `chunk` examples instead of the batch. MobileNetV2 at 224×224 holds
-  /// about 45 MB of activations per image: extracting features in batches of 32 peaked at
-  /// 1.47 GB, in chunks of 8 at a third of that (docs/BENCHMARKS.md). Throughput on a CPU does
-  /// not depend on the batch beyond a few images (the convolutions' matrices are spatial).
+  /// memory bounded by `chunk` examples instead of the batch. MobileNetV2 at 224×224: 1,000
+  /// images in batches of 32 peaked at 1.47 GB, in chunks of 8 at 459 MB, of 4 at 299 MB, at the
+  /// same 104 images/s (docs/BENCHMARKS.md): on a CPU the convolutions' matrices are spatial, so
+  /// a few images per pass keep it busy.
   public func features(_ x: Tensor, chunk: Int) -> Tensor {
     precondition(chunk >= 1 && x.rank >= 1, "features(chunk:): chunk \(chunk), input \(x.shape)")
     let n = x.shape[0]

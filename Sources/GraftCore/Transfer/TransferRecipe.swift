@@ -128,7 +128,7 @@ public struct TransferRecipe: Sendable {
   public var featureStore: FeatureStore? = nil
   /// Examples per forward pass of the frozen base when features are cached (`features(_:chunk:)`):
   /// bounds the base's activation memory whatever `batchSize` is.
-  public var featureChunk = 8
+  public var featureChunk = 4
   /// Where the epoch-trained stages write their checkpoints, and the one to resume from.
   public var checkpoints = TrainingCheckpoints()
 
