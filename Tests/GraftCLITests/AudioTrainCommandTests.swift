@@ -15,22 +15,14 @@ import Testing
 
   func path(_ name: String) -> String { "\(directory)/\(name)" }
 
-  /// Mono IEEE float WAV at 16 kHz.
+  /// Mono IEEE float WAV at 16 kHz (`HealthCommandTests.writeWAV`) under this test's directory.
   @discardableResult
   func writeWAV(_ name: String, _ samples: [Float]) throws -> String {
-    var payload: [UInt8] = []
-    for v in samples { withUnsafeBytes(of: v.bitPattern.littleEndian) { payload += $0 } }
-    var bytes: [UInt8] = []
-    func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { bytes += $0 } }
-    func u16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { bytes += $0 } }
-    bytes += Array("RIFF".utf8); u32(36 + payload.count); bytes += Array("WAVE".utf8)
-    bytes += Array("fmt ".utf8); u32(16); u16(3); u16(1); u32(16000); u32(64000); u16(4); u16(32)
-    bytes += Array("data".utf8); u32(payload.count); bytes += payload
     let file = path(name)
-    try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    try Data(bytes).write(to: URL(fileURLWithPath: file))
+    try HealthCommandTests.writeWAV(file, samples)
     return file
   }
+
 
   static func noise(seconds: Double, seed: UInt64) -> [Float] {
     var g = Generator(seed: seed)

@@ -63,9 +63,8 @@ extension Trainer {
     }
   }
 
-  /// The label of the trainer that wrote the checkpoint at `path` (nil for files written before
-  /// labels were recorded), read from its header without loading its tensors into a model.
-  public static func checkpointStage(at path: String) throws(CheckpointError) -> String? {
+  /// The tensors and the trainer state of the checkpoint at `path`.
+  static func readCheckpoint(at path: String) throws(CheckpointError) -> (SafeTensorsFile, TrainerState) {
     let file: SafeTensorsFile
     do {
       file = try SafeTensors.read(path)
@@ -76,6 +75,13 @@ extension Trainer {
           let state = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8)) else {
       throw CheckpointError(path: path, reason: .notACheckpoint)
     }
+    return (file, state)
+  }
+
+  /// The label of the trainer that wrote the checkpoint at `path` (nil for files written before
+  /// labels were recorded), read from its header without loading its tensors into a model.
+  public static func checkpointStage(at path: String) throws(CheckpointError) -> String? {
+    let (_, state) = try Self.readCheckpoint(at: path)
     return state.stage
   }
 
@@ -83,16 +89,7 @@ extension Trainer {
   /// exactly where the saved run stopped (bit-identical weights for the same
   /// data, seed and options). Nothing changes if it throws.
   public func resume(from path: String) throws {
-    let file: SafeTensorsFile
-    do {
-      file = try SafeTensors.read(path)
-    } catch {
-      throw CheckpointError(path: path, reason: .unreadable(error.description))
-    }
-    guard let json = file.metadata["graft_trainer"],
-          let state = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8)) else {
-      throw CheckpointError(path: path, reason: .notACheckpoint)
-    }
+    let (file, state) = try Self.readCheckpoint(at: path)
     func section(_ prefix: String) -> [String: Tensor] {
       var out: [String: Tensor] = [:]
       for (k, t) in file.tensors where k.hasPrefix(prefix) { out[String(k.dropFirst(prefix.count))] = t }
