@@ -102,7 +102,7 @@ public enum AudioBenchmarks {
   /// YAMNet's 521 scores of every 0.96 s patch (0.48 s apart) of a file: decode, YAMNet's front
   /// end, the network in batches of `batch` patches (the peer, `Tools/peers/yamnet_tflite.py
   /// --file`, runs `yamnet.tflite`, whose graph holds the same front end, window by window).
-  static func yamnetScores(weights: String, file: String, budget: Double, batch: Int = 64) throws -> BenchmarkResult {
+  static func yamnetScores(weights: String, file: String, budget: Double, batch: Int = 8) throws -> BenchmarkResult {
     let yamnet = try YAMNet.load(tflite: weights)
     yamnet.eval()
     var failure: PreprocessingError?

@@ -21,8 +21,10 @@ public final class SoundClassifier: ModalityClassifier {
   public let threshold: Float?
   /// Patch hop, in frames, of `events(…)` (a quarter patch by default: 0.24 s).
   public let eventHopFrames: Int
-  /// Patches classified per forward pass.
-  public var batchSize = 64
+  /// Patches classified per forward pass. Small, because activations, not arithmetic, grow with it:
+  /// YAMNet's `--events` over a 10-minute file peaked at 270 MB with 64, 173 MB with 16 and 108 MB
+  /// with 8 patches, and ran no slower (a 1-hour file: 408 → 186 MB; docs/BENCHMARKS.md).
+  public var batchSize = 8
 
   public init(model: Classifier, labels: [String], frontEnd: LogMelFrontEnd, aggregation: PatchAggregation = .mean,
               positiveLabel: String? = nil, threshold: Float? = nil, eventHopFrames: Int? = nil) {
