@@ -49,6 +49,42 @@ static TARGET void NAME(depthwise3x3)(float *y, const float *x, const float *w, 
   }
 }
 
+/// The 5x5 forward of one plane (dilation 1, stride 1 or 2), as depthwise3x3 with five rows of
+/// five taps: tap s of a row reads VW pixels from column px + s (stride 2: the even lanes of the
+/// 2·VW pixels from there). Taps accumulate in the order of the scalar loop (bias, then row by
+/// row, tap by tap).
+static TARGET void NAME(depthwise5x5)(float *y, const float *x, const float *w, float bias, int64_t H, int64_t W,
+                                      int64_t P, int64_t Q, int64_t stride, int64_t pad_h, int64_t pad_w) {
+  V k[25];
+  for (int i = 0; i < 25; i++) k[i] = NAME(splat)(w[i]);
+  for (int64_t p = 0; p < P; p++) {
+    const float *rows[5];
+    for (int r = 0; r < 5; r++) {
+      const int64_t ih = p * stride - pad_h + r;
+      rows[r] = ih >= 0 && ih < H ? x + ih * W : NULL;
+    }
+    for (int64_t q0 = 0; q0 < Q; q0 += VW) {
+      const int n = Q - q0 < VW ? (int)(Q - q0) : VW;
+      const int64_t px = q0 * stride - pad_w;
+      V acc = NAME(splat)(bias);
+      for (int r = 0; r < 5; r++) {
+        if (!rows[r]) continue;
+        for (int s = 0; s < 5; s++) {
+          V t;
+          if (stride == 1) {
+            t = NAME(ld_pixels)(rows[r], px + s, W);
+          } else {
+            const V a = NAME(ld_pixels)(rows[r], px + s, W), b = NAME(ld_pixels)(rows[r], px + s + VW, W);
+            t = __builtin_shufflevector(a, b, VEVENS);
+          }
+          acc += k[5 * r + s] * t;
+        }
+      }
+      NAME(st)(y + p * Q + q0, acc, n);
+    }
+  }
+}
+
 /// v with lanes n ... VW - 1 set to zero.
 FN V NAME(keep_first)(V v, int n) {
   VI lane;

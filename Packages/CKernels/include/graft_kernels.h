@@ -159,6 +159,12 @@ void graft_depthwise3x3(float *y, const float *x, const float *weight, float bia
                         int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                         graft_isa isa);
 
+/// The same for a 5x5 kernel (forward only): y[p, q] = bias + sum over r, s < 5 of
+/// weight[5r + s] * x[p*stride - pad_h + r, q*stride - pad_w + s].
+void graft_depthwise5x5(float *y, const float *x, const float *weight, float bias, int64_t height, int64_t width,
+                        int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
+                        graft_isa isa);
+
 /// Gradients of graft_depthwise3x3 for one plane, accumulated: dw[3r + s] += sum over (p, q) of
 /// dy[p, q] * x[p*stride - pad_h + r, q*stride - pad_w + s]; dx[ih, iw] += sum of weight[3r + s] *
 /// dy[p, q] over the window positions that read (ih, iw).

@@ -22,10 +22,15 @@ public struct Conv2dShape: Sendable, Equatable {
   public var isDepthwise: Bool { geometry.channels == 1 && groups > 1 }
   /// Depthwise 3×3 with stride 1 or 2 (MobileNet's): the vector kernels of CKernels, a plane
   /// per call; other depthwise geometries run the Swift loops.
-  var depthwiseRunsVectorKernel: Bool {
+  var depthwiseRunsVectorKernel: Bool { depthwiseVectorKernelSize == 3 }
+  /// The side of the C depthwise kernel the forward pass runs (3 or 5: square, dilation 1,
+  /// stride 1 or 2 both ways), or nil for the Swift loop. The backward has a vector form for 3
+  /// only (`depthwiseRunsVectorKernel`).
+  var depthwiseVectorKernelSize: Int? {
     let g = geometry
-    return isDepthwise && g.kernelHeight == 3 && g.kernelWidth == 3 && g.dilationH == 1 && g.dilationW == 1
-      && g.strideH == g.strideW && (g.strideW == 1 || g.strideW == 2)
+    guard isDepthwise, g.kernelHeight == g.kernelWidth, g.kernelHeight == 3 || g.kernelHeight == 5,
+          g.dilationH == 1, g.dilationW == 1, g.strideH == g.strideW, g.strideW == 1 || g.strideW == 2 else { return nil }
+    return g.kernelHeight
   }
   /// Whether the Winograd kernels run (`usesWinograd`, unless `GRAFT_WINOGRAD=0`).
   var runsWinograd: Bool { usesWinograd && Kernels.winogradEnabled }
@@ -213,7 +218,7 @@ extension Kernels {
     let C = sh.inChannels, K = sh.outChannels, M = K / C
     let H = g.height, W = g.width, P = g.outHeight, Q = g.outWidth, R = g.kernelHeight, S = g.kernelWidth
     let sw = g.strideW
-    let vector = sh.depthwiseRunsVectorKernel
+    let vector = sh.depthwiseVectorKernelSize
     let isa = SIMDLevel.current.isa
     parallelRanges(sh.batch * K, grain: max(1, elementwiseGrain / max(P * Q * R * S, 1))) { planes in
       for nk in planes {
@@ -221,8 +226,13 @@ extension Kernels {
         let xp = x + (n * C + c) * H * W
         let yp = y + nk * P * Q
         let wk = weight + k * R * S
-        if vector {
+        if vector == 3 {
           graft_depthwise3x3(yp, xp, wk, bias?[k] ?? 0, Int64(H), Int64(W), Int64(P), Int64(Q), Int64(sw),
+                             Int64(g.padH), Int64(g.padW), isa)
+          continue
+        }
+        if vector == 5 {
+          graft_depthwise5x5(yp, xp, wk, bias?[k] ?? 0, Int64(H), Int64(W), Int64(P), Int64(Q), Int64(sw),
                              Int64(g.padH), Int64(g.padW), isa)
           continue
         }

@@ -143,6 +143,31 @@ import _GraftTestSupport
   /// wider than two (masked edges, whole vectors), every SIMD level, against the definition.
   /// Infinite pixels in columns no window reads (stride 2, even width, no padding) must not
   /// reach the weight gradient.
+  /// The 5x5 depthwise forward (C kernel, every SIMD level; EfficientAT's mn04 has six such
+  /// layers) against the definition: strides 1 and 2, paddings 0–3, widths narrower and wider
+  /// than a vector, depth multipliers 1 and 2.
+  @Test func depthwise5x5ForwardMatchesDefinition() {
+    for level in SIMDLevel.available {
+      for (h, w) in [(5, 6), (9, 37), (6, 70)] {
+        for stride in [1, 2] {
+          for pad in [0, 2, 3] {
+            for multiplier in [1, 2] {
+              let what = "\(level) 5x5 \(h)x\(w) stride \(stride) pad \(pad) ×\(multiplier)"
+              let x = randomTensor([2, 3, h, w], seed: UInt64(h * w + stride + 7))
+              let weight = randomTensor([3 * multiplier, 1, 5, 5], seed: 45), b = randomTensor([3 * multiplier], seed: 46)
+              let slow = Self.naiveConv(x, weight, b, stride: (stride, stride), padding: (pad, pad), dilation: (1, 1),
+                                        groups: 3)
+              let fast = SIMDLevel.withLevel(level) {
+                withoutGradients { conv2d(x, weight: weight, bias: b, stride: (stride, stride), padding: (pad, pad), groups: 3) }
+              }
+              assertClose(fast, slow, tolerance: 1e-5, what)
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test func depthwise3x3MatchesDefinition() {
     for level in SIMDLevel.available {
       for (h, w) in [(5, 6), (9, 37), (4, 70)] {
