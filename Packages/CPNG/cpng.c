@@ -18,6 +18,27 @@ static uint64_t max_decoded_bytes(FILE *fp) {
   return (uint64_t)st.st_size * 1032u * 32u + (1u << 20);
 }
 
+// Every libpng allocation is held to what the file can describe (max_decoded_bytes). The chunk
+// limit alone is not enough: libpng 1.6.39 reports an ancillary chunk longer than
+// png_set_chunk_malloc_max as a benign error (a warning on read) and then allocates its claimed
+// length anyway — the png fuzz target found a 502-byte file whose sCAL chunk claims 1.9 GB,
+// which `graft vision info` touched in full (1.9 GB RSS) before failing. With the cap the
+// allocation fails, libpng skips the chunk and the short file ends in a read error.
+typedef struct {
+  uint64_t cap;
+} cpng_alloc_limit;
+
+static png_voidp cpng_bounded_malloc(png_structp png, png_alloc_size_t size) {
+  const cpng_alloc_limit *limit = (const cpng_alloc_limit *)png_get_mem_ptr(png);
+  if (limit && (uint64_t)size > limit->cap) return NULL;
+  return malloc(size);
+}
+
+static void cpng_bounded_free(png_structp png, png_voidp pointer) {
+  (void)png;
+  free(pointer);
+}
+
 typedef struct {
   char *message;
   size_t message_size;
@@ -83,7 +104,9 @@ cpng_status cpng_read_info(const char *path, cpng_info *out, char *message,
   FILE *fp = open_png(path, message, message_size, sys_errno, &status);
   if (!fp) return status;
   cpng_error_sink sink = {message, message_size, NULL, 0};
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  cpng_alloc_limit alloc_limit = {max_decoded_bytes(fp)};
+  png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning,
+                                             &alloc_limit, cpng_bounded_malloc, cpng_bounded_free);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
     png_destroy_read_struct(&png, &info, NULL);
@@ -119,7 +142,9 @@ cpng_status cpng_decode_file_ex(const char *path, int keep16, uint64_t max_pixel
   FILE *fp = open_png(path, message, message_size, sys_errno, &status);
   if (!fp) return status;
   cpng_error_sink sink = {message, message_size, warnings, warnings_size};
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning);
+  cpng_alloc_limit alloc_limit = {max_decoded_bytes(fp)};
+  png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &sink, cpng_on_error, cpng_on_warning,
+                                             &alloc_limit, cpng_bounded_malloc, cpng_bounded_free);
   png_infop info = png ? png_create_info_struct(png) : NULL;
   if (!png || !info) {
     png_destroy_read_struct(&png, &info, NULL);
