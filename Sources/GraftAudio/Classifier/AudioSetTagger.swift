@@ -75,6 +75,9 @@ public final class AudioSetTagger {
   /// The front end of this network's patches: EfficientAT's for mn04, YAMNet's for YAMNet.
   public var frontEnd: LogMelFrontEnd { network is MN ? .efficientAT() : .yamnet }
 
+  /// YAMNet patches per forward pass of a clip-level score (`SoundClassifier.batchSize`'s default).
+  static let patchBatch = 8
+
   /// Clip-level scores, one per class, of the audio file at `path`.
   public func scores(file path: String) throws(PreprocessingError) -> [Float] {
     let logits: Tensor
@@ -85,9 +88,19 @@ public final class AudioSetTagger {
     } else {
       let yamnet = network as! YAMNet  // init admits only MN and YAMNet
       let patches = try LogMelFrontEnd.yamnet.patches(file: path).tensor
-      let scores = withoutGradients { yamnet.scores(patches) }  // [P, C]
-      let (p, c, values) = (scores.shape[0], scores.shape[1], scores.scalars)
-      return (0..<c).map { j in (0..<p).reduce(Float(0)) { $0 + values[$1 * c + j] } / Float(p) }
+      // The mean of the patches' scores, `patchBatch` patches at a time: all of a 10-minute file's
+      // 1,249 patches in one batch peaked at 3.5 GB (an hour's would not fit in most machines).
+      let p = patches.shape[0]
+      var sums: [Float] = []
+      withoutGradients {
+        for start in stride(from: 0, to: p, by: Self.patchBatch) {
+          let scores = yamnet.scores(patches.slice(axis: 0, start: start, count: min(Self.patchBatch, p - start)))
+          let (n, c, values) = (scores.shape[0], scores.shape[1], scores.scalars)
+          if sums.isEmpty { sums = [Float](repeating: 0, count: c) }
+          for i in 0..<n { for j in 0..<c { sums[j] += values[i * c + j] } }
+        }
+      }
+      return sums.map { $0 / Float(p) }
     }
     return logits.scalars.map { 1 / (1 + exp(-$0)) }
   }

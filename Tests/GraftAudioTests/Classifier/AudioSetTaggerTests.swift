@@ -56,6 +56,28 @@ import _GraftTestSupport
     #expect(throws: AudioSetTaggerError.self) { try AudioSetTagger(base: .weights(weights)) }
   }
 
+  /// YAMNet's clip-level scores are the mean of its patches' scores, computed a few patches at a
+  /// time (a long file's patches in one batch peaked at 3.5 GB): equal to one batch of all of them.
+  @Test func yamnetClipScoresAreTheMeanOverPatchesInBatches() throws {
+    let files = try TestAudioFiles()
+    var g = Generator(seed: 12)
+    let yamnet = YAMNet(classCount: 3, using: &g)
+    yamnet.eval()
+    let weights = files.path("yamnet3.safetensors")
+    try SafeTensors.write(Dictionary(uniqueKeysWithValues: yamnet.stateDict().map { ($0.0, $0.1) }),
+                          metadata: ["architecture": #"{"name": "yamnet", "hyperparameters": {"classes": 3}}"#], to: weights)
+    let clip = try files.write("long.wav", .floats(SyntheticSounds.tone(seconds: 6, seed: 4)),
+                               channels: 1, sampleRate: 16_000, format: SyntheticSounds.wavFloat)
+    let tagger = try AudioSetTagger(base: .weights(weights), labels: ["a", "b", "c"])
+    let patches = try LogMelFrontEnd.yamnet.patches(file: clip).tensor
+    #expect(patches.shape[0] > AudioSetTagger.patchBatch, "\(patches.shape): too few patches to batch")
+    let all = yamnet.scores(patches)
+    let (p, c) = (all.shape[0], all.shape[1])
+    let expected = (0..<c).map { j in (0..<p).reduce(Float(0)) { $0 + all.scalars[$1 * c + j] } / Float(p) }
+    let scores = try tagger.scores(file: clip)
+    #expect(scores.count == 3 && zip(scores, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(scores) vs \(expected)")
+  }
+
   @Test func malformedLabelFilesAreNamed() throws {
     let files = try TestAudioFiles()
     let csv = files.path("bad.csv")
