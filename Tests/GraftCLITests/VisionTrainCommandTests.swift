@@ -58,6 +58,15 @@ import Testing
     let fit = try #require(try Self.json(exact.stdout)["head_fit"] as? [String: Any], "\(exact.stdout)")
     #expect((fit["selection"] as? String)?.hasPrefix("3-fold cross-validation over training and validation rows") == true)
     #expect(try Self.json(exact.stdout)["feature_cache"] as? Bool == true)
+    // Head only: once the tiny split has chosen λ, the head is refitted on all 18 readable images,
+    // unless --no-head-refit.
+    for (flag, refitted) in [([String](), 18 as Int?), (["--no-head-refit"], nil)] {
+      let run = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
+                                     "--fine-tune-blocks", "0", "--out", dir + "/refit.graft", "--json", "--quiet"] + flag)
+      #expect(run.status == 0, "\(run.stderr)")
+      let headFit = try #require(try Self.json(run.stdout)["head_fit"] as? [String: Any], "\(run.stdout)")
+      #expect(headFit["refitted_on"] as? Int == refitted, "\(flag): \(run.stdout)")
+    }
     let adam = try GraftBinary.run(["vision", "train", "--data", dir + "/shapes", "--base", bundle, "--size", "12",
                                     "--out", dir + "/adam.graft", "--head-solver", "adam", "--epochs", "3", "--json", "--quiet"])
     #expect(adam.status == 0, "\(adam.stderr)")

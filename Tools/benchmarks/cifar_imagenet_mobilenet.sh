@@ -20,7 +20,10 @@
 # imagenet, torchvision's statistics instead of the base's); epochs50 (--epochs 50 --lr 3e-3);
 # finetune (--fine-tune-blocks 2, at 400 per class only: always kept; the rate swept since issue
 # 15, before it base --lr/100); finetune-lr (the same at a given rate, --fine-tune-lr 1e-4: base
-# 1e-4, head 1e-3 — what --lr 1e-2 gave before issue 15). SIZES="10 50" limits the label counts.
+# 1e-4, head 1e-3 — what --lr 1e-2 gave before issue 15); norefit (--no-head-refit: at 10 per
+# class, the head stays fitted on the 8 training images per class instead of being refitted on all
+# 10 once the 2-per-class validation split has chosen λ). SIZES="10 50" limits the label counts;
+# SEED=N passes --seed N (which images validate); KEEP=DIR keeps the train and evaluate JSON there.
 # Prints a Markdown table: test accuracy / macro-F1, and the wall seconds of train and evaluate.
 set -euo pipefail
 DATA=${1:-../shared/datasets/cifar10_small}
@@ -55,6 +58,7 @@ options() {  # options VARIANT
     epochs50) echo --epochs 50 --lr 3e-3 ;;
     finetune) echo --fine-tune-blocks 2 ;;
     finetune-lr) echo --fine-tune-blocks 2 --fine-tune-lr 1e-4 ;;
+    norefit) echo --no-head-refit ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
@@ -71,12 +75,14 @@ for n in $SIZES; do
     out="$WORK/$v$n.graft"
     t0=$(now)
     # shellcheck disable=SC2046
-    "$GRAFT" vision train --data "$WORK/train$n" --base "$BASE" --out "$out" --json --quiet $(options "$v") > "$WORK/$v$n.train.json"
+    "$GRAFT" vision train --data "$WORK/train$n" --base "$BASE" --out "$out" --json --quiet $(options "$v") \
+      ${SEED:+--seed "$SEED"} > "$WORK/$v$n.train.json"
     t1=$(now)
     "$GRAFT" evaluate "$out" --data "$WORK/test" --json > "$WORK/$v$n.eval.json"
     t2=$(now)
     val=$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['accuracy']; print('-' if a is None else f'{a:.3f}')" "$WORK/$v$n.train.json")
     printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$v" "$(metric "$WORK/$v$n.eval.json")" "$val" \
       "$(awk "BEGIN { printf \"%.0f\", $t1 - $t0 }")" "$(awk "BEGIN { printf \"%.0f\", $t2 - $t1 }")"
+    if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$WORK/$v$n.train.json" "$WORK/$v$n.eval.json" "$KEEP"/; fi
   done
 done

@@ -14,7 +14,8 @@ import Foundation
 ///    together, and the head is still fitted on the training rows only, so the validation
 ///    metrics the caller reports stay held out (λ is one number; the validation rows' part in
 ///    choosing it is the same as when λ is chosen on them alone). The final head is refitted on
-///    all training rows.
+///    all training rows — and, in that tiny-split case, `TransferRecipe` refits it on the
+///    training and validation rows together once the split has served every decision (`refit`).
 /// 4. The standardisation is folded into the head (W' = W / σ, b' = b − W'·μ), so the result is
 ///    an ordinary `Linear` layer over raw features and bundles need nothing new.
 ///
@@ -35,10 +36,14 @@ public struct LinearHeadSolver: Sendable, Equatable {
   /// cross-validation over the training and validation rows together (0: always on validation).
   /// See `defaultMinimumValidationPerClass` for the measurements behind the default.
   public var minimumValidationPerClass: Int
+  /// When λ was chosen over both splits (a tiny validation split), refit the head on the
+  /// training and validation rows once every decision is taken (`refit`; `TransferRecipe` does it).
+  public var refitsTinyValidation: Bool
 
   public init(l2Grid: [Double] = LinearHeadSolver.defaultGrid, classWeighting: ClassWeighting = .auto, folds: Int = 3,
               maxIterations: Int = 300,
-              minimumValidationPerClass: Int = LinearHeadSolver.defaultMinimumValidationPerClass) {
+              minimumValidationPerClass: Int = LinearHeadSolver.defaultMinimumValidationPerClass,
+              refitsTinyValidation: Bool = true) {
     precondition(!l2Grid.isEmpty && l2Grid.allSatisfy { $0 >= 0 }, "LinearHeadSolver: L2 grid \(l2Grid)")
     precondition(folds >= 2 && maxIterations >= 1, "LinearHeadSolver: folds \(folds), iterations \(maxIterations)")
     precondition(minimumValidationPerClass >= 0, "LinearHeadSolver: minimum \(minimumValidationPerClass) per class")
@@ -47,6 +52,7 @@ public struct LinearHeadSolver: Sendable, Equatable {
     self.folds = folds
     self.maxIterations = maxIterations
     self.minimumValidationPerClass = minimumValidationPerClass
+    self.refitsTinyValidation = refitsTinyValidation
   }
 
   /// The validation rows per class below which λ is chosen by cross-validation over the
@@ -91,6 +97,10 @@ public struct LinearHeadSolver: Sendable, Equatable {
     public var iterations: Int
     public var converged: Bool
     public var classWeights: [Float]?
+    /// λ was chosen by cross-validation over the training and validation rows (a tiny split).
+    public var choseOverBothSplits: Bool = false
+    /// Set by `refit`: the training and validation rows the head was refitted on.
+    public var refittedOn: (train: Int, validation: Int)? = nil
   }
 
   /// Fits a head for `classCount` classes on `train` ([n, d] features, labels), choosing λ on
@@ -106,10 +116,12 @@ public struct LinearHeadSolver: Sendable, Equatable {
 
     var trials: [Trial] = []
     let selection: String
+    var pooledSelection = false
     let validationPerClass = validation.map { Self.smallestClassCount($0.labels, presentIn: labels, classCount: k) }
     if let validation, let perClass = validationPerClass, perClass < minimumValidationPerClass,
        validation.labels.count > 0 {
       // Too few validation rows to choose λ on: cross-validate over both sets' rows.
+      pooledSelection = true
       let vs = Self.standardised(validation.features, mean: mean, scale: scale)
       let pooled = Tensor.concat([xs, vs], axis: 0)
       let foldCount = min(folds, pooled.shape[0])
@@ -138,17 +150,50 @@ public struct LinearHeadSolver: Sendable, Equatable {
       trials = crossValidate(xs, labels: labels, classCount: k, weights: weights, lbfgs: lbfgs)
     }
     let best = trials.min { $0.validationLoss < $1.validationLoss || ($0.validationLoss == $1.validationLoss && $0.l2 > $1.l2) }!
-    // Refit on every training row with the chosen λ, warm-started along the grid down to it.
+    return finalFit(xs, mean: mean, scale: scale, labels: labels, weights: weights, l2: best.l2, classCount: k,
+                    lbfgs: lbfgs, trials: trials, selection: selection, choseOverBothSplits: pooledSelection)
+  }
+
+  /// The head of `fit` refitted with the same λ on the training and validation rows together
+  /// (standardised by both), as scikit-learn's `LogisticRegressionCV(refit=True)` fits its final
+  /// model on every row. `TransferRecipe` does this only when `fit` chose λ over both splits
+  /// (`Fit.choseOverBothSplits`: the validation split was too small to choose on) and
+  /// `refitsTinyValidation` is on, after every decision that reads the validation split has been
+  /// taken: at 10 images per class, 2 held out per class are worth more as training images than
+  /// as a measurement (CIFAR-10 with the ImageNet MobileNetV2, docs/BENCHMARKS.md).
+  public func refit(_ fit: Fit, train: Tensor, labels: [Int], validation: (features: Tensor, labels: [Int]),
+                    classCount: Int) -> Fit {
+    precondition(train.rank == 2 && validation.features.rank == 2 && train.shape[1] == validation.features.shape[1],
+                 "LinearHeadSolver.refit: features \(train.shape) and \(validation.features.shape)")
+    let pooled = Tensor.concat([train, validation.features], axis: 0)
+    let pooledLabels = labels + validation.labels
+    let (mean, scale) = Self.standardisation(pooled)
+    let xs = Self.standardised(pooled, mean: mean, scale: scale)
+    let lbfgs = LBFGS(maxIterations: maxIterations, gradientTolerance: 1e-5, relativeTolerance: 1e-9)
+    var result = finalFit(xs, mean: mean, scale: scale, labels: pooledLabels,
+                          weights: classWeights(pooledLabels, classCount: classCount), l2: fit.l2,
+                          classCount: classCount, lbfgs: lbfgs, trials: fit.trials, selection: fit.selection,
+                          choseOverBothSplits: fit.choseOverBothSplits)
+    result.refittedOn = (train: labels.count, validation: validation.labels.count)
+    return result
+  }
+
+  /// The head at `l2` on the standardised rows `xs`, warm-started along the grid down to it, with
+  /// the standardisation folded in.
+  func finalFit(_ xs: Tensor, mean: [Float], scale: [Float], labels: [Int], weights: [Float]?, l2 chosen: Double,
+                classCount k: Int, lbfgs: LBFGS, trials: [Trial], selection: String, choseOverBothSplits: Bool) -> Fit {
+    let n = xs.shape[0], d = xs.shape[1]
     var start = [Double](repeating: 0, count: k * d + k)
     var final: LBFGS.Result! = nil
     let problemFor = { (l2: Double) in
       SoftmaxRegression(x: UnsafePointer(xs.data), count: n, featureCount: d, classCount: k, labels: labels,
                         classWeights: weights, l2: l2)
     }
-    for l2 in l2Grid where l2 >= best.l2 {
+    for l2 in l2Grid where l2 >= chosen {
       final = lbfgs.minimize(from: start, problemFor(l2).valueAndGradient)
       start = final.x
     }
+    if final == nil { final = lbfgs.minimize(from: start, problemFor(chosen).valueAndGradient) }
     let parameters = final.x.map { Float($0) }
     let trainScore = SoftmaxRegression.score(UnsafePointer(xs.data), rows: n, labels: labels, featureCount: d,
                                              classCount: k, parameters: parameters)
@@ -164,9 +209,9 @@ public struct LinearHeadSolver: Sendable, Equatable {
       }
       bias.data[c] = Float(b)
     }
-    return Fit(weight: weight, bias: bias, l2: best.l2, trials: trials, selection: selection, trainLoss: trainScore.loss,
+    return Fit(weight: weight, bias: bias, l2: chosen, trials: trials, selection: selection, trainLoss: trainScore.loss,
                trainAccuracy: trainScore.accuracy, iterations: final.iterations, converged: final.converged,
-               classWeights: weights)
+               classWeights: weights, choseOverBothSplits: choseOverBothSplits)
   }
 
   /// The weights of `classWeighting` (nil: all 1).
@@ -265,6 +310,9 @@ public struct HeadFitSummary: Sendable, Equatable, Codable, CustomStringConverti
   public var iterations: Int
   public var converged: Bool
   public var classWeighted: Bool
+  /// The rows (training + validation) the final head was refitted on, when it was
+  /// (`LinearHeadSolver.refit`); the validation metrics are then those of the head before.
+  public var refittedOn: Int? = nil
 
   public init(_ fit: LinearHeadSolver.Fit) {
     l2 = fit.l2
@@ -273,6 +321,7 @@ public struct HeadFitSummary: Sendable, Equatable, Codable, CustomStringConverti
     iterations = fit.iterations
     converged = fit.converged
     classWeighted = fit.classWeights != nil
+    refittedOn = fit.refittedOn.map { $0.train + $0.validation }
   }
 
   public var description: String {
@@ -280,10 +329,11 @@ public struct HeadFitSummary: Sendable, Equatable, Codable, CustomStringConverti
     return "softmax regression fitted by L-BFGS (\(converged ? "converged" : "stopped") after \(iterations) iterations), "
       + "L2 \(lambda) chosen among \(trials.count) strengths by log-loss on \(selection)"
       + (classWeighted ? ", classes weighted n/(k·n_c)" : "")
+      + (refittedOn.map { "; then refitted with that L2 on all \($0) training and validation rows" } ?? "")
   }
 
   enum CodingKeys: String, CodingKey {
     case l2, selection, trials, iterations, converged
-    case classWeighted = "class_weighted"
+    case classWeighted = "class_weighted", refittedOn = "refitted_on"
   }
 }

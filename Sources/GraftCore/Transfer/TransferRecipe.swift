@@ -204,9 +204,10 @@ extension TransferRecipe {
     // Stage 1: the head, on cached features when possible.
     let useCache = freezeBase && cacheFeatures && !augmented
     var headFit: HeadFitSummary? = nil
+    var refitHead: (() -> HeadFitSummary)? = nil
     let stage1: (TrainingHistory, Evaluation?)
     if useCache {
-      (stage1, headFit) = try trainHeadOnCachedFeatures(base: base, head: head, classCount: classCount,
+      (stage1, headFit, refitHead) = try trainHeadOnCachedFeatures(base: base, head: head, classCount: classCount,
                                                         labelNames: labelNames, train: train, collate: collate,
                                                         loaders: loaders)
     } else {
@@ -215,6 +216,16 @@ extension TransferRecipe {
 
     // Stage 2: fine-tune the top blocks with the head, lower per-group learning rates.
     let stages = try fineTuneStage(network, labelNames: labelNames, loaders, after: stage1)
+    // A tiny validation split has served every decision (λ, fine-tune or not): a head-only model
+    // is refitted on the training and validation rows together (`LinearHeadSolver.refit`).
+    if let refitHead, !(stages.fineTuneOutcome?.kept ?? false) {
+      headFit = refitHead()
+      if !quiet, let rows = headFit?.refittedOn {
+        Console.writeError("head: refitted on all \(rows) training and validation items with the chosen L2 (the "
+                           + "validation split has too few per class to be worth holding out; the validation "
+                           + "metrics are those of the head before the refit)\n")
+      }
+    }
     return TransferResult(model: model, head: self.head, classCount: classCount, headHistory: stages.headHistory,
                           fineTuneHistory: stages.fineTuneHistory, headEvaluation: stages.headEvaluation,
                           fineTuneEvaluation: stages.fineTuneEvaluation, usedFeatureCache: useCache,
@@ -226,7 +237,7 @@ extension TransferRecipe {
   func trainHeadOnCachedFeatures<T: Dataset, V: Dataset>(
     base: any FeatureExtractor, head: Layer, classCount: Int, labelNames: [String]?, train: T,
     collate: @escaping ([T.Element], [Int]) -> Batch, loaders: Loaders<T, V>
-  ) throws -> ((TrainingHistory, Evaluation?), HeadFitSummary?) {
+  ) throws -> ((TrainingHistory, Evaluation?), HeadFitSummary?, (() -> HeadFitSummary)?) {
     let headOptimizer = Adam(groups: [ParameterGroup(head.parameters(), names: head.namedParameters().map { "head." + $0.0 },
                                                      learningRate: headLearningRate, weightDecay: weightDecay)])
     base.eval()
@@ -253,7 +264,7 @@ extension TransferRecipe {
       let trainer = self.trainer(head, headOptimizer, epochs: headEpochs, label: "head", labelNames: labelNames) {
         head($0.inputs)
       }
-      return (try Self.fit(trainer, cachedLoader, cachedValidation), nil)
+      return (try Self.fit(trainer, cachedLoader, cachedValidation), nil, nil)
     }
     let fit = headSolver.fit(train: trainCache.matrix(), labels: trainCache.labels,
                              validation: cachedValidationSet.map { ($0.matrix(), $0.labels) }, classCount: classCount)
@@ -272,7 +283,17 @@ extension TransferRecipe {
     history.bestEpoch = 1
     history.stopReason = summary.description
     if !quiet { Console.writeError("head: \(summary.description)\n") }
-    return ((history, evaluation), summary)
+    var refit: (() -> HeadFitSummary)? = nil
+    if headSolver.refitsTinyValidation, fit.choseOverBothSplits, let validationSet = cachedValidationSet {
+      refit = {
+        let refitted = headSolver.refit(fit, train: trainCache.matrix(), labels: trainCache.labels,
+                                        validation: (validationSet.matrix(), validationSet.labels), classCount: classCount)
+        linear.weight.data.update(from: refitted.weight.data, count: refitted.weight.count)
+        linear.bias.data.update(from: refitted.bias.data, count: refitted.bias.count)
+        return HeadFitSummary(refitted)
+      }
+    }
+    return ((history, evaluation), summary, refit)
   }
 }
 

@@ -76,6 +76,9 @@ struct AudioTrain: ParsableCommand {
   @Option(name: .customLong("head-solver"), help: HeadSolverChoice.help)
   var headSolver: HeadSolverChoice = .auto
 
+  @Flag(name: .customLong("no-head-refit"), help: HeadSolverChoice.noRefitHelp)
+  var noHeadRefit = false
+
   @Option(help: "Fine-tune the top N blocks of the base after the head (0: none; not with none, which trains every block; default for a pretrained base: decided — the top 2 for 3 epochs when the training patches × epochs fit the budget, kept only if the validation loss on patches falls with accuracy no lower).")
   var fineTuneBlocks: Int?
 
@@ -164,7 +167,7 @@ struct AudioTrain: ParsableCommand {
       throw BaseSourceError(path: path, reason: .missing)
     }
     var recipe = transferRecipe(for: base, epochs: epochs, lr: lr, headSolver: headSolver, minimumValidationPerClass: nil,
-                                batchSize: batchSize, seed: seed, quiet: quiet || json)
+                                refitsTinyValidation: !noHeadRefit, batchSize: batchSize, seed: seed, quiet: quiet || json)
     recipe.featureStore = try cacheOptions.store()
     recipe.checkpoints = control.checkpoints
     var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)

@@ -18,24 +18,31 @@ enum HeadSolverChoice: String, ExpressibleByArgument, CaseIterable {
 
   /// The recipe's `headSolver`: nil for Adam everywhere. `minimumValidationPerClass` overrides
   /// `LinearHeadSolver.defaultMinimumValidationPerClass` (the hidden `--head-cv-below`).
-  func solver(minimumValidationPerClass: Int?) -> LinearHeadSolver? {
+  func solver(minimumValidationPerClass: Int?, refitsTinyValidation: Bool = true) -> LinearHeadSolver? {
     switch self {
     case .adam: return nil
     case .auto, .lbfgs:
       return LinearHeadSolver(minimumValidationPerClass: minimumValidationPerClass
-                                ?? LinearHeadSolver.defaultMinimumValidationPerClass)
+                                ?? LinearHeadSolver.defaultMinimumValidationPerClass,
+                              refitsTinyValidation: refitsTinyValidation)
     }
   }
+
+  /// `--no-head-refit`'s help (vision and audio train).
+  static let noRefitHelp = ArgumentHelp(
+    "Keep the exact head fitted on the training split even when the validation split is too small to choose its L2 on (under 10 in a class); by default such a head-only model is refitted on the training and validation items together once the split has served every decision.")
 }
 
 /// The recipe for `source` with the user's numbers over `TransferRecipe.defaults(for:)`: `epochs`
 /// (the cap) and `lr` when given, the head solver, batch size, seed and quietness.
 func transferRecipe(for source: BaseSource, epochs: Int?, lr: Float?, headSolver: HeadSolverChoice,
-                    minimumValidationPerClass: Int?, batchSize: Int, seed: UInt64, quiet: Bool) -> TransferRecipe {
+                    minimumValidationPerClass: Int?, refitsTinyValidation: Bool = true, batchSize: Int, seed: UInt64,
+                    quiet: Bool) -> TransferRecipe {
   var recipe = TransferRecipe.defaults(for: source)
   if let epochs { recipe.headEpochs = epochs }
   if let lr { recipe.headLearningRate = lr }
-  recipe.headSolver = headSolver.solver(minimumValidationPerClass: minimumValidationPerClass)
+  recipe.headSolver = headSolver.solver(minimumValidationPerClass: minimumValidationPerClass,
+                                        refitsTinyValidation: refitsTinyValidation)
   recipe.batchSize = batchSize
   recipe.seed = seed
   recipe.quiet = quiet

@@ -80,6 +80,9 @@ struct VisionTrain: ParsableCommand {
   @Option(name: .customLong("head-solver"), help: HeadSolverChoice.help)
   var headSolver: HeadSolverChoice = .auto
 
+  @Flag(name: .customLong("no-head-refit"), help: HeadSolverChoice.noRefitHelp)
+  var noHeadRefit = false
+
   /// Measurement knob for the tiny-validation rule (docs/BENCHMARKS.md): the validation images
   /// per class below which λ is chosen by cross-validation over training and validation images.
   @Option(name: .customLong("head-cv-below"), help: .hidden)
@@ -169,7 +172,8 @@ struct VisionTrain: ParsableCommand {
   func run() throws {
     let source = try source()
     var recipe = transferRecipe(for: source, epochs: epochs, lr: lr, headSolver: headSolver,
-                                minimumValidationPerClass: headCVBelow, batchSize: batchSize, seed: seed, quiet: quiet)
+                                minimumValidationPerClass: headCVBelow, refitsTinyValidation: !noHeadRefit,
+                                batchSize: batchSize, seed: seed, quiet: quiet)
     recipe.featureStore = try cacheOptions.store()
     recipe.checkpoints = control.checkpoints
     var fineTune = FineTuneRequest(blocks: fineTuneBlocks, epochs: fineTuneEpochs)

@@ -89,6 +89,49 @@ import _GraftTestSupport
     }
     #expect(before.contains { $0.0.hasSuffix("running_mean") } && before.contains { $0.0.hasPrefix("blocks.1.") })
   }
+
+  /// A validation split too small to choose λ on (2 per class) has served its decisions once the
+  /// head is fitted: a head-only result is refitted on both splits with the chosen λ, and its
+  /// validation metrics stay those of the held-out head. A kept fine-tune, the rule off, or a
+  /// large enough split leave the head as fitted on the training rows.
+  @Test func tinyValidationRefitsAHeadOnlyModelOnBothSplits() throws {
+    let tiny = SyntheticImages.make(count: 6, seed: 56)
+    let recipe = TransferRecipe(headEpochs: 2, batchSize: 16, seed: 5, quiet: true)
+    let result = try recipe.run(base: Self.base(), classCount: 3, train: Self.train, validation: tiny)
+    #expect(result.headFit?.refittedOn == 66)
+    #expect(result.headFit?.description.contains("refitted with that L2 on all 66 training and validation rows") == true)
+
+    // The same solver on the same frozen features, by hand.
+    let base = Self.base()
+    base.eval()
+    let train = base.features(Self.train.inputs), held = base.features(tiny.inputs)
+    let solver = LinearHeadSolver()
+    let fit = solver.fit(train: train, labels: Self.train.labels, validation: (held, tiny.labels), classCount: 3)
+    #expect(fit.choseOverBothSplits && fit.refittedOn == nil)
+    let refitted = solver.refit(fit, train: train, labels: Self.train.labels, validation: (held, tiny.labels),
+                                classCount: 3)
+    #expect(refitted.l2 == fit.l2 && refitted.refittedOn! == (train: 60, validation: 6))
+    let head = try #require(result.model.head as? Linear)
+    assertClose(head.weight, refitted.weight, tolerance: 1e-4)
+    assertClose(head.bias, refitted.bias, tolerance: 1e-4)
+    var moved: Float = 0
+    for i in 0..<fit.weight.count { moved = max(moved, abs(fit.weight.data[i] - refitted.weight.data[i])) }
+    #expect(moved > 1e-3, "the refit changed nothing")
+    // The validation metrics are of the head fitted on the training rows.
+    let before = RawInputBaseline.predict(held, weight: fit.weight, bias: fit.bias)
+    let accuracy = Double(zip(before, tiny.labels).filter { $0 == $1 }.count) / 6
+    #expect(abs((result.headEvaluation?.metrics.accuracy ?? -1) - accuracy) < 1e-9)
+
+    var off = recipe
+    off.headSolver = LinearHeadSolver(refitsTinyValidation: false)
+    #expect(try off.run(base: Self.base(), classCount: 3, train: Self.train, validation: tiny).headFit?.refittedOn == nil)
+    #expect(try recipe.run(base: Self.base(), classCount: 3, train: Self.train, validation: Self.validation)
+      .headFit?.refittedOn == nil)
+    var tuned = recipe
+    tuned.fineTune = FineTune(topBlocks: 1, epochs: 1, baseLearningRate: 1e-4, headLearningRate: 1e-3)
+    let kept = try tuned.run(base: Self.base(), classCount: 3, train: Self.train, validation: tiny)
+    #expect(kept.fineTuneOutcome?.kept == true && kept.headFit?.refittedOn == nil)
+  }
 }
 
 extension LinearHeadSolverTests {
