@@ -78,10 +78,6 @@ extension Kernels {
     let g = sh.geometry
     let G = sh.groups, Kg = sh.outChannels / G, rowsG = g.colRows, PQ = sh.outPlane
     let C = sh.inChannels, HW = sh.inPlane
-    if g.isPointwise, G == 1, sh.batch > 1, PQ <= pointwiseFoldPlane {
-      pointwiseFoldedForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
-      return
-    }
     var full = g
     full.channels = C
     let scratch = conv2dWorkspaceCount(sh)
@@ -193,41 +189,6 @@ extension Kernels {
   }
 
   /// y[n, k, :] += bias[k]
-  /// Output planes up to this size run a 1×1 convolution as one GEMM over the whole batch
-  /// (`pointwiseFoldedForward`) instead of one per image.
-  static let pointwiseFoldPlane = 256
-
-  /// A 1×1 convolution of a batch with small planes (the late layers of MobileNet-style bases:
-  /// YAMNet's 6×4 and 3×2, MobileNetV2's 14² and 7²) as one GEMM: the images' planes gathered
-  /// side by side into [C, N·PQ], W·X computed once (split over output channels by `gemm`), the
-  /// result scattered back to [N, K, PQ]. One GEMM per image packs the 1024×1024 weight matrix
-  /// once per image for a 6-column product: the packing (`sgemm_oncopy`) was 15 % of YAMNet's time.
-  static func pointwiseFoldedForward(
-    y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, shape sh: Conv2dShape
-  ) {
-    let N = sh.batch, C = sh.inChannels, K = sh.outChannels, PQ = sh.outPlane, cols = N * PQ
-    let xs = UnsafeMutablePointer<Float>.allocate(capacity: C * cols)
-    let ys = UnsafeMutablePointer<Float>.allocate(capacity: K * cols)
-    defer { xs.deallocate(); ys.deallocate() }
-    parallelRanges(C, grain: max(1, elementwiseGrain / max(cols, 1))) { cs in
-      for c in cs {
-        for n in 0..<N { (xs + c * cols + n * PQ).update(from: x + (n * C + c) * PQ, count: PQ) }
-      }
-    }
-    gemm(transA: false, transB: false, m: K, n: cols, k: C, a: weight, lda: C, b: UnsafePointer(xs), ldb: cols,
-         c: ys, ldc: cols)
-    parallelRanges(K, grain: max(1, elementwiseGrain / max(cols, 1))) { ks in
-      for k in ks {
-        let b = bias?[k] ?? 0
-        for n in 0..<N {
-          let src = ys + k * cols + n * PQ, dst = y + (n * K + k) * PQ
-          for i in 0..<PQ { dst[i] = src[i] + b }
-        }
-      }
-    }
-  }
-
   static func addChannelBias(_ y: UnsafeMutablePointer<Float>, _ bias: UnsafePointer<Float>, channels: Int, plane: Int) {
     parallelRanges(channels, grain: max(1, elementwiseGrain / max(plane, 1))) { ks in
       for k in ks {

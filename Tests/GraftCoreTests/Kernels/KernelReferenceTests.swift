@@ -60,24 +60,6 @@ import _GraftTestSupport
     }
   }
 
-  /// 1×1 convolutions of a batch whose planes are at most `pointwiseFoldPlane` run as one GEMM over
-  /// the batch (gathered, multiplied, scattered back); larger planes one GEMM per image. Both,
-  /// with and without bias, on 1 and 2 threads, against the definition.
-  @Test(arguments: [(n: 8, c: 33, k: 17, h: 3, w: 2, bias: true), (n: 3, c: 16, k: 64, h: 16, w: 16, bias: false),
-                    (n: 2, c: 5, k: 7, h: 17, w: 16, bias: true), (n: 5, c: 1024, k: 9, h: 1, w: 1, bias: true)])
-  func pointwiseBatchFoldMatchesDefinition(_ s: (n: Int, c: Int, k: Int, h: Int, w: Int, bias: Bool)) {
-    #expect((s.h * s.w <= Kernels.pointwiseFoldPlane) == (s.h * s.w != 272))
-    let x = randomTensor([s.n, s.c, s.h, s.w], seed: 41), w = randomTensor([s.k, s.c, 1, 1], seed: 42)
-    let b = s.bias ? randomTensor([s.k], seed: 43) : nil
-    let slow = Self.naiveConv(x, w, b, stride: (1, 1), padding: (0, 0), dilation: (1, 1), groups: 1)
-    for threads in [1, 2] {
-      let fast = Threads.withCount(threads) {
-        conv2d(x, weight: w, bias: b, stride: (1, 1), padding: (0, 0), dilation: (1, 1), groups: 1)
-      }
-      assertClose(fast, slow, tolerance: 1e-4, "\(s), \(threads) threads")
-    }
-  }
-
   /// 3×3 / stride 1 / padding 1 with 16+ channels runs Winograd F(2×2, 3×3): odd and even
   /// planes (cropped edge tiles), 1×1 and 2×2 planes, planes wider than two AVX-512 vectors of
   /// tiles (whole vectors and a tail in the C transforms), several images per transform group,
