@@ -28,10 +28,17 @@ typedef struct {
   uint64_t cap;
 } cpng_alloc_limit;
 
+static _Thread_local size_t cpng_largest_grant = 0;
+
+size_t cpng_largest_allocation(void) { return cpng_largest_grant; }
+void cpng_reset_largest_allocation(void) { cpng_largest_grant = 0; }
+
 static png_voidp cpng_bounded_malloc(png_structp png, png_alloc_size_t size) {
   const cpng_alloc_limit *limit = (const cpng_alloc_limit *)png_get_mem_ptr(png);
   if (limit && (uint64_t)size > limit->cap) return NULL;
-  return malloc(size);
+  png_voidp p = malloc(size);
+  if (p && size > cpng_largest_grant) cpng_largest_grant = size;
+  return p;
 }
 
 static void cpng_bounded_free(png_structp png, png_voidp pointer) {

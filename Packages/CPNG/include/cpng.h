@@ -76,6 +76,12 @@ void cpng_free_buffer(uint8_t *buffer);
 
 void cpng_free(cpng_image *image);
 
+/// The largest single allocation libpng was granted on this thread since the last
+/// cpng_reset_largest_allocation (every read goes through an allocator bounded by what the file
+/// can describe; this lets a test see that a header's claim was not honoured).
+size_t cpng_largest_allocation(void);
+void cpng_reset_largest_allocation(void);
+
 /// libpng's version number, e.g. 10639.
 uint32_t cpng_libpng_version(void);
 
