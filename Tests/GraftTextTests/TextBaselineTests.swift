@@ -18,8 +18,8 @@ import Testing
     let docs: [[[UInt8]]] = [[[1], [1], [2]], [[2]], [[3]]]
     let vocabulary = TextBaseline.vocabulary(docs, maxFeatures: 10)
     #expect(vocabulary.index.count == 1 && vocabulary.index[[2]] == 0)  // [1] and [3] appear in one text only
-    let x = TextBaseline.matrix(docs, vocabulary)
-    #expect(x.shape == [3, 1] && x.scalars == [1, 1, 0])
+    let x = TextBaseline.rows(docs, vocabulary)
+    #expect(x.columns == 1 && x.count == 3 && x.offsets == [0, 1, 2, 2] && x.indices == [0, 0] && x.values == [1, 1])
   }
 
   /// A word pair decides the label ("not good" is negative, "good" alone positive): words alone

@@ -67,6 +67,42 @@ public enum RawInputBaseline {
                               l2: fit.l2)
   }
 
+  /// `fit` for sparse inputs (texts' TF-IDF over every word and word pair): the same softmax
+  /// regression and the same rule for λ (`LinearHeadSolver.defaultGrid`, strongest first, warm
+  /// started, chosen by the validation split's log-loss; classes weighted as `LinearHeadSolver`
+  /// weights them), on the features as given — no standardisation, which would make them dense.
+  public static func fit(name: String, train: SparseRows, trainLabels: [Int], validation: SparseRows,
+                         validationLabels: [Int], classCount: Int, labels: [String]? = nil) -> BaselineComparison? {
+    precondition(train.columns == validation.columns, "RawInputBaseline: \(train.columns) and \(validation.columns) columns")
+    guard train.count > 0, validation.count > 0, Set(trainLabels).count >= 2 else { return nil }
+    let weights = LinearHeadSolver().classWeights(trainLabels, classCount: classCount)
+    let lbfgs = LBFGS(maxIterations: 200, gradientTolerance: 1e-5, relativeTolerance: 1e-9)
+    var problem = SparseSoftmaxRegression(x: train, classCount: classCount, labels: trainLabels, classWeights: weights,
+                                          l2: 0)
+    var start = [Double](repeating: 0, count: problem.parameterCount)
+    var best: (loss: Double, l2: Double, predicted: [Int])? = nil
+    var worse = 0
+    for l2 in LinearHeadSolver.defaultGrid {
+      problem.l2 = l2
+      let result = lbfgs.minimize(from: start, problem.valueAndGradient)
+      start = result.x
+      let s = SparseSoftmaxRegression.score(validation, labels: validationLabels, classCount: classCount,
+                                            parameters: result.x)
+      if best == nil || s.loss < best!.loss {
+        best = (s.loss, l2, s.predicted)
+        worse = 0
+      } else {
+        worse += 1
+        if worse >= 3 { break }  // past the best, the curve is U-shaped
+      }
+    }
+    let metrics = ClassificationMetrics(predicted: best!.predicted, actual: validationLabels, classCount: classCount,
+                                        labels: labels)
+    return BaselineComparison(name: name, featureCount: train.columns, trainCount: train.count,
+                              validationCount: validation.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1,
+                              l2: best!.l2)
+  }
+
   /// argmax of x·Wᵀ + b per row.
   static func predict(_ x: Tensor, weight: Tensor, bias: Tensor) -> [Int] {
     let n = x.shape[0], d = x.shape[1], k = weight.shape[0]

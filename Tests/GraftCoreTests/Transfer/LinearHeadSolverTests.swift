@@ -31,6 +31,43 @@ import _GraftTestSupport
     }
   }
 
+  /// The sparse objective (raw-input baselines on TF-IDF rows): its gradient against finite
+  /// differences, and its value equal to the dense objective on the same matrix.
+  @Test func sparseSoftmaxRegressionMatchesTheDenseOneAndFiniteDifferences() {
+    var g = Generator(seed: 4)
+    let dense = Tensor.zeros([6, 5])
+    var sparse = SparseRows(columns: 5)
+    for i in 0..<6 {
+      var entries: [(column: Int, value: Float)] = []
+      for j in 0..<5 where g.int(below: 3) == 0 || j == i % 5 {
+        let v = g.uniform(-1, 1)
+        dense.data[i * 5 + j] = v
+        entries.append((j, v))
+      }
+      sparse.append(entries.reversed())  // any column order
+    }
+    let labels = [0, 1, 2, 0, 1, 2], weights: [Float] = [1, 2, 0.5]
+    let problem = SparseSoftmaxRegression(x: sparse, classCount: 3, labels: labels, classWeights: weights, l2: 0.3)
+    let reference = SoftmaxRegression(x: UnsafePointer(dense.data), count: 6, featureCount: 5, classCount: 3,
+                                      labels: labels, classWeights: weights, l2: 0.3)
+    let p = (0..<problem.parameterCount).map { Double($0 % 7) * 0.1 - 0.3 }
+    let (value, gradient) = problem.valueAndGradient(p)
+    let (denseValue, denseGradient) = reference.valueAndGradient(p)
+    #expect(abs(value - denseValue) < 1e-5 && zip(gradient, denseGradient).allSatisfy { abs($0 - $1) < 1e-5 })
+    for i in 0..<p.count {
+      var plus = p, minus = p
+      plus[i] += 1e-4
+      minus[i] -= 1e-4
+      let numeric = (problem.valueAndGradient(plus).0 - problem.valueAndGradient(minus).0) / 2e-4
+      #expect(abs(numeric - gradient[i]) < 1e-6, "parameter \(i): \(gradient[i]) vs \(numeric)")
+    }
+    // Scoring: the argmax and mean log-loss of the same parameters.
+    let s = SparseSoftmaxRegression.score(sparse, labels: labels, classCount: 3, parameters: p)
+    let dz = SoftmaxRegression.score(UnsafePointer(dense.data), rows: 6, labels: labels, featureCount: 5, classCount: 3,
+                                     parameters: p.map { Float($0) })
+    #expect(abs(s.loss - dz.loss) < 1e-5 && abs(s.accuracy - dz.accuracy) < 1e-9)
+  }
+
   /// Folding the standardisation into the head: raw features through the returned Linear weights
   /// give the probabilities of the standardised problem, and a clear task is learnt.
   @Test func foldedHeadOnRawFeaturesSeparatesClasses() throws {
