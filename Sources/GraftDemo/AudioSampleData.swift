@@ -188,12 +188,14 @@ public enum AudioSampleData {
     public var seconds: Double
   }
 
-  /// Training every block from random weights: one head epoch, then all blocks with batch statistics.
+  /// Training every block from random weights: one head epoch (Adam: the exact solver's head on
+  /// random features would start the next stage from a large loss), then all blocks with batch
+  /// statistics.
   static func scratchRecipe(epochs: Int, seed: UInt64, quiet: Bool) -> TransferRecipe {
     TransferRecipe(head: .linear, headEpochs: 1, headLearningRate: 3e-3, batchSize: 16,
                    fineTune: FineTune(topBlocks: 3, epochs: epochs, baseLearningRate: 3e-3, headLearningRate: 3e-3,
                                       trainBatchNorm: true),
-                   seed: seed, quiet: quiet)
+                   seed: seed, headSolver: nil, quiet: quiet)
   }
 
   /// Writes `root/audio/`: the target train/test clips and the base pretrained (from scratch) on

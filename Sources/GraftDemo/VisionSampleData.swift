@@ -131,12 +131,14 @@ public enum VisionSampleData {
     return Generated(sourceAccuracy: training.metrics?.accuracy ?? 0, seconds: Stopwatch.now() - start)
   }
 
-  /// Training every block from random weights: one head epoch, then all blocks with batch statistics.
+  /// Training every block from random weights: one head epoch (Adam: the exact solver's head on
+  /// random features would start the next stage from a large loss), then all blocks with batch
+  /// statistics.
   static func scratchRecipe(epochs: Int, seed: UInt64, quiet: Bool) -> TransferRecipe {
     TransferRecipe(head: .linear, headEpochs: 1, headLearningRate: 3e-3, batchSize: 16,
                    fineTune: FineTune(topBlocks: 3, epochs: epochs, baseLearningRate: 3e-3, headLearningRate: 3e-3,
                                       trainBatchNorm: true),
-                   seed: seed, quiet: quiet)
+                   seed: seed, headSolver: nil, quiet: quiet)
   }
 
   // MARK: Demo
