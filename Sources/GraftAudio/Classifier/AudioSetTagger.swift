@@ -20,7 +20,7 @@ public final class AudioSetTagger {
   /// Loads `base` (a weights file of an AudioSet network with its classifier) and names its
   /// classes from `labels` (`AudioSetTagger.readLabels`); without them, from the class list
   /// published with the network when it lies beside the file (`class_labels_indices.csv` for
-  /// mn04, `yamnet_class_map.csv` for YAMNet: `labelFileNames`), else "class N".
+  /// mn04, `yamnet_class_map.csv` for YAMNet: `labelFileName`), else "class N".
   public init(base: BaseSource, labels: [String]? = nil) throws {
     registerArchitectures()
     var base = base
@@ -50,7 +50,7 @@ public final class AudioSetTagger {
 
   /// The class-list file each network is published with, looked for beside its weights file.
   public static func labelFileName(for network: any FeatureExtractor) -> String {
-    network is YAMNet ? "yamnet_class_map.csv" : "class_labels_indices.csv"
+    labelFileName(architecture: network is YAMNet ? "yamnet" : "mn")!
   }
 
   /// The class-list file published with the registered architecture `name` (`yamnet`, `mn`,

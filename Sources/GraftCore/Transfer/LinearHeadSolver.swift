@@ -131,19 +131,14 @@ public struct LinearHeadSolver: Sendable, Equatable {
     } else if let validation, validation.labels.count > 0 {
       selection = "validation"
       let vs = Self.standardised(validation.features, mean: mean, scale: scale)
-      var start = [Double](repeating: 0, count: k * d + k)
-      var worse = 0
-      for l2 in l2Grid {
+      trials = Self.walkGrid(l2Grid, parameterCount: k * d + k) { l2, start in
         let problem = SoftmaxRegression(x: UnsafePointer(xs.data), count: n, featureCount: d, classCount: k,
                                         labels: labels, classWeights: weights, l2: l2)
         let result = lbfgs.minimize(from: start, problem.valueAndGradient)
-        start = result.x
         let s = SoftmaxRegression.score(UnsafePointer(vs.data), rows: vs.shape[0], labels: validation.labels,
                                         featureCount: d, classCount: k, parameters: result.x.map { Float($0) })
-        trials.append(Trial(l2: l2, validationLoss: s.loss, validationAccuracy: s.accuracy, iterations: result.iterations))
-        // Past the best, three worse strengths in a row end the search (the curve is U-shaped).
-        worse = trials.last!.validationLoss > trials.map(\.validationLoss).min()! ? worse + 1 : 0
-        if worse >= 3 { break }
+        return (result.x, Trial(l2: l2, validationLoss: s.loss, validationAccuracy: s.accuracy,
+                                iterations: result.iterations), s.loss)
       }
     } else {
       selection = "\(min(folds, n))-fold cross-validation"
@@ -152,6 +147,31 @@ public struct LinearHeadSolver: Sendable, Equatable {
     let best = trials.min { $0.validationLoss < $1.validationLoss || ($0.validationLoss == $1.validationLoss && $0.l2 > $1.l2) }!
     return finalFit(xs, mean: mean, scale: scale, labels: labels, weights: weights, l2: best.l2, classCount: k,
                     lbfgs: lbfgs, trials: trials, selection: selection, choseOverBothSplits: pooledSelection)
+  }
+
+  /// Fits along `grid` (strongest first), each fit warm-started from the previous one's
+  /// parameters and scored by its validation loss; past the best, three worse strengths in a row
+  /// end the walk (the curve is U-shaped). Returns the scores of the strengths fitted, in order.
+  /// Shared by the dense head (`fit`) and the sparse baseline (`RawInputBaseline`).
+  static func walkGrid<Score>(_ grid: [Double], parameterCount: Int,
+                              _ fitAt: (_ l2: Double, _ start: [Double]) -> (parameters: [Double], score: Score, loss: Double))
+    -> [Score] {
+    var start = [Double](repeating: 0, count: parameterCount)
+    var scores: [Score] = []
+    var best = Double.infinity, worse = 0
+    for l2 in grid {
+      let fitted = fitAt(l2, start)
+      start = fitted.parameters
+      scores.append(fitted.score)
+      if fitted.loss <= best {
+        best = fitted.loss
+        worse = 0
+      } else {
+        worse += 1
+        if worse >= 3 { break }
+      }
+    }
+    return scores
   }
 
   /// The head of `fit` refitted with the same λ on the training and validation rows together

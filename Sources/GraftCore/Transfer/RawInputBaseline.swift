@@ -79,28 +79,20 @@ public enum RawInputBaseline {
     let lbfgs = LBFGS(maxIterations: 200, gradientTolerance: 1e-5, relativeTolerance: 1e-9)
     var problem = SparseSoftmaxRegression(x: train, classCount: classCount, labels: trainLabels, classWeights: weights,
                                           l2: 0)
-    var start = [Double](repeating: 0, count: problem.parameterCount)
-    var best: (loss: Double, l2: Double, predicted: [Int])? = nil
-    var worse = 0
-    for l2 in LinearHeadSolver.defaultGrid {
+    let scored = LinearHeadSolver.walkGrid(LinearHeadSolver.defaultGrid, parameterCount: problem.parameterCount) {
+      l2, start in
       problem.l2 = l2
       let result = lbfgs.minimize(from: start, problem.valueAndGradient)
-      start = result.x
       let s = SparseSoftmaxRegression.score(validation, labels: validationLabels, classCount: classCount,
                                             parameters: result.x)
-      if best == nil || s.loss < best!.loss {
-        best = (s.loss, l2, s.predicted)
-        worse = 0
-      } else {
-        worse += 1
-        if worse >= 3 { break }  // past the best, the curve is U-shaped
-      }
+      return (result.x, (loss: s.loss, l2: l2, predicted: s.predicted), s.loss)
     }
-    let metrics = ClassificationMetrics(predicted: best!.predicted, actual: validationLabels, classCount: classCount,
+    let best = scored.min { $0.loss < $1.loss || ($0.loss == $1.loss && $0.l2 > $1.l2) }!
+    let metrics = ClassificationMetrics(predicted: best.predicted, actual: validationLabels, classCount: classCount,
                                         labels: labels)
     return BaselineComparison(name: name, featureCount: train.columns, trainCount: train.count,
                               validationCount: validation.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1,
-                              l2: best!.l2)
+                              l2: best.l2)
   }
 
   /// argmax of x·Wᵀ + b per row.

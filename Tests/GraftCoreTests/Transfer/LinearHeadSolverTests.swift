@@ -21,13 +21,21 @@ import _GraftTestSupport
     let problem = SoftmaxRegression(x: UnsafePointer(x.data), count: 7, featureCount: 4, classCount: 3,
                                     labels: [0, 1, 2, 0, 1, 2, 2], classWeights: [1, 2, 0.5], l2: 0.3)
     let p = (0..<problem.parameterCount).map { Double($0 % 5) * 0.1 - 0.2 }
-    let (_, gradient) = problem.valueAndGradient(p)
+    Self.expectGradientMatchesFiniteDifferences(problem.valueAndGradient, at: p, step: 1e-3, tolerance: 1e-3)
+  }
+
+  /// Central differences of `objective`'s value against its gradient, one parameter at a time.
+  static func expectGradientMatchesFiniteDifferences(_ objective: ([Double]) -> (Double, [Double]), at p: [Double],
+                                                     step: Double, tolerance: Double,
+                                                     sourceLocation: SourceLocation = #_sourceLocation) {
+    let (_, gradient) = objective(p)
     for i in 0..<p.count {
       var plus = p, minus = p
-      plus[i] += 1e-3
-      minus[i] -= 1e-3
-      let numeric = (problem.valueAndGradient(plus).0 - problem.valueAndGradient(minus).0) / 2e-3
-      #expect(abs(numeric - gradient[i]) < 1e-3, "parameter \(i): \(gradient[i]) vs \(numeric)")
+      plus[i] += step
+      minus[i] -= step
+      let numeric = (objective(plus).0 - objective(minus).0) / (2 * step)
+      #expect(abs(numeric - gradient[i]) < tolerance, "parameter \(i): \(gradient[i]) vs \(numeric)",
+              sourceLocation: sourceLocation)
     }
   }
 
@@ -54,13 +62,7 @@ import _GraftTestSupport
     let (value, gradient) = problem.valueAndGradient(p)
     let (denseValue, denseGradient) = reference.valueAndGradient(p)
     #expect(abs(value - denseValue) < 1e-5 && zip(gradient, denseGradient).allSatisfy { abs($0 - $1) < 1e-5 })
-    for i in 0..<p.count {
-      var plus = p, minus = p
-      plus[i] += 1e-4
-      minus[i] -= 1e-4
-      let numeric = (problem.valueAndGradient(plus).0 - problem.valueAndGradient(minus).0) / 2e-4
-      #expect(abs(numeric - gradient[i]) < 1e-6, "parameter \(i): \(gradient[i]) vs \(numeric)")
-    }
+    Self.expectGradientMatchesFiniteDifferences(problem.valueAndGradient, at: p, step: 1e-4, tolerance: 1e-6)
     // Scoring: the argmax and mean log-loss of the same parameters.
     let s = SparseSoftmaxRegression.score(sparse, labels: labels, classCount: 3, parameters: p)
     let dz = SoftmaxRegression.score(UnsafePointer(dense.data), rows: 6, labels: labels, featureCount: 5, classCount: 3,
