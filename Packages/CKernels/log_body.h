@@ -28,15 +28,18 @@ static TARGET float NAME(power_to_db)(float *dst, const float *src, int64_t n, f
   return tail_peak;
 }
 
+// Every lane goes through the vector polynomial, the last partial vector too, and only the lanes
+// it gets wrong go through logf: a value's log does not depend on where it sits in the array, so
+// a spectrogram's log computed block by block (StreamingSpectrogram) equals the whole one's.
 static TARGET void NAME(log_offset)(float *dst, const float *src, int64_t n, float offset) {
-  int64_t i = 0;
-  for (; i + VW <= n; i += VW) {
-    const V x = NAME(ld)(src + i, VW) + offset;
+  for (int64_t i = 0; i < n; i += VW) {
+    const int w = n - i < VW ? (int)(n - i) : VW;
+    const V x = NAME(ld)(src + i, w) + offset;
     V y = NAME(log_normal)(x);
     if (NAME(log_special)(x)) {
-      for (int l = 0; l < VW; l++) y[l] = logf(x[l]);
+      for (int l = 0; l < VW; l++)
+        if (!(x[l] >= 1.17549435e-38f && x[l] <= 3.40282347e38f)) y[l] = logf(x[l]);
     }
-    NAME(st)(dst + i, y, VW);
+    NAME(st)(dst + i, y, w);
   }
-  for (; i < n; i++) dst[i] = logf(src[i] + offset);
 }

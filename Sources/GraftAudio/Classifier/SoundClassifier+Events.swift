@@ -29,27 +29,22 @@ extension SoundClassifier {
   /// Consecutive patches that detect the same label merge into one event, whose score is the
   /// highest of their probabilities.
   ///
-  /// The file is streamed (`LogMelFrontEnd.logMel(streamingFile:)`: memory holds a block of audio
-  /// and the log-mel, not the signal) and its patches are cut and classified a batch at a time
-  /// (`events(logMel:hopFrames:threshold:duration:)`), so a 1-hour file never holds all its
-  /// overlapping patches; the events equal `events(_:threshold:duration:)` of all the patches.
-  /// EfficientAT's front end (mn04) has no streamed form yet: its file is decoded whole.
+  /// The file is streamed (`LogMelFrontEnd.logMelBlocks(streamingFile:)`, every front end, mn04's
+  /// included) and its patches are cut and classified a batch at a time as the frames arrive
+  /// (`PatchStream`), so memory holds a block of audio and a batch's frames, not the signal, its
+  /// log-mel or its overlapping patches: the same batches, probabilities and events as
+  /// `events(_:threshold:duration:)` of all the patches of the whole decoded file.
   public func events(file path: String, threshold: Float? = nil, hopFrames: Int? = nil) throws(PreprocessingError)
     -> [SoundEvent] {
     let hop = hopFrames ?? eventHopFrames
-    if frontEnd.efficientAT != nil {
-      let audio = try PreprocessingError.decodedAudio(at: path)
-      return events(logMel: try frontEnd.logMel(audio, path: path), hopFrames: hop, threshold: threshold,
-                    duration: audio.duration)
+    var detections: [(label: Int, score: Float)?] = []
+    let patches = PatchStream(mels: frontEnd.nMels, frames: frontEnd.patchFrames, hop: hop, batchSize: batchSize,
+                              floor: frontEnd.floor) { [self] batch in
+      detections += detect(probabilities(batch), threshold: threshold)
     }
-    let duration: Double
-    do {
-      duration = try AudioStream(path: path, blockFrames: 1).info.duration
-    } catch {
-      throw PreprocessingError(path: path, reason: .decode(error.reason))
-    }
-    return events(logMel: try frontEnd.logMel(streamingFile: path), hopFrames: hop, threshold: threshold,
-                  duration: duration)
+    let (total, duration) = try frontEnd.logMelBlocks(streamingFile: path, onBlock: patches.append)
+    let starts = patches.finish(frameCount: total)
+    return merge(detections, starts: starts, frames: frontEnd.patchFrames, frameCount: total, duration: duration)
   }
 
   /// The events of a log-mel spectrogram `[M, T]` (`frontEnd`'s) cut into patches `hopFrames`

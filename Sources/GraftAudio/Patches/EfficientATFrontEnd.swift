@@ -107,9 +107,14 @@ public struct EfficientATFrontEnd: Codable, Equatable, Sendable {
     guard !emphasized.isEmpty else { throw .signalTooShort(samples: samples.count, needed: 2) }
     let mel = try stft.melSpectrogram(emphasized, power: 2, filterbank: filterbank)  // [M, T]
     Kernels.logOffset(mel.data, mel.data, count: mel.count, offset: logOffset)
-    let (shift, divisor, data) = (self.shift, self.divisor, mel.data)
-    for i in 0..<mel.count { data[i] = (data[i] + shift) / divisor }
+    normalize(mel)
     return mel.reshaped([1, 1, nMels, mel.shape[1]])
+  }
+
+  /// The "fast normalization" `(x + shift) / divisor` of log-mel values, in place.
+  func normalize(_ logMel: Tensor) {
+    let (shift, divisor, data) = (self.shift, self.divisor, logMel.data)
+    for i in 0..<logMel.count { data[i] = (data[i] + shift) / divisor }
   }
 
   /// Decoded audio (any rate, any channels) as mono at `sampleRate`: the channels' mean, then

@@ -24,3 +24,48 @@ extension LogMelFrontEnd {
     }.spectrogram
   }
 }
+
+extension LogMelFrontEnd {
+  /// The log-mel of the audio file at `path`, streamed: blocks of frames `[nMels, n]`, equal bit
+  /// for bit to the columns of `logMel(file:)`, go to `onBlock` in order while memory holds one
+  /// block of audio and one of frames, however long the file. Every front end streams, mn04's
+  /// included (`EfficientATFrontEnd.Stream`). Returns the number of frames and the file's duration
+  /// in seconds.
+  public func logMelBlocks(streamingFile path: String, blockFrames: Int = 65_536, onBlock: @escaping (Tensor) -> Void)
+    throws(PreprocessingError) -> (frames: Int, duration: Double) {
+    if let e = efficientAT {
+      var stream: EfficientATFrontEnd.Stream? = nil
+      let fed = try StreamingSpectrogram.feed(path, blockFrames: blockFrames) { rate throws(PreprocessingError) in
+        do throws(ResampleError) {
+          let made = try EfficientATFrontEnd.Stream(e, inputRate: rate, onBlock: onBlock)
+          stream = made
+          return made.append
+        } catch {
+          throw PreprocessingError(path: path, reason: .resample(error))
+        }
+      }
+      do throws(SpectrogramError) {
+        return (try stream!.finish(), fed.duration)
+      } catch {
+        throw PreprocessingError(path: path, reason: .spectrogram(error))
+      }
+    }
+    let stft = self.stft, filterbank = self.filterbank, power = self.power, offset = logOffset
+    let before = framing == .tensorflow ? (nFFT - winLength) / 2 : 0
+    let after = framing == .tensorflow ? nFFT - winLength - before : 0
+    let spectrogram = StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: offset),
+                                           onBlock: onBlock)
+    if before > 0 { spectrogram.append([Float](repeating: 0, count: before)) }
+    let fed = try StreamingSpectrogram.feed(path, sampleRate: sampleRate, quality: resampleQuality,
+                                            blockFrames: blockFrames) { _ in spectrogram.append }
+    if framing == .tensorflow {
+      let zeros = (padToPatches ? paddedLength(fed.samples) - fed.samples : 0) + after
+      if zeros > 0 { spectrogram.append([Float](repeating: 0, count: zeros)) }
+    }
+    do {
+      return (try spectrogram.close(), fed.duration)
+    } catch {
+      throw PreprocessingError(path: path, reason: .spectrogram(error))
+    }
+  }
+}

@@ -108,40 +108,46 @@ public struct SincResampler: Sendable {
       x.withUnsafeBufferPointer { p.baseAddress!.advanced(by: width).update(from: $0.baseAddress!, count: x.count) }
     }
     var out = [Float](repeating: 0, count: outCount)
-    let frames = (outCount + phases - 1) / phases
-    let (taps, step, phases) = (self.taps, inputStep, self.phases)
     padded.withUnsafeBufferPointer { src in
-      kernel.withUnsafeBufferPointer { kernel in
-        out.withUnsafeMutableBufferPointer { dst in
-          let (x, h, y) = (src.baseAddress!, kernel.baseAddress!, dst.baseAddress!)
-          // Eight frames at a time per phase: eight independent sums (a vector), each adding its
-          // taps in order.
-          var j = 0
-          while j + 8 <= frames {
-            for p in 0..<phases {
-              let filter = h + p * taps
-              var sum = SIMD8<Float>(repeating: 0)
-              for k in 0..<taps {
-                let s = x + (j &* step &+ k)
-                sum += filter[k] * SIMD8<Float>(s[0], s[step], s[2 &* step], s[3 &* step], s[4 &* step], s[5 &* step],
-                                                s[6 &* step], s[7 &* step])
-              }
-              for i in 0..<8 where (j + i) * phases + p < outCount { y[(j + i) * phases + p] = sum[i] }
-            }
-            j += 8
-          }
-          while j < frames {
-            for p in 0..<phases where j * phases + p < outCount {
-              let filter = h + p * taps, s = x + j * step
-              var sum: Float = 0
-              for k in 0..<taps { sum += filter[k] * s[k] }
-              y[j * phases + p] = sum
-            }
-            j += 1
-          }
-        }
-      }
+      out.withUnsafeMutableBufferPointer { dst in apply(src.baseAddress!, outputs: outCount, into: dst.baseAddress!) }
     }
     return out
+  }
+
+  /// The first `outputs` output samples of the padded input `x` (frame j, the `phases` outputs
+  /// `j · phases + p`, reads `x[j · inputStep ..< j · inputStep + taps]`), written to `y`. Every
+  /// output is the sum of its taps in order, so any run of frames computes the same values as the
+  /// whole signal does (`SincResampler.Stream` relies on it).
+  func apply(_ x: UnsafePointer<Float>, outputs outCount: Int, into y: UnsafeMutablePointer<Float>) {
+    let frames = (outCount + phases - 1) / phases
+    let (taps, step, phases) = (self.taps, inputStep, self.phases)
+    kernel.withUnsafeBufferPointer { kernel in
+      let h = kernel.baseAddress!
+      // Eight frames at a time per phase: eight independent sums (a vector), each adding its
+      // taps in order.
+      var j = 0
+      while j + 8 <= frames {
+        for p in 0..<phases {
+          let filter = h + p * taps
+          var sum = SIMD8<Float>(repeating: 0)
+          for k in 0..<taps {
+            let s = x + (j &* step &+ k)
+            sum += filter[k] * SIMD8<Float>(s[0], s[step], s[2 &* step], s[3 &* step], s[4 &* step], s[5 &* step],
+                                            s[6 &* step], s[7 &* step])
+          }
+          for i in 0..<8 where (j + i) * phases + p < outCount { y[(j + i) * phases + p] = sum[i] }
+        }
+        j += 8
+      }
+      while j < frames {
+        for p in 0..<phases where j * phases + p < outCount {
+          let filter = h + p * taps, s = x + j * step
+          var sum: Float = 0
+          for k in 0..<taps { sum += filter[k] * s[k] }
+          y[j * phases + p] = sum
+        }
+        j += 1
+      }
+    }
   }
 }

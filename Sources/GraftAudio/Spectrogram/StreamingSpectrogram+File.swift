@@ -12,6 +12,31 @@ extension StreamingSpectrogram {
   public static func file(_ path: String, sampleRate: Int? = nil, quality: ResampleQuality = .best,
                           blockFrames: Int = 65_536, padEnd: ((Int) -> Int)? = nil, make: (Int) -> StreamingSpectrogram)
     throws(PreprocessingError) -> (spectrogram: Tensor, sampleRate: Int) {
+    var spectrogram: StreamingSpectrogram? = nil
+    let fed = try feed(path, sampleRate: sampleRate, quality: quality, blockFrames: blockFrames) { rate in
+      let made = make(rate)
+      spectrogram = made
+      return made.append
+    }
+    if let padEnd {
+      let zeros = padEnd(fed.samples)
+      if zeros > 0 { spectrogram!.append([Float](repeating: 0, count: zeros)) }
+    }
+    do {
+      return (try spectrogram!.finish(), fed.sampleRate)
+    } catch {
+      throw PreprocessingError(path: path, reason: .spectrogram(error))
+    }
+  }
+
+  /// Decodes the audio file at `path` block by block (`AudioStream`), averages each block to mono,
+  /// resamples it to `sampleRate` when given and different (`StreamingResampler`, libsamplerate
+  /// keeping its state between blocks) and hands the samples, in order, to the consumer that
+  /// `start(rate)` returns for the final rate. Returns the samples handed over, their rate and the
+  /// file's duration in seconds. Errors name the file.
+  public static func feed(_ path: String, sampleRate: Int? = nil, quality: ResampleQuality = .best,
+                          blockFrames: Int = 65_536, start: (Int) throws(PreprocessingError) -> ([Float]) -> Void)
+    throws(PreprocessingError) -> (samples: Int, sampleRate: Int, duration: Double) {
     func fail(_ reason: PreprocessingError.Reason) -> PreprocessingError { PreprocessingError(path: path, reason: reason) }
     let stream: AudioStream
     do {
@@ -28,7 +53,7 @@ extension StreamingSpectrogram {
         throw fail(.resample(error))
       }
     }
-    let spectrogram = make(rate)
+    let consume = try start(rate)
     var frames = 0
     var samples = 0  // at the final rate
     while true {
@@ -44,7 +69,7 @@ extension StreamingSpectrogram {
       do {
         let chunk = try resampler?.process(mono) ?? mono
         samples += chunk.count
-        spectrogram.append(chunk)
+        consume(chunk)
       } catch {
         throw fail(.resample(error))
       }
@@ -54,19 +79,11 @@ extension StreamingSpectrogram {
       do {
         let chunk = try resampler.finish()  // flushes the filter's last frames
         samples += chunk.count
-        spectrogram.append(chunk)
+        consume(chunk)
       } catch {
         throw fail(.resample(error))
       }
     }
-    if let padEnd {
-      let zeros = padEnd(samples)
-      if zeros > 0 { spectrogram.append([Float](repeating: 0, count: zeros)) }
-    }
-    do {
-      return (try spectrogram.finish(), rate)
-    } catch {
-      throw fail(.spectrogram(error))
-    }
+    return (samples, rate, Double(frames) / Double(stream.info.sampleRate))
   }
 }

@@ -47,8 +47,27 @@ public final class StreamingSpectrogram {
   private var peak = -Float.infinity
   private var finished = false
 
-  public init(stft: STFT, filterbank: MelFilterbank? = nil, power: Float = 2, output: SpectrogramOutput = .linear,
-              blockFrames: Int = 2048) {
+  /// Where transformed blocks go instead of the output rows (`init(…, onBlock:)`), or nil.
+  private let onBlock: ((Tensor) -> Void)?
+
+  public convenience init(stft: STFT, filterbank: MelFilterbank? = nil, power: Float = 2, output: SpectrogramOutput = .linear,
+                          blockFrames: Int = 2048) {
+    self.init(stft: stft, filterbank: filterbank, power: power, output: output, blockFrames: blockFrames, sink: nil)
+  }
+
+  /// A spectrogram that keeps nothing: each block of frames, `[M, n]` after `output` (`.linear`
+  /// or `.log`: decibels with a floor need every frame), goes to `onBlock` as soon as it is
+  /// transformed, in order; `close()` ends it. Memory holds one block whatever the length.
+  public convenience init(stft: STFT, filterbank: MelFilterbank? = nil, power: Float = 2,
+                          output: SpectrogramOutput = .linear, blockFrames: Int = 2048,
+                          onBlock: @escaping (Tensor) -> Void) {
+    if case .decibels = output { preconditionFailure("StreamingSpectrogram: decibels need the whole output; stream .linear or .log") }
+    self.init(stft: stft, filterbank: filterbank, power: power, output: output, blockFrames: blockFrames, sink: onBlock)
+  }
+
+  private init(stft: STFT, filterbank: MelFilterbank?, power: Float, output: SpectrogramOutput, blockFrames: Int,
+               sink: ((Tensor) -> Void)?) {
+    onBlock = sink
     precondition(stft.padMode == .constant, "StreamingSpectrogram: only constant (zero) padding streams")
     precondition(power > 0 && blockFrames >= 1, "StreamingSpectrogram: power \(power), blockFrames \(blockFrames)")
     if let filterbank { precondition(filterbank.nFFT == stft.nFFT, "StreamingSpectrogram: filterbank nFFT \(filterbank.nFFT) ≠ \(stft.nFFT)") }
@@ -57,7 +76,7 @@ public final class StreamingSpectrogram {
     self.power = power
     self.output = output
     self.blockFrames = blockFrames
-    rowBuffers = (0..<(filterbank?.nMels ?? stft.bins)).map { _ in RowBuffer() }
+    rowBuffers = sink != nil ? [] : (0..<(filterbank?.nMels ?? stft.bins)).map { _ in RowBuffer() }
     if stft.center { pending = [Float](repeating: 0, count: stft.nFFT / 2) }
   }
 
@@ -75,14 +94,8 @@ public final class StreamingSpectrogram {
   /// Pads the end, transforms the last frames and returns the whole output `[M, T]`, applying the
   /// `top_db` floor. Throws when the signal was too short for one frame.
   public func finish() throws(SpectrogramError) -> Tensor {
-    precondition(!finished, "StreamingSpectrogram.finish called twice")
-    finished = true
-    guard let total = stft.frameCount(samples: samplesSeen) else {
-      throw .signalTooShort(samples: samplesSeen, needed: stft.center ? 1 : stft.nFFT)
-    }
-    if stft.center { pending.append(contentsOf: repeatElement(0, count: stft.nFFT / 2)) }
-    transformReadyFrames(final: true)
-    precondition(framesDone == total, "StreamingSpectrogram: \(framesDone) frames, expected \(total)")
+    precondition(onBlock == nil, "StreamingSpectrogram.finish: this one streams its blocks; call close()")
+    try transformLastFrames()
     var floor = -Float.infinity
     if case .decibels(let topDB?) = output, framesDone > 0 { floor = peak - topDB }
     let out = Tensor(uninitializedShape: [rows, framesDone])  // [M, T]
@@ -94,6 +107,26 @@ public final class StreamingSpectrogram {
       rowBuffers[m].release()  // give each row back as soon as it is copied
     }
     return out
+  }
+
+  /// Ends a spectrogram made with `onBlock`: pads the end, hands over the last frames and returns
+  /// the number of frames. Throws when the signal was too short for one frame.
+  @discardableResult
+  public func close() throws(SpectrogramError) -> Int {
+    precondition(onBlock != nil, "StreamingSpectrogram.close: this one keeps its output; call finish()")
+    try transformLastFrames()
+    return framesDone
+  }
+
+  private func transformLastFrames() throws(SpectrogramError) {
+    precondition(!finished, "StreamingSpectrogram: finished twice")
+    finished = true
+    guard let total = stft.frameCount(samples: samplesSeen) else {
+      throw .signalTooShort(samples: samplesSeen, needed: stft.center ? 1 : stft.nFFT)
+    }
+    if stft.center { pending.append(contentsOf: repeatElement(0, count: stft.nFFT / 2)) }
+    transformReadyFrames(final: true)
+    precondition(framesDone == total, "StreamingSpectrogram: \(framesDone) frames, expected \(total)")
   }
 
   /// Transforms the frames whose samples are all in `pending`: in whole blocks, and the rest too
@@ -108,7 +141,8 @@ public final class StreamingSpectrogram {
       guard count > 0 else { return }
       let start = framesDone * hop - offset
       let slice = Array(pending[start..<(start + (count - 1) * hop + nFFT)])
-      let frameSTFT = STFT(nFFT: nFFT, hopLength: hop, winLength: stft.winLength, window: stft.window, center: false)
+      let frameSTFT = STFT(nFFT: nFFT, hopLength: hop, winLength: stft.winLength, window: stft.window, center: false,
+                           periodicWindow: stft.periodicWindow)
       // `slice` holds at least nFFT samples, so the STFT cannot fail.
       let block: Tensor?  // [M, count] with a filterbank, else [B, count]
       if let filterbank {
@@ -127,6 +161,12 @@ public final class StreamingSpectrogram {
   /// Applies `output` to a block `[M, n]` and appends it to the rows.
   private func store(_ block: Tensor) {
     let n = block.shape[1]
+    if let onBlock {
+      if case .log(let offset) = output { Kernels.logOffset(block.data, block.data, count: block.count, offset: offset) }
+      framesDone += n
+      onBlock(block)
+      return
+    }
     if framesDone + n > rowCapacity {
       rowCapacity = max(framesDone + n, rowCapacity * 2, 16_384)
       for m in 0..<rows { rowBuffers[m].grow(to: rowCapacity, keeping: framesDone) }

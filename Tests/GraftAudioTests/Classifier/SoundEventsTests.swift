@@ -73,10 +73,12 @@ final class PatchMean: Layer, FeatureExtractor {
   /// `events(file:)` streams the file and classifies its patches a batch at a time; the events
   /// equal those of all the patches of the whole decoded file. 5 s of tone bursts in silence (more
   /// than one 65 536-frame decode block), at 16 kHz and at 44.1 kHz stereo (resampled), with
-  /// librosa framing and YAMNet's (TensorFlow framing, padded to whole patches); batches of 3
-  /// patches; a binary and a multi-class detector.
-  @Test(arguments: [(16_000, 1, false), (44_100, 2, false), (16_000, 1, true)])
-  func streamedEventsEqualTheWholeFiles(rate: Int, channels: Int, yamnet: Bool) throws {
+  /// librosa framing, YAMNet's (TensorFlow framing, padded to whole patches) and mn04's
+  /// (EfficientAT: torchaudio's resampler, pre-emphasis, reflect padding; 0.5 s patches); batches
+  /// of 3 patches; a binary and a multi-class detector.
+  @Test(arguments: [(16_000, 1, "librosa"), (44_100, 2, "librosa"), (16_000, 1, "yamnet"), (44_100, 2, "mn04"),
+                    (32_000, 1, "mn04")])
+  func streamedEventsEqualTheWholeFiles(rate: Int, channels: Int, frontEnd: String) throws {
     let dir = try TemporaryDirectory("graft-events")
     defer { dir.remove() }
     let frames = 5 * rate
@@ -89,8 +91,10 @@ final class PatchMean: Layer, FeatureExtractor {
     try writeAudio(samples, sampleRate: rate, channels: channels, format: .wavFloat, to: path)
     for positive in ["positive", nil] {
       var detector = Self.classifier(positive: positive)
-      if yamnet {
-        detector = SoundClassifier(model: detector.model, labels: detector.labels, frontEnd: .yamnet, positiveLabel: positive)
+      if frontEnd != "librosa" {
+        detector = SoundClassifier(model: detector.model, labels: detector.labels,
+                                   frontEnd: frontEnd == "yamnet" ? .yamnet : .efficientAT(patchFrames: 50),
+                                   positiveLabel: positive)
       }
       detector.batchSize = 3
       let audio = try decodeAudio(at: path)

@@ -26,6 +26,26 @@ import Testing
     }
   }
 
+  /// A value's log is the same wherever it sits: in a vector, in the last partial vector, or next
+  /// to a special lane (a spectrogram's log taken block by block equals the whole one's).
+  @Test(arguments: SIMDLevel.available)
+  func logOffsetDoesNotDependOnPosition(_ level: SIMDLevel) {
+    SIMDLevel.withLevel(level) {
+      let xs = Self.inputs
+      var whole = [Float](repeating: 0, count: xs.count)
+      Kernels.logOffset(&whole, xs, count: xs.count, offset: 1e-5)
+      for start in [0, 1, 3, 7, 4000, xs.count - 9] {
+        for length in [1, 5, 13, 33] where start + length <= xs.count {
+          let part = Array(xs[start..<(start + length)])
+          var out = [Float](repeating: 0, count: length)
+          Kernels.logOffset(&out, part, count: length, offset: 1e-5)
+          #expect(out.map(\.bitPattern) == whole[start..<(start + length)].map(\.bitPattern),
+                  "\(level): \(length) values from \(start)")
+        }
+      }
+    }
+  }
+
   @Test(arguments: SIMDLevel.available)
   func powerToDecibelsMatchesLibm(_ level: SIMDLevel) {
     SIMDLevel.withLevel(level) {
