@@ -181,3 +181,50 @@ static TARGET void NAME(depthwise3x3_grad_input)(float *dx, const float *dy, con
     }
   }
 }
+
+/// Depthwise 3x3, stride 1, padding 1, of `count` small planes (H·W ≤ GRAFT_DW_FLAT_MAX pixels,
+/// each plane k = (first + i) % K of the batch's planes first ... first + count − 1, one input
+/// channel per output channel), each plane's pixels taken as one flat run of vectors rather than
+/// row by row: rows narrower than a vector (YAMNet's and MobileNet's late 6×4, 3×2, 7×7 planes)
+/// otherwise leave most lanes idle. Tap (r, s) of output pixel o reads flat pixel
+/// o + (r − 1)·W + (s − 1), zero outside the plane (above the first row, below the last); the lanes
+/// whose column q + s − 1 falls outside [0, W) — where the flat index wraps into the neighbouring
+/// row — are masked to zero. Taps accumulate in the order of depthwise3x3 (bias, then row by row,
+/// tap by tap), so the values equal its values (a padded row adds w · 0 here instead of nothing).
+static TARGET void NAME(depthwise3x3_flat)(float *y, const float *x, const float *w, const float *bias, int64_t first,
+                                           int64_t count, int64_t K, int64_t H, int64_t W) {
+  const int64_t n = H * W;
+  const int64_t vectors = (n + VW - 1) / VW;
+  VI left[GRAFT_DW_FLAT_MAX / VW + 1], right[GRAFT_DW_FLAT_MAX / VW + 1];  // lanes with a pixel at q − 1, q + 1
+  for (int64_t v = 0; v < vectors; v++) {
+    for (int l = 0; l < VW; l++) {
+      const int64_t q = (v * VW + l) % W;
+      left[v][l] = q >= 1 ? -1 : 0;
+      right[v][l] = q + 1 < W ? -1 : 0;
+    }
+  }
+  const V zero = NAME(splat)(0);
+  for (int64_t i = 0; i < count; i++) {
+    const int64_t plane = first + i, k = plane % K;
+    const float *xp = x + plane * n;
+    float *yp = y + plane * n;
+    V taps[9];
+    for (int t = 0; t < 9; t++) taps[t] = NAME(splat)(w[9 * k + t]);
+    const float b = bias ? bias[k] : 0;
+    for (int64_t v = 0; v < vectors; v++) {
+      const int64_t o0 = v * VW;
+      const int m = n - o0 < VW ? (int)(n - o0) : VW;
+      V acc = NAME(splat)(b);
+      for (int r = 0; r < 3; r++) {
+        const int64_t base = o0 + (r - 1) * W;
+        const V t0 = NAME(sel)(left[v], NAME(ld_pixels)(xp, base - 1, n), zero);
+        const V t1 = NAME(ld_pixels)(xp, base, n);
+        const V t2 = NAME(sel)(right[v], NAME(ld_pixels)(xp, base + 1, n), zero);
+        acc += taps[3 * r] * t0;
+        acc += taps[3 * r + 1] * t1;
+        acc += taps[3 * r + 2] * t2;
+      }
+      NAME(st)(yp + o0, acc, m);
+    }
+  }
+}

@@ -169,6 +169,11 @@ void graft_depthwise3x3(float *y, const float *x, const float *weight, float bia
   GRAFT_PICK(isa, depthwise3x3)(y, x, weight, bias, height, width, out_height, out_width, stride, pad_h, pad_w);
 }
 
+void graft_depthwise3x3_flat(float *y, const float *x, const float *weight, const float *bias, int64_t first,
+                             int64_t count, int64_t channels, int64_t height, int64_t width, graft_isa isa) {
+  GRAFT_PICK(isa, depthwise3x3_flat)(y, x, weight, bias, first, count, channels, height, width);
+}
+
 void graft_depthwise5x5(float *y, const float *x, const float *weight, float bias, int64_t height, int64_t width,
                         int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                         graft_isa isa) {

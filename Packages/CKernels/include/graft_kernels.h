@@ -159,6 +159,16 @@ void graft_depthwise3x3(float *y, const float *x, const float *weight, float bia
                         int64_t out_height, int64_t out_width, int64_t stride, int64_t pad_h, int64_t pad_w,
                         graft_isa isa);
 
+/// The most pixels (H·W) of a plane graft_depthwise3x3_flat takes.
+#define GRAFT_DW_FLAT_MAX 256
+
+/// Output planes first ... first + count − 1 of a depthwise 3x3 convolution with stride 1 and
+/// padding 1 (y and x [planes, height, width], plane i's channel i % channels, weight
+/// [channels, 3, 3], bias [channels] or NULL), each small plane (height·width ≤ GRAFT_DW_FLAT_MAX)
+/// computed as one flat run of vectors: the same values as graft_depthwise3x3 plane by plane.
+void graft_depthwise3x3_flat(float *y, const float *x, const float *weight, const float *bias, int64_t first,
+                             int64_t count, int64_t channels, int64_t height, int64_t width, graft_isa isa);
+
 /// The same for a 5x5 kernel (forward only): y[p, q] = bias + sum over r, s < 5 of
 /// weight[5r + s] * x[p*stride - pad_h + r, q*stride - pad_w + s].
 void graft_depthwise5x5(float *y, const float *x, const float *weight, float bias, int64_t height, int64_t width,

@@ -43,7 +43,7 @@ public final class YAMNet: Layer, FeatureExtractor {
       super.init()
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { conv(x).relu() }
+    public override func forward(_ x: Tensor) -> Tensor { conv.rectified(x) }
   }
 
   /// `layerN`: 3×3 depthwise convolution (stride), ReLU, 1×1 pointwise convolution, ReLU.
@@ -57,7 +57,7 @@ public final class YAMNet: Layer, FeatureExtractor {
       super.init()
     }
 
-    public override func forward(_ x: Tensor) -> Tensor { pointwise(depthwise(x).relu()).relu() }
+    public override func forward(_ x: Tensor) -> Tensor { pointwise.rectified(depthwise.rectified(x)) }
   }
 
   public let stem: Stem

@@ -32,6 +32,15 @@ public struct Conv2dShape: Sendable, Equatable {
           g.dilationH == 1, g.dilationW == 1, g.strideH == g.strideW, g.strideW == 1 || g.strideW == 2 else { return nil }
     return g.kernelHeight
   }
+  /// Depthwise 3×3, stride 1, SAME (padding 1), one output channel per input channel, on planes
+  /// narrower than a vector and of at most `GRAFT_DW_FLAT_MAX` pixels: `graft_depthwise3x3_flat`,
+  /// which takes each plane as one flat run of vectors (a 6×4 plane row by row fills 4 of 16 lanes).
+  var depthwiseRunsFlatKernel: Bool {
+    let g = geometry
+    return depthwiseRunsVectorKernel && outChannels == inChannels && g.strideH == 1 && g.padH == 1 && g.padW == 1
+      && g.outHeight == g.height && g.outWidth == g.width && g.width < SIMDLevel.current.vectorWidth
+      && g.height * g.width <= Int(GRAFT_DW_FLAT_MAX)
+  }
   /// Whether the Winograd kernels run (`usesWinograd`, unless `GRAFT_WINOGRAD=0`).
   var runsWinograd: Bool { usesWinograd && Kernels.winogradEnabled }
   /// Multiply–adds per forward pass ×2.
@@ -63,16 +72,26 @@ extension Kernels {
   /// split across threads (each with single-threaded BLAS and its own scratch);
   /// depthwise convolutions run a direct kernel. `workspace` holds
   /// `batchChunks(N) × conv2dWorkspaceCount` floats.
+  /// With `relu`, the outputs are rectified (`max(y, 0)`, NaN to 0 as `relu()`) while they are
+  /// still in cache: a plane, an image or a scattered row at a time.
   public static func conv2dForward(
     y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?
+    bias: UnsafePointer<Float>?, shape sh: Conv2dShape, workspace: UnsafeMutablePointer<Float>?, relu: Bool = false
   ) {
     if sh.isDepthwise {
-      depthwiseForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
+      depthwiseForward(y: y, x: x, weight: weight, bias: bias, shape: sh, relu: relu)
       return
     }
     if sh.runsWinograd {
       winogradForward(y: y, x: x, weight: weight, bias: bias, shape: sh)
+      if relu {
+        let count = sh.batch * sh.outChannels * sh.outPlane
+        parallelRanges(count, grain: elementwiseGrain) { r in rectify(y + r.lowerBound, count: r.count) }
+      }
+      return
+    }
+    if runsFoldedPointwise(sh) {
+      pointwiseFoldedForward(y: y, x: x, weight: weight, bias: bias, shape: sh, relu: relu)
       return
     }
     let g = sh.geometry
@@ -99,8 +118,15 @@ extension Kernels {
                c: yn + gi * Kg * PQ, ldc: PQ)
         }
         if let bias { addChannelBias(yn, bias, channels: sh.outChannels, plane: PQ) }
+        if relu { rectify(yn, count: sh.outChannels * PQ) }
       }
     }
+  }
+
+  /// `p[i] = max(p[i], 0)` (`relu()`'s value: NaN becomes 0), in place.
+  @inline(__always)
+  static func rectify(_ p: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { p[i] = p[i] > 0 ? p[i] : 0 }
   }
 
   /// Gradients of `conv2dForward`. dX, dWeight and dBias are written (not
@@ -212,7 +238,7 @@ extension Kernels {
   /// so the inner loop has no bounds checks and vectorizes at stride 1.
   static func depthwiseForward(
     y: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    bias: UnsafePointer<Float>?, shape sh: Conv2dShape
+    bias: UnsafePointer<Float>?, shape sh: Conv2dShape, relu: Bool = false
   ) {
     let g = sh.geometry
     let C = sh.inChannels, K = sh.outChannels, M = K / C
@@ -220,12 +246,21 @@ extension Kernels {
     let sw = g.strideW
     let vector = sh.depthwiseVectorKernelSize
     let isa = SIMDLevel.current.isa
+    if sh.depthwiseRunsFlatKernel {
+      parallelRanges(sh.batch * K, grain: max(1, elementwiseGrain / max(P * Q * R * S, 1))) { planes in
+        graft_depthwise3x3_flat(y, x, weight, bias, Int64(planes.lowerBound), Int64(planes.count), Int64(K), Int64(H),
+                                Int64(W), isa)
+        if relu { rectify(y + planes.lowerBound * P * Q, count: planes.count * P * Q) }
+      }
+      return
+    }
     parallelRanges(sh.batch * K, grain: max(1, elementwiseGrain / max(P * Q * R * S, 1))) { planes in
       for nk in planes {
         let n = nk / K, k = nk % K, c = k / M
         let xp = x + (n * C + c) * H * W
         let yp = y + nk * P * Q
         let wk = weight + k * R * S
+        defer { if relu { rectify(yp, count: P * Q) } }
         if vector == 3 {
           graft_depthwise3x3(yp, xp, wk, bias?[k] ?? 0, Int64(H), Int64(W), Int64(P), Int64(Q), Int64(sw),
                              Int64(g.padH), Int64(g.padW), isa)

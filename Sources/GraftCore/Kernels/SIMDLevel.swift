@@ -34,6 +34,15 @@ public enum SIMDLevel: Int, Sendable, CaseIterable, Comparable, CustomStringConv
 
   var isa: graft_isa { graft_isa(rawValue: UInt32(rawValue)) }
 
+  /// Floats per vector of the C kernels at this level.
+  public var vectorWidth: Int {
+    switch self {
+    case .baseline: 4
+    case .avx2: 8
+    case .avx512: 16
+    }
+  }
+
   public static func < (a: SIMDLevel, b: SIMDLevel) -> Bool { a.rawValue < b.rawValue }
 
   public var description: String {

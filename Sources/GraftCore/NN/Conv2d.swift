@@ -65,4 +65,13 @@ public final class Conv2d: Layer {
   public override func forward(_ x: Tensor) -> Tensor {
     conv2d(x, weight: weight, bias: hasBias ? bias : nil, stride: stride, padding: padding, dilation: dilation, groups: groups)
   }
+
+  /// `self(x).relu()`, rectified inside the convolution when no gradient is recorded (inference:
+  /// no second tensor and no second pass over it; `conv2d(…, relu:)`).
+  public func rectified(_ x: Tensor) -> Tensor {
+    let y = conv2d(x, weight: weight, bias: hasBias ? bias : nil, stride: stride, padding: padding, dilation: dilation,
+                   groups: groups, relu: true)
+    ShapeTrace.report(self, y)
+    return y
+  }
 }

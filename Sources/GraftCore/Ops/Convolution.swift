@@ -10,10 +10,13 @@
 /// each group has one input channel (depthwise). The im2col matrix is
 /// recomputed in the backward pass rather than kept, so a frozen network keeps
 /// nothing and a trained one keeps only its inputs.
+///
+/// `relu` returns `relu(conv2d(…))`: with no gradient to record, rectified in the kernels while
+/// the outputs are in cache (no second tensor, no second pass); otherwise as the two ops.
 public func conv2d(
   _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
   stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
-  groups: Int = 1
+  groups: Int = 1, relu: Bool = false
 ) -> Tensor {
   precondition(input.rank == 4 && weight.rank == 4,
                "conv2d: input \(input.shape) and weight \(weight.shape) must be 4-D (NCHW, KCRS)")
@@ -30,10 +33,12 @@ public func conv2d(
                "conv2d: input \(input.shape) too small for kernel \((R, S)) with padding \(padding), dilation \(dilation)")
   let sh = Conv2dShape(batch: N, groups: groups, outChannels: K, geometry: geometry)
   let out = Tensor(uninitializedShape: [N, K, geometry.outHeight, geometry.outWidth])
+  let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+  let fused = relu && !Tensor.needsGradient(inputs)
   let workspace = ConvWorkspace(Kernels.batchChunks(N) * Kernels.conv2dWorkspaceCount(sh))
   Kernels.conv2dForward(y: out.data, x: input.data, weight: weight.data, bias: bias?.data, shape: sh,
-                        workspace: workspace.pointer)
-  let inputs = [input, weight] + (bias.map { [$0] } ?? [])
+                        workspace: workspace.pointer, relu: fused)
+  if fused { return out }
   if Tensor.needsGradient(inputs) {
     out.record("conv2d", inputs) { g in
       let dX = input.requiresGrad ? Tensor(uninitializedShape: input.shape) : nil
@@ -47,7 +52,7 @@ public func conv2d(
       return bias == nil ? [dX, dW] : [dX, dW, dB]
     }
   }
-  return out
+  return relu ? out.relu() : out
 }
 
 /// `conv2d` with a `ConvPadding`: TensorFlow's SAME, explicit per-side padding, or PyTorch's
@@ -56,7 +61,8 @@ public func conv2d(
 /// of the input) and the symmetric rest is left to the convolution kernels.
 public func conv2d(
   _ input: Tensor, weight: Tensor, bias: Tensor? = nil,
-  stride: (Int, Int) = (1, 1), padding: ConvPadding, dilation: (Int, Int) = (1, 1), groups: Int = 1
+  stride: (Int, Int) = (1, 1), padding: ConvPadding, dilation: (Int, Int) = (1, 1), groups: Int = 1,
+  relu: Bool = false
 ) -> Tensor {
   precondition(input.rank == 4 && weight.rank == 4,
                "conv2d: input \(input.shape) and weight \(weight.shape) must be 4-D (NCHW, KCRS)")
@@ -66,7 +72,8 @@ public func conv2d(
                            stride: stride, dilation: dilation)
   precondition(p.top >= 0 && p.bottom >= 0 && p.left >= 0 && p.right >= 0, "conv2d: padding \(padding) must not be negative")
   let x = p.isSymmetric ? input : pad2d(input, p.asymmetricPart)
-  return conv2d(x, weight: weight, bias: bias, stride: stride, padding: p.symmetricPart, dilation: dilation, groups: groups)
+  return conv2d(x, weight: weight, bias: bias, stride: stride, padding: p.symmetricPart, dilation: dilation, groups: groups,
+                relu: relu)
 }
 
 /// Scratch for im2col matrices and per-thread weight gradients, freed when it goes out of scope.
