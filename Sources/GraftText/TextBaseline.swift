@@ -21,14 +21,24 @@ public enum TextBaseline {
   public static func compare(trainTexts: [String], trainLabels: [Int], validationTexts: [String], validationLabels: [Int],
                              labels: [String], tokenizer: Tokenizer, maxFeatures: Int? = nil)
     -> BaselineComparison? {
+    fit(trainTexts: trainTexts, trainLabels: trainLabels, validationTexts: validationTexts,
+        validationLabels: validationLabels, labels: labels, tokenizer: tokenizer, maxFeatures: maxFeatures)?.comparison
+  }
+
+  /// `compare`, with the chosen regression as a model (`NgramModel`, blend 0).
+  public static func fit(trainTexts: [String], trainLabels: [Int], validationTexts: [String], validationLabels: [Int],
+                         labels: [String], tokenizer: Tokenizer, maxFeatures: Int? = nil)
+    -> (comparison: BaselineComparison, model: NgramModel)? {
     guard !trainTexts.isEmpty, !validationTexts.isEmpty, !labels.isEmpty else { return nil }
     let trainTerms = trainTexts.map { terms($0, tokenizer) }
     let vocabulary = self.vocabulary(trainTerms, maxFeatures: maxFeatures ?? maxParameters / labels.count)
     guard !vocabulary.index.isEmpty else { return nil }
     let x = rows(trainTerms, vocabulary), vx = rows(validationTexts.map { terms($0, tokenizer) }, vocabulary)
-    return RawInputBaseline.fit(name: "logistic regression on TF-IDF of words and word pairs", train: x,
-                                trainLabels: trainLabels, validation: vx, validationLabels: validationLabels,
-                                classCount: labels.count, labels: labels)
+    guard let fitted = RawInputBaseline.fitSparse(
+      name: "logistic regression on TF-IDF of words and word pairs", train: x, trainLabels: trainLabels, validation: vx,
+      validationLabels: validationLabels, classCount: labels.count, labels: labels) else { return nil }
+    return (fitted.comparison, NgramModel(vocabulary: vocabulary, parameters: fitted.parameters, classCount: labels.count,
+                                          l2: fitted.comparison.l2))
   }
 
   /// Unigrams and bigrams (the two tokens' bytes joined by a space) of one text, by bytes.

@@ -99,12 +99,36 @@ extension TextClassifier {
       validation: final.metrics, validationPredictions: predictions,
       validationROCAUC: final.rocAUC, history: stages.headHistory, fineTuneHistory: stages.fineTuneHistory,
       issues: dataset.issues, embeddingCount: embeddings.count, embeddingDimension: embeddings.dimension)
-    report.baseline = TextBaseline.compare(
+    let validationTexts = validationSplit.indices.map { dataset.texts[$0] }
+    let validationLabels = validationSplit.indices.map { dataset.labelIndices[$0] }
+    let fitted = TextBaseline.fit(
       trainTexts: trainSplit.indices.map { dataset.texts[$0] }, trainLabels: trainSplit.indices.map { dataset.labelIndices[$0] },
-      validationTexts: validationSplit.indices.map { dataset.texts[$0] },
-      validationLabels: validationSplit.indices.map { dataset.labelIndices[$0] }, labels: dataset.labels, tokenizer: tokenizer)
-    let classifier = TextClassifier(model: model, preprocessing: preprocessing, labels: dataset.labels,
-                                    training: report.json(recipe: recipe))
+      validationTexts: validationTexts, validationLabels: validationLabels, labels: dataset.labels, tokenizer: tokenizer)
+    report.baseline = fitted?.comparison
+    let classifier = TextClassifier(model: model, preprocessing: preprocessing, labels: dataset.labels)
+    let smallestClass = (0..<classCount).map { c in validationLabels.count { $0 == c } }.min() ?? 0
+    if options.ngramBlend, let fitted, smallestClass >= NgramModel.minimumValidationPerClass {
+      // The baseline regression joins the model when averaging their probabilities lowers the
+      // validation split's log-loss (the same split early stopping read; the blend's validation
+      // figures are therefore not held out).
+      let lstm = classifier.lstmProbabilities(validationTexts)
+      let ngram = fitted.model.probabilities(validationTexts, tokenizer: tokenizer)
+      let choice = NgramModel.blendWeight(lstm: lstm, ngram: ngram, labels: validationLabels)
+      var blend = TextTrainingReport.Blend(weight: Double(choice.weight), metrics: final.metrics)
+      if choice.weight > 0 {
+        var model = fitted.model
+        model.blend = choice.weight
+        classifier.ngram = model
+        let predicted = zip(lstm, ngram).map { a, b in
+          let p = NgramModel.blended(a, b, weight: choice.weight)
+          return p.indices.max { p[$0] < p[$1] } ?? 0
+        }
+        blend.metrics = ClassificationMetrics(predicted: predicted, actual: validationLabels, classCount: classCount,
+                                              labels: dataset.labels)
+      }
+      report.blend = blend
+    }
+    classifier.training = report.json(recipe: recipe)
     return (classifier, report)
   }
 

@@ -13,9 +13,13 @@ public final class TextClassifier: ModalityClassifier {
   public let labels: [String]
   /// Training record written to the bundle's `training` (coverage, histories, validation metrics).
   public var training: [String: JSONValue]
+  /// The n-gram regression whose probabilities are blended with the LSTM's (`NgramModel`), or nil.
+  public var ngram: NgramModel?
 
   public init(model: LSTMClassifier, preprocessing: TextPreprocessing, labels: [String],
-              training: [String: JSONValue] = [:]) {
+              training: [String: JSONValue] = [:], ngram: NgramModel? = nil) {
+    if let ngram { precondition(ngram.classCount == labels.count, "TextClassifier: n-gram model of \(ngram.classCount) classes") }
+    self.ngram = ngram
     precondition(labels.count == model.config.classCount, "TextClassifier: \(labels.count) labels, \(model.config.classCount) classes")
     precondition(preprocessing.vocabulary.count == model.config.vocabularySize,
                  "TextClassifier: vocabulary of \(preprocessing.vocabulary.count), model of \(model.config.vocabularySize)")
@@ -55,22 +59,47 @@ public final class TextClassifier: ModalityClassifier {
         "vocabulary_size \(modelConfig.vocabularySize) but the vocabulary has \(preprocessing.vocabulary.count) tokens"))
     }
     let model = LSTMClassifier(modelConfig, seed: 0)
-    try bundle.load(into: model, path: path)
-    self.init(model: model, preprocessing: preprocessing, labels: config.labels, training: config.training)
+    var lstmBundle = bundle
+    lstmBundle.weights = bundle.weights.filter { !$0.key.hasPrefix(NgramModel.tensorPrefix) }
+    try lstmBundle.load(into: model, path: path)
+    var ngram: NgramModel? = nil
+    if let stored = config.preprocessing[NgramModel.configKey] {
+      do {
+        ngram = try NgramModel.read(json: stored, tensors: bundle.weights, classCount: config.labels.count)
+      } catch {
+        throw BundleError(path: path, reason: .invalidConfig(error.reason))
+      }
+    } else if bundle.weights.keys.contains(where: { $0.hasPrefix(NgramModel.tensorPrefix) }) {
+      throw BundleError(path: path, reason: .invalidConfig("ngram tensors without preprocessing.\(NgramModel.configKey)"))
+    }
+    self.init(model: model, preprocessing: preprocessing, labels: config.labels, training: config.training, ngram: ngram)
   }
 
   /// The bundle of this classifier.
   public var bundle: ModelBundle {
+    var stored = preprocessing.json
+    if let ngram { stored[NgramModel.configKey] = ngram.json }
     let config = ModelBundle.Config(
       modality: Self.modality, architecture: ArchitectureSpec(name: Self.architectureName, hyperparameters: model.config.json),
-      labels: labels, preprocessing: preprocessing.json, training: training)
-    return ModelBundle(config: config, model: model)
+      labels: labels, preprocessing: stored, training: training)
+    var bundle = ModelBundle(config: config, model: model)
+    if let ngram { bundle.weights.merge(ngram.tensors) { _, new in new } }
+    return bundle
   }
 
   public func write(to path: String) throws(BundleError) { try bundle.write(to: path) }
 
-  /// Label probabilities [texts.count][labels.count], in inference mode, batches of `batchSize`.
+  /// Label probabilities [texts.count][labels.count], in inference mode, batches of `batchSize`:
+  /// the LSTM's, blended with the n-gram model's when there is one (`ngram`).
   public func probabilities(_ texts: [String], batchSize: Int = 256) -> [[Float]] {
+    let lstm = lstmProbabilities(texts, batchSize: batchSize)
+    guard let ngram, ngram.blend > 0 else { return lstm }
+    let other = ngram.probabilities(texts, tokenizer: preprocessing.tokenizer)
+    return zip(lstm, other).map { NgramModel.blended($0, $1, weight: ngram.blend) }
+  }
+
+  /// The LSTM's own label probabilities (no n-gram blend).
+  public func lstmProbabilities(_ texts: [String], batchSize: Int = 256) -> [[Float]] {
     let wasTraining = model.isTraining
     model.eval()
     defer { model.train(wasTraining) }

@@ -40,6 +40,12 @@ public enum TextReport {
     if let baseline = report.baseline, !report.validatedOnTrainingSplit {
       facts.append(ReportFact("baseline", "\(baseline); " + baseline.verdict(transferAccuracy: report.validation.accuracy)))
     }
+    if let blend = report.blend {
+      facts.append(ReportFact("blend", blend.weight > 0
+        ? String(format: "the model averages the LSTM (%.2f) and the baseline's regression (%.2f): validation accuracy %.4f, macro-F1 %.4f (weight chosen on this split; the metrics below are the LSTM's)",
+                 1 - blend.weight, blend.weight, blend.metrics.accuracy, blend.metrics.macroF1)
+        : "the LSTM alone (averaging in the baseline's regression did not lower the validation log-loss)"))
+    }
     let stages = ReportStage.stages(report.history, named: "train", fineTune: report.fineTuneHistory)
     return ReportSection(
       heading: heading, facts: facts, stages: stages, metrics: report.validation, rocAUC: report.validationROCAUC,

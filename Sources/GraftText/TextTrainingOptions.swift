@@ -38,6 +38,10 @@ public struct TextTrainingOptions: Sendable {
   public var headDropout: Float = 0.3
   /// Share of the dataset held out (stratified) for validation: early stopping and the report.
   public var validationFraction = 0.2
+  /// Blend the baseline's n-gram regression into the classifier's probabilities at the weight
+  /// the validation split chooses (`NgramModel`; 0 keeps the LSTM alone). Needs a validation split
+  /// with at least `NgramModel.minimumValidationPerClass` texts of every class.
+  public var ngramBlend = true
 
   public init() {}
 }

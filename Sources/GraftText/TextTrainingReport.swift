@@ -26,6 +26,16 @@ public struct TextTrainingReport {
   public var embeddingDimension: Int
   /// The raw-input baseline on the same splits (`TextBaseline`); nil without a validation split.
   public var baseline: BaselineComparison? = nil
+  /// The blend of the LSTM with the baseline's n-gram regression (`NgramModel`), when it was
+  /// considered (`TextTrainingOptions.ngramBlend` and a validation split).
+  public var blend: Blend? = nil
+
+  /// The blend weight chosen on the validation split (0: the LSTM alone) and the blended
+  /// classifier's validation metrics (read on the split that chose the weight).
+  public struct Blend: Sendable {
+    public var weight: Double
+    public var metrics: ClassificationMetrics
+  }
 
   /// True when there was no validation split, so `validation` measures the training split.
   public var validatedOnTrainingSplit: Bool { validationCount == 0 }
@@ -42,6 +52,9 @@ extension TextTrainingReport {
       "learning_rate": .number(Double(recipe.headLearningRate)), "batch_size": .number(Double(recipe.batchSize)),
       "seed": .number(Double(recipe.seed)),
     ]
+    if let blend {
+      out["ngram_blend"] = .object(["weight": .number(blend.weight), "validation": encoded(blend.metrics)])
+    }
     if let fineTuneHistory {
       out["fine_tune"] = encoded(fineTuneHistory)
       out["embedding_learning_rate"] = recipe.fineTune.map { .number(Double($0.baseLearningRate)) } ?? .null

@@ -24,7 +24,7 @@ import Testing
       "--epochs", "15", "--hidden-size", "8", "--batch-size", "8", "--lr", "0.02", "--patience", "5",
       "--pooling", "max", "--seed", "1", "--fine-tune-embeddings-epochs", "1", "--quiet", "--report", trainReport,
       // The small model these expectations were written for (the defaults add more).
-      "--no-bidirectional", "--no-word-logits", "--no-vocabulary-includes-embeddings",
+      "--no-bidirectional", "--no-word-logits", "--no-vocabulary-includes-embeddings", "--no-ngram-blend",
     ])
     #expect(t.status == 0, "\(t.stderr)")
     #expect(t.stdout.hasSuffix("wrote \(bundle)\nwrote report \(trainReport)/index.html\n"), "\(t.stdout)")

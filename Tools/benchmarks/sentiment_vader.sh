@@ -3,7 +3,8 @@
 # `graft text train` with defaults only on train.tsv (20% of it held out for validation),
 # `graft text evaluate` on test.tsv, then the bag-of-words peers (Tools/peers/sentiment_baseline.py,
 # scikit-learn) on the same files. Extra arguments go to `graft text train` (to measure a variant).
-# Prints validation and test accuracy / macro-F1 and the training wall time (docs/text.md).
+# Prints validation and test accuracy / macro-F1, the n-gram blend weight and the training wall time
+# (docs/text.md).
 #
 #   make release && bash Tools/benchmarks/sentiment_vader.sh [SHARED] [graft binary] [-- train args...]
 #
@@ -35,6 +36,10 @@ seconds = float(sys.argv[4]) - float(sys.argv[3])
 print(f"graft: validation {train['accuracy']:.4f} / {train['macro_f1']:.4f} ({train['validation_count']} texts), "
       f"test {test['accuracy']:.4f} / {test['macro_f1']:.4f} ({test['count']} texts), "
       f"{train['epochs']} + {train['fine_tune_epochs']} epochs, {seconds:.1f} s")
+blend = train.get("ngram_blend")
+if blend:
+    print(f"graft: blend weight of the n-gram regression {blend['weight']:.2f}, blended validation "
+          f"{blend['accuracy']:.4f} / {blend['macro_f1']:.4f} (validation above: the LSTM alone)")
 PY
 if "$PYTHON" -c "import sklearn" 2>/dev/null; then
   "$PYTHON" "$(dirname "$0")/../peers/sentiment_baseline.py" --data "$DATA"

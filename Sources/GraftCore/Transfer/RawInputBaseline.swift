@@ -73,6 +73,15 @@ public enum RawInputBaseline {
   /// weights them), on the features as given — no standardisation, which would make them dense.
   public static func fit(name: String, train: SparseRows, trainLabels: [Int], validation: SparseRows,
                          validationLabels: [Int], classCount: Int, labels: [String]? = nil) -> BaselineComparison? {
+    fitSparse(name: name, train: train, trainLabels: trainLabels, validation: validation,
+              validationLabels: validationLabels, classCount: classCount, labels: labels)?.comparison
+  }
+
+  /// `fit(name:train:…)` on sparse rows, with the chosen model's parameters: W [k, d] then b [k]
+  /// (`SparseSoftmaxRegression`'s layout), for a caller that keeps the baseline as a model.
+  public static func fitSparse(name: String, train: SparseRows, trainLabels: [Int], validation: SparseRows,
+                               validationLabels: [Int], classCount: Int, labels: [String]? = nil)
+    -> (comparison: BaselineComparison, parameters: [Double])? {
     precondition(train.columns == validation.columns, "RawInputBaseline: \(train.columns) and \(validation.columns) columns")
     guard train.count > 0, validation.count > 0, Set(trainLabels).count >= 2 else { return nil }
     let weights = LinearHeadSolver().classWeights(trainLabels, classCount: classCount)
@@ -85,14 +94,14 @@ public enum RawInputBaseline {
       let result = lbfgs.minimize(from: start, problem.valueAndGradient)
       let s = SparseSoftmaxRegression.score(validation, labels: validationLabels, classCount: classCount,
                                             parameters: result.x)
-      return (result.x, (loss: s.loss, l2: l2, predicted: s.predicted), s.loss)
+      return (result.x, (loss: s.loss, l2: l2, predicted: s.predicted, parameters: result.x), s.loss)
     }
     let best = scored.min { $0.loss < $1.loss || ($0.loss == $1.loss && $0.l2 > $1.l2) }!
     let metrics = ClassificationMetrics(predicted: best.predicted, actual: validationLabels, classCount: classCount,
                                         labels: labels)
-    return BaselineComparison(name: name, featureCount: train.columns, trainCount: train.count,
-                              validationCount: validation.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1,
-                              l2: best.l2)
+    return (BaselineComparison(name: name, featureCount: train.columns, trainCount: train.count,
+                               validationCount: validation.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1,
+                               l2: best.l2), best.parameters)
   }
 
   /// argmax of x·Wᵀ + b per row.

@@ -49,7 +49,7 @@ struct TextTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an LSTM text classifier on pretrained word vectors and write a model bundle.",
     discussion: """
-      The vocabulary is built on the training split (words without a vector only when seen twice; then the embedding file's words, within --max-vocab); the file's vectors are imported for it and stay frozen, while words the file lacks get vectors of their own that train. A BiLSTM with max pooling plus a bag-of-words weight per word and class (--word-logits, at 25 × --lr) train with Adam until validation loss stops improving for --patience epochs (at most --epochs; the best epoch's weights are kept). With --fine-tune-embeddings-epochs N the file's vectors then train too, at --embedding-lr. --checkpoint FILE saves the training state after every epoch; --resume FILE continues it with the same command, ending where the uninterrupted run would have, bit for bit. Prints the vocabulary coverage and the final validation metrics. --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
+      The vocabulary is built on the training split (words without a vector only when seen twice; then the embedding file's words, within --max-vocab); the file's vectors are imported for it and stay frozen, while words the file lacks get vectors of their own that train. A BiLSTM with max pooling plus a bag-of-words weight per word and class (--word-logits, at 25 × --lr) train with Adam until validation loss stops improving for --patience epochs (at most --epochs; the best epoch's weights are kept). With --fine-tune-embeddings-epochs N the file's vectors then train too, at --embedding-lr. --checkpoint FILE saves the training state after every epoch; --resume FILE continues it with the same command, ending where the uninterrupted run would have, bit for bit. Then the raw-input baseline, logistic regression on TF-IDF of words and word pairs, is fitted on the same split, and its probabilities are averaged into the model's at the weight the validation split chooses (--no-ngram-blend keeps the LSTM alone); the bundle stores it. Prints the vocabulary coverage, the final validation metrics (of the LSTM, then of the blend). --report DIR writes DIR/index.html: coverage, training curves, confusion matrix, per-class table and validation texts (mistakes first).
 
       JSON: {"accuracy", "macro_f1", "labels", "confusion", "per_class", "coverage", "bundle", "report", …}.
 
@@ -84,6 +84,8 @@ struct TextTrain: ParsableCommand {
   var wordLogits = Self.defaults.wordLogits
   @Option(help: "Learning rate of the word weights as a multiple of --lr.")
   var wordLogitsLrScale: Float = Self.defaults.wordLogitsLearningRateScale
+  @Flag(inversion: .prefixedNo, help: "Average the baseline's TF-IDF word and word-pair logistic regression into the model's probabilities, at the weight (0 to 1 by 0.05; 0: the LSTM alone) that gives the lowest validation log-loss; the regression is stored in the bundle.")
+  var ngramBlend = Self.defaults.ngramBlend
   @Option(help: "Dropout before the linear head.") var headDropout: Float = Self.defaults.headDropout
   @Option(help: "Most epochs with frozen vectors (early stopping on validation loss ends them sooner).")
   var epochs = TextClassifier.defaultEpochs
@@ -143,6 +145,7 @@ struct TextTrain: ParsableCommand {
     options.hiddenSize = hiddenSize
     options.pooling = pooling
     options.validationFraction = validationFraction
+    options.ngramBlend = ngramBlend
     options.oov = .randomNormal(seed: seed)
     let recipe = TextClassifier.recipe(epochs: epochs, learningRate: lr, batchSize: batchSize, patience: patience,
                                        fineTuneEmbeddingsEpochs: fineTuneEmbeddingsEpochs, embeddingLearningRate: embeddingLr,
@@ -174,6 +177,8 @@ struct TextTrain: ParsableCommand {
         "skipped": .number(Double(dataset.issues.count)),
         "world_size": .number(Double(ProcessGroups.current.size)),
         "baseline": try BaselineOutput.json(report.baseline, transferAccuracy: transferAccuracy),
+        "ngram_blend": try report.blend.map { try TextCommandOutput.metricsObject($0.metrics, ["weight": .number($0.weight)]) }
+          ?? .null,
       ].merging(reportPage.map { ["report": .string($0)] } ?? [:]) { a, _ in a })
       Console.writeOutput(try JSONOutput.line(Self.adding(health, to: value)))
       return
@@ -193,6 +198,12 @@ struct TextTrain: ParsableCommand {
     text += "\n"
     text += "validation (\(report.validationCount) texts): " + metricsText(report.validation, unit: "texts") + "\n"
     text += BaselineOutput.text(report.baseline, transferAccuracy: transferAccuracy) + "\n"
+    if let blend = report.blend {
+      text += blend.weight > 0
+        ? String(format: "blend: the model averages the LSTM (%.2f) and that regression (%.2f): ", 1 - blend.weight, blend.weight)
+          + metricsText(blend.metrics, unit: "texts") + " (weight chosen on this validation split)\n"
+        : "blend: the LSTM alone (averaging in the regression did not lower the validation log-loss)\n"
+    }
     text += "wrote \(out)\n"
     if let reportPage { text += "wrote report \(reportPage)\n" }
     Console.writeOutput(text)
