@@ -49,6 +49,14 @@ import Testing
     #expect(trained["feature_cache"] as? Bool == false && trained["head_fit"] is NSNull)
     #expect((trained["epochs"] as? Int).map { $0 >= 1 && $0 <= 30 } == true, "\(train.stdout)")
     #expect(FileManager.default.fileExists(atPath: bundle + "/config.json"))
+    // From scratch without --size: the images' own size (12, raised to the 16 floor), not 224.
+    let native = try GraftBinary.run([
+      "vision", "train", "--data", dir + "/shapes", "--base", "none", "--arch", "smallcnn", "--widths", "4",
+      "--out", dir + "/native.graft", "--epochs", "1", "--json", "--quiet",
+    ])
+    #expect(native.status == 0, "\(native.stderr)")
+    let nativePreprocessing = try #require(try Self.json(native.stdout)["preprocessing"] as? [String: Any])
+    #expect(nativePreprocessing["width"] as? Int == 16 && nativePreprocessing["height"] as? Int == 16, "\(native.stdout)")
 
     // A pretrained base (the bundle's) and the defaults: the linear head is fitted exactly on cached
     // features; the validation split holds 2 images per class, so λ is cross-validated over both.

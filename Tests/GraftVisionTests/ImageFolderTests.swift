@@ -28,6 +28,23 @@ import _GraftTestSupport
     return dir
   }
 
+  /// The images' own side for training from scratch: the most common longer side (cat 6, 4, 7;
+  /// dog 8; the corrupt file, the text file and the hidden folder not counted), ties to the
+  /// smaller, clamped to the range; nil for a folder with no readable PNG.
+  @Test func nativeSideIsTheMostCommonLongerSide() throws {
+    let dir = try makeFolder()
+    defer { dir.remove() }
+    #expect(ImageFolder.nativeSide(root: dir.path, range: 1...224) == 4)  // 6, 4, 7, 8 once each: the smallest
+    try encodePNG(Image(width: 3, height: 8, channels: 1, samples: [UInt8](repeating: 9, count: 24)), to: dir.file("dog/e.png"))
+    #expect(ImageFolder.nativeSide(root: dir.path, range: 1...224) == 8)  // 8 twice
+    #expect(ImageFolder.nativeSide(root: dir.path) == 16)                 // clamped to 16...224
+    #expect(ImageFolder.nativeSide(root: dir.path, range: 1...6) == 6)
+    #expect(ImageFolder.nativeSide(root: dir.file("dog/notes.txt")) == nil)
+    let empty = try TemporaryDirectory("graft-imagefolder-empty")
+    defer { empty.remove() }
+    #expect(ImageFolder.nativeSide(root: empty.path) == nil)
+  }
+
   let prep = ImageFolder.Preprocessing(width: 4, height: 3)
 
   @Test func scansClassesItemsAndReportsTheCorruptFile() throws {

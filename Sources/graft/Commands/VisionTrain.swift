@@ -71,7 +71,7 @@ struct VisionTrain: ParsableCommand {
   @Option(help: ArgumentHelp("The bundle to write.", valueName: "name.graft"))
   var out: String
 
-  @Option(help: "Input width and height in pixels (default: the base's own when it states one, as a .tflite or a bundle does; else 224). Images of other sizes are resized to it.")
+  @Option(help: "Input width and height in pixels (default: the base's own when it states one, as a .tflite or a bundle does; from scratch (--base none), the training images' own — their most common longer side, 16 to 224; else 224). Images of other sizes are resized to it.")
   var size: Int?
 
   @Option(help: ArgumentHelp("Input normalization: base (the base's own when it states one, e.g. (u8−128)/128 for a quantized .tflite; else imagenet), imagenet (torchvision's mean/std) or none ([0, 1]).", valueName: "base|imagenet|none"))
@@ -180,8 +180,13 @@ struct VisionTrain: ParsableCommand {
     fineTune.baseLearningRate = control.baseLearningRate
     let started = Date()
     let base = try ImageClassifier.load(source)
-    let preprocessing = try ImageClassifier.preprocessing(for: base, source: source, size: size,
+    // From scratch there is no stated input size: the images' own, not an ImageNet network's 224.
+    let side = size ?? (baseOptions.isScratch && resizeShorterSide == nil ? ImageFolder.nativeSide(root: data) : nil)
+    let preprocessing = try ImageClassifier.preprocessing(for: base, source: source, size: side,
                                                           resizeShorterSide: resizeShorterSide, normalization: normalize)
+    if size == nil, let side, !quiet, !json {
+      Console.writeError("input \(side)×\(side): the training images' own size (--size to change)\n")
+    }
     let training = try ImageClassifier.train(base: base, on: data, recipe: recipe, fineTune: fineTune,
                                              preprocessing: preprocessing,
                                              augmentation: try augmentation(size: preprocessing.width),
