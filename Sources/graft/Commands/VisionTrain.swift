@@ -102,6 +102,9 @@ struct VisionTrain: ParsableCommand {
   @Flag(name: .customLong("compare-scratch"), help: ArgumentHelp(ScratchComparison.help))
   var compareScratch = false
 
+  @Flag(inversion: .prefixedNo, help: "With a pretrained base and the defaults (no --size, no --fine-tune-blocks, a validation split): when the images are small (their longer side at most a third of the base's input, e.g. 32×32 for 224) and few enough (training images × their pixels ≤ 20,000 × 32²), also train smallcnn from scratch at the images' own size, and keep it instead of the transfer when its validation accuracy is more than a point higher.")
+  var scratchCheck = true
+
   @Option(name: .customLong("fine-tune-epochs"), help: "Fine-tuning epochs (default 3).")
   var fineTuneEpochs: Int?
 
@@ -187,10 +190,12 @@ struct VisionTrain: ParsableCommand {
     if size == nil, let side, !quiet, !json {
       Console.writeError("input \(side)×\(side): the training images' own size (--size to change)\n")
     }
-    let training = try ImageClassifier.train(base: base, on: data, recipe: recipe, fineTune: fineTune,
+    var training = try ImageClassifier.train(base: base, on: data, recipe: recipe, fineTune: fineTune,
                                              preprocessing: preprocessing,
                                              augmentation: try augmentation(size: preprocessing.width),
                                              validationFraction: validation)
+    let check = try smallImageScratchCheck(transfer: training)
+    if let check, check.kept { training = check.scratch }
     try training.bundle.write(to: out)
     if !quiet && !json, let line = FeatureCacheOptions.summary(recipe.featureStore) { Console.writeError(line + "\n") }
     let baseline = ImageBaseline.compare(train: training.trainItems, validation: training.validationItems,
@@ -224,6 +229,7 @@ struct VisionTrain: ParsableCommand {
       object["preprocessing"] = .object(training.preprocessing.json)
       object["baseline"] = try BaselineOutput.json(baseline, transferAccuracy: transferAccuracy)
       if let scratch { object["scratch"] = try scratch.json(transferAccuracy: transferAccuracy) }
+      object["scratch_check"] = check?.json ?? .null
       if let reportPath { object["report"] = .string(reportPath) }
       object.merge(FineTuneOutput.json(training.result)) { $1 }
       try printJSON(JSONValue.object(object))
@@ -238,8 +244,9 @@ struct VisionTrain: ParsableCommand {
       }
       text += BaselineOutput.text(baseline, transferAccuracy: transferAccuracy) + "\n"
       if let scratch { text += scratch.text(transferAccuracy: transferAccuracy) + "\n" }
+      if let check { text += check.text(transferArchitecture: baseOptions.description) + "\n" }
       text += training.result.usedFeatureCache ? "head trained on cached base features\n"
-        : baseOptions.isScratch ? "every block trained with the head (from scratch)\n"
+        : baseOptions.isScratch || check?.kept == true ? "every block trained with the head (from scratch)\n"
         : "base features recomputed every batch (augmentation)\n"
       if let fit = training.result.headFit { text += "head: \(fit)\n" }
       else if let stop = training.result.headHistory.stopReason { text += "head: stopped: \(stop)\n" }
