@@ -29,9 +29,9 @@ struct AudioPredict: ParsableCommand {
         graft audio predict cough.graft clip.wav other.flac
         graft audio predict cough.graft recording.flac --events --json
 
-      Zero-shot, with no training: --class NAME on a bare AudioSet network file (EfficientAT mn04's
-      .pt with --arch mn04_as, or yamnet.tflite) detects that one AudioSet class by the network's
-      own classifier (its sigmoid score against --threshold, default 0.5), named verbatim as in
+      Zero-shot, with no training: --class NAME on a bare AudioSet network file (EfficientAT mn04's \
+      .pt with --arch mn04_as, or yamnet.tflite) detects that one AudioSet class by the network's \
+      own classifier (its sigmoid score against --threshold, default 0.5), named verbatim as in \
       --labels (class_labels_indices.csv or yamnet_class_map.csv):
 
         graft audio predict mn04_as_mAP_432.pt --arch mn04_as --labels class_labels_indices.csv \

@@ -72,8 +72,8 @@ struct BaseInfo: ParsableCommand {
     commandName: "info",
     abstract: "Print a base file's format, architecture, parameters, tensors, stated input and classes.",
     discussion: """
-      The architecture is the one the file names (safetensors metadata), recognises (a .tflite graph) or
-      --arch gives, checked against the tensors. Exit 0 when the file could be read (a problem with the
+      The architecture is the one the file names (safetensors metadata), recognises (a .tflite graph) or \
+      --arch gives, checked against the tensors. Exit 0 when the file could be read (a problem with the \
       architecture is printed), 1 when it cannot.
       """)
 
@@ -107,7 +107,7 @@ struct BaseConvert: ParsableCommand {
     commandName: "convert",
     abstract: "Write a base as plain float32 safetensors that names its architecture and input.",
     discussion: """
-      The output loads with `graft vision train --base OUT` (or audio) and no --arch, --widths or --size.
+      The output loads with `graft vision train --base OUT` (or audio) and no --arch, --widths or --size. \
       The source network's classifier, when it has one, is kept (graft predict uses it).
       """)
 

@@ -6,7 +6,7 @@ struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run benchmarks and print their figures.",
     discussion: """
-      Build in release first (`make bench` does). Figures and how they compare with
+      Build in release first (`make bench` does). Figures and how they compare with \
       PyTorch and the other peers are recorded in docs/BENCHMARKS.md.
 
       Examples:
@@ -199,7 +199,7 @@ struct BenchDistributed: ParsableCommand {
     commandName: "distributed",
     abstract: "Data-parallel paths, alone or under mpirun: a ResNet-18 fine-tuning step (all-reduce timed apart) and MobileNetV2 feature extraction of a PNG folder.",
     discussion: """
-      Every rank runs the same fixed number of steps (--budget is not used); rank 0 prints the
+      Every rank runs the same fixed number of steps (--budget is not used); rank 0 prints the \
       median. Compare one process with N threads against N processes of one thread each:
 
         GRAFT_NUM_THREADS=2 graft bench distributed --folder photos/ --json

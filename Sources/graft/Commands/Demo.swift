@@ -10,12 +10,12 @@ struct Demo: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the demo: transfer learning against training from scratch, for vision, text and audio.",
     discussion: """
-      For each use case, the demo trains a new head on a base shipped in SampleData/ (pretrained
-      by the project on a different source task), then briefly fine-tunes its top, and trains the
-      same architecture from scratch on the same small target set; both are scored on the test
-      split. It prints one table: scenario, train/test examples, transfer and scratch accuracy
-      and macro-F1, seconds. It exits with status 1 when transfer does not beat scratch on both
-      accuracy and macro-F1 in every scenario run. `graft demo make-sample-data` regenerates
+      For each use case, the demo trains a new head on a base shipped in SampleData/ (pretrained \
+      by the project on a different source task), then briefly fine-tunes its top, and trains the \
+      same architecture from scratch on the same small target set; both are scored on the test \
+      split. It prints one table: scenario, train/test examples, transfer and scratch accuracy \
+      and macro-F1, seconds. It exits with status 1 when transfer does not beat scratch on both \
+      accuracy and macro-F1 in every scenario run. `graft demo make-sample-data` regenerates \
       SampleData/.
 
       `--core` runs the core demo instead: a two-layer MLP learns three interleaved spirals.
@@ -171,8 +171,8 @@ struct MakeSampleData: ParsableCommand {
     commandName: "make-sample-data",
     abstract: "Generate the demo's datasets and pretrain its bases (deterministic by seed).",
     discussion: """
-      Writes OUT/vision (PNG folders + base.safetensors), OUT/text (train.tsv, test.tsv,
-      embeddings.bin) and OUT/audio (FLAC folders + base.safetensors). Each base is trained from
+      Writes OUT/vision (PNG folders + base.safetensors), OUT/text (train.tsv, test.tsv, \
+      embeddings.bin) and OUT/audio (FLAC folders + base.safetensors). Each base is trained from \
       scratch on a source task that is generated, used and deleted. Use a release build.
 
       Example:

@@ -7,8 +7,8 @@ struct Distributed: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Data-parallel runs on MPI: check that a job's processes can train together.",
     discussion: """
-      Every train command runs data-parallel when started by mpirun (or srun --mpi=pmix): see
-      docs/distributed.md. `check` runs the collectives on awkward sizes and a small training run
+      Every train command runs data-parallel when started by mpirun (or srun --mpi=pmix): see \
+      docs/distributed.md. `check` runs the collectives on awkward sizes and a small training run \
       on every rank and reports whether the ranks agree.
 
       Examples:

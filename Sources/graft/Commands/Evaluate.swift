@@ -6,7 +6,7 @@ struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate a bundle on labelled data: a class-per-folder directory (vision), a TSV/CSV or folder of texts (text), a folder per class or CSV of clips (audio).",
     discussion: """
-      The bundle's modality picks the classifier (ModalityRegistry). Classes are matched to the
+      The bundle's modality picks the classifier (ModalityRegistry). Classes are matched to the \
       bundle's labels by name. Unreadable files and malformed rows are reported and skipped.
 
       Examples:

@@ -8,10 +8,10 @@ struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Predict labels with a bundle: PNG images (vision), audio files (audio) or texts (text).",
     discussion: """
-      Prints the top K labels with their probabilities for each input. The bundle's modality
-      picks the classifier (ModalityRegistry): for vision and audio bundles the inputs are
-      files; a file that cannot be read is reported on stderr (one line naming it and the
-      reason) and the exit status is 1; the other files are still predicted. For a text bundle
+      Prints the top K labels with their probabilities for each input. The bundle's modality \
+      picks the classifier (ModalityRegistry): for vision and audio bundles the inputs are \
+      files; a file that cannot be read is reported on stderr (one line naming it and the \
+      reason) and the exit status is 1; the other files are still predicted. For a text bundle \
       the inputs are the texts themselves, or the lines of --file.
 
       Examples:
@@ -20,14 +20,14 @@ struct Predict: ParsableCommand {
         graft predict sentiment.graft "great movie" "not worth it" --json
         graft predict sentiment.graft --file reviews.txt
 
-      With no training: a bare pretrained network file in place of the bundle predicts with the
-      network's own classifier. An ImageNet network (the MobileNetV2 .tflite, or a torchvision
-      ResNet/MobileNetV2 .pth with --arch) prints the top ImageNet classes of each PNG image, its
-      preprocessing the one the file states; an AudioSet network (EfficientAT mn04's .pt with
-      --arch mn04_as, or yamnet.tflite) the top AudioSet classes of each audio file (clip-level
-      scores, sigmoid: they do not sum to one). Class names come from --labels (a text file with
-      one name per line, as Coral's imagenet_labels.txt, or a CSV with a display_name column:
-      class_labels_indices.csv, yamnet_class_map.csv), by default from that file beside the
+      With no training: a bare pretrained network file in place of the bundle predicts with the \
+      network's own classifier. An ImageNet network (the MobileNetV2 .tflite, or a torchvision \
+      ResNet/MobileNetV2 .pth with --arch) prints the top ImageNet classes of each PNG image, its \
+      preprocessing the one the file states; an AudioSet network (EfficientAT mn04's .pt with \
+      --arch mn04_as, or yamnet.tflite) the top AudioSet classes of each audio file (clip-level \
+      scores, sigmoid: they do not sum to one). Class names come from --labels (a text file with \
+      one name per line, as Coral's imagenet_labels.txt, or a CSV with a display_name column: \
+      class_labels_indices.csv, yamnet_class_map.csv), by default from that file beside the \
       network file.
 
         graft predict mobilenet_v2_1.0_224_quant.tflite cat.png --top 5

@@ -7,7 +7,7 @@ struct Vision: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Images: decode PNG files to .npy, show PNG headers, check image folders, train, run and evaluate classifiers, preview augmentations.",
     discussion: """
-      Pixels are the raw libpng decode (palettes expanded, tRNS as alpha, no gamma), as
+      Pixels are the raw libpng decode (palettes expanded, tRNS as alpha, no gamma), as \
       Pillow/PyTorch pipelines see them.
 
       Examples:

@@ -8,7 +8,7 @@ struct VisionPredict: ParsableCommand {
     commandName: "predict",
     abstract: "Print the top labels of PNG images with a vision bundle (as `graft predict`).",
     discussion: """
-      A file that cannot be read is reported on stderr (one line naming it and the reason) and
+      A file that cannot be read is reported on stderr (one line naming it and the reason) and \
       the exit status is 1; the other files are still predicted.
 
       Examples:

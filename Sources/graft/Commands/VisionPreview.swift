@@ -8,9 +8,9 @@ struct VisionPreview: ParsableCommand {
     commandName: "preview",
     abstract: "Write a PNG grid of augmented samples from a class-per-folder directory.",
     discussion: """
-      Takes --count files in a seeded shuffle of the folder (cycling when it has fewer), runs
-      each through the --augment steps exactly as `vision train --augment` does, resizes it to
-      --size × --size and tiles the results row by row, 2 px apart on a gray background: the
+      Takes --count files in a seeded shuffle of the folder (cycling when it has fewer), runs \
+      each through the --augment steps exactly as `vision train --augment` does, resizes it to \
+      --size × --size and tiles the results row by row, 2 px apart on a gray background: the \
       sheet has ⌈√count⌉ columns. The same --seed always writes the same PNG (atomically).
 
       Examples:

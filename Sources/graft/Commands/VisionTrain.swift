@@ -26,17 +26,20 @@ struct VisionTrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an image classifier on a class-per-folder directory by transfer learning; write a bundle.",
     discussion: """
-      BASE is a vision bundle (NAME.graft: its base and weights are reused), a weights file —
-      safetensors (Tools/convert_torchvision.py writes the architecture into it), a torch.save
-      .pt/.pth state dict (with --arch) or a TFLite MobileNetV2 (recognised from its graph) — or
-      `none` with --arch for a randomly initialised base. Fine-tuning rates follow the vision
-      policy (ImageClassifier.fineTunePolicy). With a pretrained base and no --fine-tune-blocks,
-      the default decides: the top 2 blocks for 3 epochs when training images × epochs fit
-      20,000 at 224×224 and a validation split exists, at rates a learning-rate sweep finds
-      (--fine-tune-lr auto; --lr-find prints it), kept only if the validation loss falls
-      with accuracy no lower; both evaluations are printed. --checkpoint FILE writes a checkpoint
-      every epoch; --resume FILE continues one.
-      A stratified --validation fraction is held out; its metrics are printed at the end.
+      BASE is a vision bundle (NAME.graft: its base and weights are reused), a weights file — \
+      safetensors (Tools/convert_torchvision.py writes the architecture into it), a torch.save \
+      .pt/.pth state dict (with --arch) or a TFLite MobileNetV2 (recognised from its graph) — or \
+      `none` with --arch for a randomly initialised base. Fine-tuning rates follow the vision \
+      policy (ImageClassifier.fineTunePolicy). With a pretrained base and no --fine-tune-blocks, \
+      the default decides: the top 2 blocks for 3 epochs when training images × epochs fit \
+      20,000 at 224×224 and a validation split exists, at rates a learning-rate sweep finds \
+      (--fine-tune-lr auto; --lr-find prints it), kept only if the validation loss falls \
+      with accuracy no lower; both evaluations are printed. Small images (longer side at most a \
+      third of the base's input, e.g. 32×32 for 224) also get a scratch check: smallcnn trained \
+      from scratch at their own size, kept instead when more than a point better on validation \
+      (--no-scratch-check). --checkpoint FILE writes a checkpoint every epoch; --resume FILE \
+      continues one. A stratified --validation fraction is held out; its metrics are printed at \
+      the end.
 
       The head trains to convergence by default: a linear head on cached base features is \
       fitted exactly (--head-solver auto: L-BFGS on the standardised features, the L2 strength \
@@ -47,10 +50,10 @@ struct VisionTrain: ParsableCommand {
       being the cap. With none, every block trains with the head from the first epoch (BatchNorm \
       on batch statistics) at --lr 3e-3 for at most 30 epochs, with the same early stopping.
 
-      --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG,
-      thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and
-      accuracy curves per epoch (head, then fine-tune), and for the validation split the
-      confusion matrix, per-class precision/recall/F1 and a grid of up to 48 thumbnails,
+      --report DIR also writes DIR/index.html, one self-contained page (inline CSS and SVG, \
+      thumbnails as data: URIs, nothing fetched from the network): the run's facts, loss and \
+      accuracy curves per epoch (head, then fine-tune), and for the validation split the \
+      confusion matrix, per-class precision/recall/F1 and a grid of up to 48 thumbnails, \
       mistakes first (most confident first). With --validation 0 it holds the facts and curves.
 
       Examples:
