@@ -23,6 +23,8 @@ public struct NgramModel {
   /// This model's share of the blended probabilities, in [0, 1].
   public var blend: Float
   let vocabulary: TextBaseline.Vocabulary
+  /// `weight` then `bias` in Double, the layout `SparseRows.softmaxProbabilities` reads.
+  let parameters: [Double]
 
   public var classCount: Int { bias.count }
 
@@ -38,6 +40,7 @@ public struct NgramModel {
     var index: [[UInt8]: Int] = [:]
     for (i, term) in terms.enumerated() { index[Array(term.utf8)] = i }
     vocabulary = TextBaseline.Vocabulary(index: index, idf: idf)
+    parameters = (weight.scalars + bias.scalars).map(Double.init)
   }
 
   /// The model of `TextBaseline.fit`'s parameters (W [k, d] then b [k]) over `vocabulary`.
@@ -52,19 +55,8 @@ public struct NgramModel {
 
   /// Class probabilities of each text (softmax of the regression's logits).
   public func probabilities(_ texts: [String], tokenizer: Tokenizer) -> [[Float]] {
-    let rows = TextBaseline.rows(texts.map { TextBaseline.terms($0, tokenizer) }, vocabulary)
-    let (k, d, w, b) = (classCount, terms.count, weight.data, bias.data)
-    return (0..<rows.count).map { i in
-      var z = (0..<k).map { Double(b[$0]) }
-      for e in rows.offsets[i]..<rows.offsets[i + 1] {
-        let j = Int(rows.indices[e]), v = Double(rows.values[e])
-        for c in 0..<k { z[c] += Double(w[c * d + j]) * v }
-      }
-      let m = z.max() ?? 0
-      let e = z.map { Foundation.exp($0 - m) }
-      let s = e.reduce(0, +)
-      return e.map { Float($0 / s) }
-    }
+    TextBaseline.rows(texts.map { TextBaseline.terms($0, tokenizer) }, vocabulary)
+      .softmaxProbabilities(classCount: classCount, parameters: parameters)
   }
 
   /// `(1 − weight) · a + weight · b`, per class.
@@ -109,32 +101,19 @@ public struct NgramModel {
     ["ngram.weight": weight, "ngram.bias": bias, "ngram.idf": Tensor(shape: [idf.count], idf)]
   }
 
-  /// The model a bundle stores (`json` under `configKey`, `tensors`), or a reason it is malformed.
-  static func read(json: JSONValue, tensors: [String: Tensor], classCount: Int) throws(BundleReadProblem) -> NgramModel {
-    guard case .object(let o) = json, case .array(let list)? = o["terms"], let blend = o["blend"]?.double,
-          blend >= 0, blend <= 1, let l2 = o["l2"]?.double else {
-      throw BundleReadProblem("ngram_model needs terms (strings), blend (0 to 1) and l2")
-    }
-    var terms: [String] = []
-    terms.reserveCapacity(list.count)
-    for item in list {
-      guard let t = item.string else { throw BundleReadProblem("ngram_model terms must be strings") }
-      terms.append(t)
-    }
-    guard Set(terms.map { Array($0.utf8) }).count == terms.count else { throw BundleReadProblem("ngram_model terms must be distinct") }
+  /// The model a bundle stores: `settings` (its `preprocessing.ngram_model`) and `tensors`.
+  init(settings s: SettingsDecoder, tensors: [String: Tensor], classCount: Int) throws(SettingsError) {
+    let terms = try s.strings("terms")
+    let blend = try s.double("blend"), l2 = try s.double("l2")
+    guard blend >= 0 && blend <= 1 else { throw s.error("blend", "a number from 0 to 1") }
+    guard Set(terms.map { Array($0.utf8) }).count == terms.count else { throw s.error("terms", "distinct strings") }
     guard let w = tensors["ngram.weight"], let b = tensors["ngram.bias"], let idf = tensors["ngram.idf"] else {
-      throw BundleReadProblem("ngram_model without the tensors ngram.weight, ngram.bias and ngram.idf")
+      throw .rule("ngram_model without the tensors ngram.weight, ngram.bias and ngram.idf")
     }
     guard w.shape == [classCount, terms.count], b.shape == [classCount], idf.shape == [terms.count] else {
-      throw BundleReadProblem("ngram tensors \(w.shape), \(b.shape), \(idf.shape) do not fit \(classCount) classes × \(terms.count) terms")
+      throw .rule("ngram tensors \(w.shape), \(b.shape), \(idf.shape) do not fit \(classCount) classes × \(terms.count) terms")
     }
-    guard (w.scalars + b.scalars + idf.scalars).allSatisfy(\.isFinite) else { throw BundleReadProblem("ngram tensors hold non-finite values") }
-    return NgramModel(terms: terms, idf: idf.scalars, weight: w, bias: b, l2: l2, blend: Float(blend))
+    guard (w.scalars + b.scalars + idf.scalars).allSatisfy(\.isFinite) else { throw .rule("ngram tensors hold non-finite values") }
+    self.init(terms: terms, idf: idf.scalars, weight: w, bias: b, l2: l2, blend: Float(blend))
   }
-}
-
-/// Why a bundle's `ngram_model` cannot be read (becomes `BundleError.invalidConfig`).
-struct BundleReadProblem: Error {
-  let reason: String
-  init(_ reason: String) { self.reason = reason }
 }

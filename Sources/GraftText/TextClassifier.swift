@@ -63,11 +63,9 @@ public final class TextClassifier: ModalityClassifier {
     lstmBundle.weights = bundle.weights.filter { !$0.key.hasPrefix(NgramModel.tensorPrefix) }
     try lstmBundle.load(into: model, path: path)
     var ngram: NgramModel? = nil
-    if let stored = config.preprocessing[NgramModel.configKey] {
-      do {
-        ngram = try NgramModel.read(json: stored, tensors: bundle.weights, classCount: config.labels.count)
-      } catch {
-        throw BundleError(path: path, reason: .invalidConfig(error.reason))
+    if config.preprocessing[NgramModel.configKey] != nil {
+      ngram = try SettingsDecoder.decode(config.preprocessing, path: path) { s in
+        try NgramModel(settings: try s.object(NgramModel.configKey), tensors: bundle.weights, classCount: config.labels.count)
       }
     } else if bundle.weights.keys.contains(where: { $0.hasPrefix(NgramModel.tensorPrefix) }) {
       throw BundleError(path: path, reason: .invalidConfig("ngram tensors without preprocessing.\(NgramModel.configKey)"))

@@ -36,31 +36,33 @@ extension SoundClassifier {
   /// `events(_:threshold:duration:)` of all the patches of the whole decoded file.
   public func events(file path: String, threshold: Float? = nil, hopFrames: Int? = nil) throws(PreprocessingError)
     -> [SoundEvent] {
-    let hop = hopFrames ?? eventHopFrames
-    var detections: [(label: Int, score: Float)?] = []
-    let patches = PatchStream(mels: frontEnd.nMels, frames: frontEnd.patchFrames, hop: hop, batchSize: batchSize,
-                              floor: frontEnd.floor) { [self] batch in
-      detections += detect(probabilities(batch), threshold: threshold)
+    try events(hopFrames: hopFrames ?? eventHopFrames, threshold: threshold) { patches throws(PreprocessingError) in
+      try frontEnd.logMelBlocks(streamingFile: path, onBlock: patches.append)
     }
-    let (total, duration) = try frontEnd.logMelBlocks(streamingFile: path, onBlock: patches.append)
-    let starts = patches.finish(frameCount: total)
-    return merge(detections, starts: starts, frames: frontEnd.patchFrames, frameCount: total, duration: duration)
   }
 
   /// The events of a log-mel spectrogram `[M, T]` (`frontEnd`'s) cut into patches `hopFrames`
   /// apart, a batch of `batchSize` patches at a time: the same batches, probabilities and events as
   /// `events(_:threshold:duration:)` of `Patches(logMel:…)`, without holding every patch.
   public func events(logMel: Tensor, hopFrames: Int, threshold: Float? = nil, duration: Double? = nil) -> [SoundEvent] {
-    let (frames, total) = (frontEnd.patchFrames, logMel.shape[1])
-    let starts = Patches.starts(frameCount: total, frames: frames, hop: hopFrames)
-    var detections: [(label: Int, score: Float)?] = []
-    detections.reserveCapacity(starts.count)
-    for first in stride(from: 0, to: starts.count, by: batchSize) {
-      let batch = starts[first..<min(first + batchSize, starts.count)]
-      let patches = Patches.cut(logMel, starts: batch, frames: frames, floor: frontEnd.floor)
-      detections += detect(probabilities(patches), threshold: threshold)
+    events(hopFrames: hopFrames, threshold: threshold) { patches in
+      patches.append(logMel)
+      return (logMel.shape[1], duration)
     }
-    return merge(detections, starts: starts, frames: frames, frameCount: total, duration: duration)
+  }
+
+  /// The events of the log-mel frames `feed` appends to a `PatchStream` (returning the number of
+  /// frames and the duration to clamp to): its batches classified as they complete, then merged.
+  private func events<E: Error>(hopFrames: Int, threshold: Float?,
+                                feed: (PatchStream) throws(E) -> (frames: Int, duration: Double?)) throws(E) -> [SoundEvent] {
+    var detections: [(label: Int, score: Float)?] = []
+    let patches = PatchStream(mels: frontEnd.nMels, frames: frontEnd.patchFrames, hop: hopFrames, batchSize: batchSize,
+                              floor: frontEnd.floor) { [self] batch in
+      detections += detect(probabilities(batch), threshold: threshold)
+    }
+    let (total, duration) = try feed(patches)
+    let starts = patches.finish(frameCount: total)
+    return merge(detections, starts: starts, frames: frontEnd.patchFrames, frameCount: total, duration: duration)
   }
 
   /// The events of already cut `patches` (see `events(file:threshold:hopFrames:)`); times end at

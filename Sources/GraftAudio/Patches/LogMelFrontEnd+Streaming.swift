@@ -2,30 +2,23 @@ import GraftCore
 
 extension LogMelFrontEnd {
   /// `logMel(file:)` computed by streaming: the file is decoded, averaged to mono, resampled and
-  /// transformed block by block (`StreamingSpectrogram.file`), so memory holds one block of audio
+  /// transformed block by block (`StreamingSpectrogram.feed`), so memory holds one block of audio
   /// and the `[nMels, T]` output, not the signal (a 1-hour 44.1 kHz stereo file is 635 MB as
   /// PCM-16 and 1.27 GB decoded; its 16 kHz log-mel is 92 MB). The values equal `logMel(file:)`'s.
   /// With `tensorflow` framing (YAMNet's), the zeros `framed(_:)` adds go in before the first
   /// samples and after the last (`paddedToPatches` too when `padToPatches`).
   public func logMel(streamingFile path: String, blockFrames: Int = 65_536) throws(PreprocessingError) -> Tensor {
-    // EfficientAT's pipeline (torchaudio's resampler, pre-emphasis) runs on the whole clip.
+    // The whole output is wanted anyway; EfficientAT's front end makes it in one pass.
     if efficientAT != nil { return try logMel(file: path) }
-    let stft = self.stft, filterbank = self.filterbank, power = self.power, offset = logOffset
-    let frontEnd = self
-    let before = framing == .tensorflow ? (nFFT - winLength) / 2 : 0
-    let after = framing == .tensorflow ? nFFT - winLength - before : 0
-    let padEnd: ((Int) -> Int)? = framing == .tensorflow
-      ? { n in (frontEnd.padToPatches ? frontEnd.paddedLength(n) - n : 0) + after } : nil
-    return try StreamingSpectrogram.file(path, sampleRate: sampleRate, quality: resampleQuality, blockFrames: blockFrames,
-                                         padEnd: padEnd) { _ in
-      let spectrogram = StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: offset))
-      if before > 0 { spectrogram.append([Float](repeating: 0, count: before)) }
-      return spectrogram
-    }.spectrogram
+    let spectrogram = StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: logOffset))
+    _ = try feed(path, blockFrames: blockFrames, into: spectrogram)
+    do {
+      return try spectrogram.finish()
+    } catch {
+      throw PreprocessingError(path: path, reason: .spectrogram(error))
+    }
   }
-}
 
-extension LogMelFrontEnd {
   /// The log-mel of the audio file at `path`, streamed: blocks of frames `[nMels, n]`, equal bit
   /// for bit to the columns of `logMel(file:)`, go to `onBlock` in order while memory holds one
   /// block of audio and one of frames, however long the file. Every front end streams, mn04's
@@ -50,22 +43,30 @@ extension LogMelFrontEnd {
         throw PreprocessingError(path: path, reason: .spectrogram(error))
       }
     }
-    let stft = self.stft, filterbank = self.filterbank, power = self.power, offset = logOffset
-    let before = framing == .tensorflow ? (nFFT - winLength) / 2 : 0
-    let after = framing == .tensorflow ? nFFT - winLength - before : 0
-    let spectrogram = StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: offset),
+    let spectrogram = StreamingSpectrogram(stft: stft, filterbank: filterbank, power: power, output: .log(offset: logOffset),
                                            onBlock: onBlock)
+    let duration = try feed(path, blockFrames: blockFrames, into: spectrogram)
+    do {
+      return (try spectrogram.close(), duration)
+    } catch {
+      throw PreprocessingError(path: path, reason: .spectrogram(error))
+    }
+  }
+
+  /// Feeds the file at `path`, mono at `sampleRate`, into `spectrogram` with this front end's
+  /// framing: TensorFlow's (YAMNet's) zeros before the first samples and after the last, and the
+  /// padding to whole patches when `padToPatches`. Returns the file's duration in seconds.
+  private func feed(_ path: String, blockFrames: Int, into spectrogram: StreamingSpectrogram) throws(PreprocessingError)
+    -> Double {
+    let before = framing == .tensorflow ? (nFFT - winLength) / 2 : 0
     if before > 0 { spectrogram.append([Float](repeating: 0, count: before)) }
     let fed = try StreamingSpectrogram.feed(path, sampleRate: sampleRate, quality: resampleQuality,
                                             blockFrames: blockFrames) { _ in spectrogram.append }
     if framing == .tensorflow {
+      let after = nFFT - winLength - before
       let zeros = (padToPatches ? paddedLength(fed.samples) - fed.samples : 0) + after
       if zeros > 0 { spectrogram.append([Float](repeating: 0, count: zeros)) }
     }
-    do {
-      return (try spectrogram.close(), fed.duration)
-    } catch {
-      throw PreprocessingError(path: path, reason: .spectrogram(error))
-    }
+    return fed.duration
   }
 }

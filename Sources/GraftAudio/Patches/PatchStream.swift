@@ -2,9 +2,8 @@ import GraftCore
 
 /// Patches cut from log-mel frames that arrive in blocks (`LogMelFrontEnd.logMelBlocks`): the
 /// patches of `Patches.starts(frameCount:frames:hop:)`, in its order and in batches of
-/// `batchSize` counted from the first patch (the grouping `SoundClassifier.events(logMel:…)`
-/// uses), each batch `[n, 1, L, M]` handed to `onBatch` as soon as its frames have arrived.
-/// Memory holds the frames from the next patch's start on: about one batch's span and one block.
+/// `batchSize` counted from the first patch, each batch `[n, 1, L, M]` handed to `onBatch` as
+/// soon as its frames have arrived. Memory holds the frames from the next patch's start on: about one batch's span and one block.
 ///
 /// While frames arrive, only the regular starts (every `hop` frames) are cut; the last patch,
 /// aligned to the end, and a clip shorter than a patch (padded with `floor`) wait for `finish`,

@@ -1,26 +1,19 @@
 import GraftCore
 
 extension StreamingSpectrogram {
-  /// The spectrogram of the audio file at `path`, read block by block: each block of
-  /// `blockFrames` frames is decoded (`AudioStream`), averaged to mono, resampled to `sampleRate`
-  /// when given and different (`StreamingResampler`, libsamplerate keeping its state between
-  /// blocks) and appended to the spectrogram `make(rate)` builds for the final rate. The result
-  /// equals decoding the whole file, `mono()`, `resampled(to:)` and the whole-signal transform,
-  /// while memory holds a block, not the signal. Returns the output `[M, T]` and its sample rate.
-  /// `padEnd`, given the samples of the signal at the final rate, says how many zeros to append
-  /// before the last frames are transformed (YAMNet's `pad_waveform`).
+  /// The spectrogram of the audio file at `path`, read block by block (`feed`: decoded, averaged
+  /// to mono, resampled to `sampleRate` when given and different) into the spectrogram
+  /// `make(rate)` builds for the final rate. The result equals decoding the whole file, `mono()`,
+  /// `resampled(to:)` and the whole-signal transform, while memory holds a block, not the signal.
+  /// Returns the output `[M, T]` and its sample rate.
   public static func file(_ path: String, sampleRate: Int? = nil, quality: ResampleQuality = .best,
-                          blockFrames: Int = 65_536, padEnd: ((Int) -> Int)? = nil, make: (Int) -> StreamingSpectrogram)
+                          blockFrames: Int = 65_536, make: (Int) -> StreamingSpectrogram)
     throws(PreprocessingError) -> (spectrogram: Tensor, sampleRate: Int) {
     var spectrogram: StreamingSpectrogram? = nil
     let fed = try feed(path, sampleRate: sampleRate, quality: quality, blockFrames: blockFrames) { rate in
       let made = make(rate)
       spectrogram = made
       return made.append
-    }
-    if let padEnd {
-      let zeros = padEnd(fed.samples)
-      if zeros > 0 { spectrogram!.append([Float](repeating: 0, count: zeros)) }
     }
     do {
       return (try spectrogram!.finish(), fed.sampleRate)

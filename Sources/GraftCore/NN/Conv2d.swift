@@ -62,16 +62,18 @@ public final class Conv2d: Layer {
     hasBias ? super.ownParameters() : super.ownParameters().filter { $0.0 != "bias" }
   }
 
-  public override func forward(_ x: Tensor) -> Tensor {
-    conv2d(x, weight: weight, bias: hasBias ? bias : nil, stride: stride, padding: padding, dilation: dilation, groups: groups)
-  }
+  public override func forward(_ x: Tensor) -> Tensor { convolve(x, relu: false) }
 
   /// `self(x).relu()`, rectified inside the convolution when no gradient is recorded (inference:
   /// no second tensor and no second pass over it; `conv2d(…, relu:)`).
   public func rectified(_ x: Tensor) -> Tensor {
-    let y = conv2d(x, weight: weight, bias: hasBias ? bias : nil, stride: stride, padding: padding, dilation: dilation,
-                   groups: groups, relu: true)
+    let y = convolve(x, relu: true)
     ShapeTrace.report(self, y)
     return y
+  }
+
+  private func convolve(_ x: Tensor, relu: Bool) -> Tensor {
+    conv2d(x, weight: weight, bias: hasBias ? bias : nil, stride: stride, padding: padding, dilation: dilation,
+           groups: groups, relu: relu)
   }
 }

@@ -28,6 +28,24 @@ public struct SparseRows: Sendable, Equatable {
   }
 }
 
+extension SparseRows {
+  /// Class probabilities of each row under a softmax regression's `parameters` (W [k, d] then
+  /// b [k], `SparseSoftmaxRegression`'s layout), computed in Double.
+  public func softmaxProbabilities(classCount k: Int, parameters: [Double]) -> [[Float]] {
+    precondition(parameters.count == k * columns + k, "SparseRows: \(parameters.count) parameters for \(k) × \(columns)")
+    var z = [Double](repeating: 0, count: k)
+    return parameters.withUnsafeBufferPointer { p in
+      z.withUnsafeMutableBufferPointer { z in
+        (0..<count).map { i in
+          SparseSoftmaxRegression.logits(self, row: i, classCount: k, parameters: p, into: z)
+          _ = SparseSoftmaxRegression.softmax(z)
+          return z.map(Float.init)
+        }
+      }
+    }
+  }
+}
+
 /// `SoftmaxRegression`'s objective on sparse rows, for wide raw-input baselines (TF-IDF of every
 /// word and word pair of a corpus: tens of thousands of columns, a few dozen non-zeros a row),
 /// where a dense matrix would not fit and standardising would make it dense:

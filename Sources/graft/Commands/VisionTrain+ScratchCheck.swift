@@ -32,7 +32,7 @@ struct SmallImageScratchCheck {
     return nil
   }
 
-  func text(transferArchitecture: String) -> String {
+  var text: String {
     let head = String(format: "scratch check: the images are %d×%d, upscaled %.0f× for the base; smallcnn from scratch at %d×%d "
                         + "(%.0f s) scored %.4f on validation against the transfer's %.4f", side, side,
                       Double(baseSide) / Double(side), side, side, seconds, scratchAccuracy, transferAccuracy)
@@ -59,7 +59,7 @@ extension VisionTrain {
       if !quiet && !json { Console.writeError("scratch check skipped: \(why)\n") }
       return nil
     }
-    let side = native!
+    guard let side = native else { return nil }  // skipReason names a missing size
     let started = Date()
     if !quiet && !json { Console.writeError("scratch check: training smallcnn from scratch at \(side)×\(side)\n") }
     let source = BaseSource.scratch(try VisionBases.architecture(name: "smallcnn"))

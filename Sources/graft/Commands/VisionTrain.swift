@@ -247,7 +247,7 @@ struct VisionTrain: ParsableCommand {
       }
       text += BaselineOutput.text(baseline, transferAccuracy: transferAccuracy) + "\n"
       if let scratch { text += scratch.text(transferAccuracy: transferAccuracy) + "\n" }
-      if let check { text += check.text(transferArchitecture: baseOptions.description) + "\n" }
+      if let check { text += check.text + "\n" }
       text += training.result.usedFeatureCache ? "head trained on cached base features\n"
         : baseOptions.isScratch || check?.kept == true ? "every block trained with the head (from scratch)\n"
         : "base features recomputed every batch (augmentation)\n"
